@@ -1,0 +1,3 @@
+from crisis_tui.cli import main
+
+raise SystemExit(main())

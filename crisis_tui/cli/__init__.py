@@ -1,0 +1,53 @@
+"""The command line: global options, then one subcommand per module of this package (each has `register`).
+
+Contract: ../shared/CLI.md. Exit 0 done, 1 verify found a problem, 2 unusable input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from crisis_tui import __version__
+from crisis_tui.core.errors import UsageError
+from crisis_tui.i18n import LANGUAGES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="crisis-tui", description="Crisis cell board (offline).")
+    parser.add_argument("--home", help="working folder (default: $CRISIS_TUI_HOME, else the current directory)")
+    parser.add_argument("--db", help="SQLAlchemy URL or SQLite file path (default: $CRISIS_TUI_DB)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the interface and documents")
+    parser.add_argument("--demo", action="store_true", help="open the TUI on a throw-away home filled with demo data")
+    parser.add_argument("--version", action="version", version=f"crisis-tui {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for module in pkgutil.iter_modules(__path__):
+        if not module.name.startswith("_"):
+            loaded = importlib.import_module(f"{__name__}.{module.name}")
+            if hasattr(loaded, "register"):
+                loaded.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from crisis_tui.cli._launch import launch_tui
+
+            return launch_tui(args)
+        return int(handler(args) or 0)
+    except UsageError as exc:
+        print(f"crisis-tui: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

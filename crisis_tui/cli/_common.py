@@ -1,0 +1,52 @@
+"""Helpers every command uses: the workspace from global options, dates, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from crisis_tui.config import resolve_home
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Catalog
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    try:
+        return Workspace.open(resolve_home(args.home, args.db))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def catalog(args: argparse.Namespace) -> Catalog:
+    return Catalog(args.lang)
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def date_range(args: argparse.Namespace) -> tuple[date, date]:
+    """`--date D [--to D2]` as a checked pair."""
+    start = parse_date(args.date, "--date")
+    end = parse_date(args.to, "--to") or start
+    if end < start:
+        raise UsageError(f"--to {args.to} is before --date {args.date}")
+    return start, end
+
+
+def add_date_range(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--date", required=required, help="day (YYYY-MM-DD)")
+    parser.add_argument("--to", help="last day of a range (YYYY-MM-DD)")
+
+
+def print_json(payload: object) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")

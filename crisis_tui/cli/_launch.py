@@ -1,0 +1,24 @@
+"""Opening the TUI (the only place outside crisis_tui.ui that imports it)."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+
+from crisis_tui.cli._common import open_workspace
+
+
+def launch_tui(args: argparse.Namespace) -> int:
+    if args.demo:
+        from crisis_tui.core.demo import fill_demo_home
+
+        args.home = tempfile.mkdtemp(prefix="crisis-tui-demo-")
+        args.db = None
+        workspace = open_workspace(args)
+        fill_demo_home(workspace)
+    else:
+        workspace = open_workspace(args)
+    from crisis_tui.ui.app import CrisisApp
+
+    CrisisApp(workspace, lang=args.lang).run()
+    return 0

@@ -1,0 +1,146 @@
+"""Sites and activities from the reference CSVs, the alias matcher, and their copy in the database."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from crisis_tui.config import Home
+from crisis_tui.core.models import Activity, Site
+from crisis_tui.core.text import tokens
+
+SITE_KINDS = ("hospital", "rest_home", "sampling_centre")
+CHANNELS = ("sms", "call")
+
+
+class Ambiguous(ValueError):
+    """A value that names two different codes."""
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Finds the one code a free-text value names: exact alias first, else aliases contained as whole words."""
+
+    names: dict[str, tuple[str, ...]]  # code -> its code, name and aliases, as typed
+    _exact: dict[str, str] = field(init=False, repr=False)
+    _phrases: tuple[tuple[tuple[str, ...], str], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        exact: dict[str, str] = {}
+        phrases: list[tuple[tuple[str, ...], str]] = []
+        for code, names in self.names.items():
+            for name in names:
+                words = tokens(name)
+                if not words:
+                    continue
+                exact.setdefault(" ".join(words), code)
+                phrases.append((words, code))
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_phrases", tuple(phrases))
+
+    def find(self, value: object) -> str | None:
+        """The code named by `value`, None when none is; raises Ambiguous when two are."""
+        words = tokens(value)
+        if not words:
+            return None
+        exact = self._exact.get(" ".join(words))
+        if exact:
+            return exact
+        found = {code for phrase, code in self._phrases if _contains(words, phrase)}
+        if len(found) > 1:
+            raise Ambiguous(", ".join(sorted(found)))
+        return found.pop() if found else None
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+@dataclass(frozen=True)
+class Reference:
+    sites: tuple[Site, ...]
+    activities: tuple[Activity, ...]
+    site_matcher: Matcher
+    activity_matcher: Matcher
+
+    def site(self, code: str) -> Site:
+        return next(s for s in self.sites if s.code == code)
+
+    def activity(self, code: str) -> Activity:
+        return next(a for a in self.activities if a.code == code)
+
+    def find_site(self, value: object) -> str | None:
+        return self.site_matcher.find(value)
+
+    def find_activity(self, value: object) -> str | None:
+        return self.activity_matcher.find(value)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def _aliases(row: dict[str, str]) -> list[str]:
+    return [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
+
+
+def load_reference(home: Home) -> Reference:
+    """Read sites.csv and activities.csv (the home's copy first); raise ValueError naming a bad line."""
+    sites, activities = [], []
+    site_names: dict[str, tuple[str, ...]] = {}
+    activity_names: dict[str, tuple[str, ...]] = {}
+    sites_path = home.reference_file("sites.csv")
+    for line, row in enumerate(_rows(sites_path), start=2):
+        if row.get("kind") not in SITE_KINDS:
+            raise ValueError(f"{sites_path}: line {line}: kind must be one of {', '.join(SITE_KINDS)}")
+        code = row["code"].upper()
+        sites.append(
+            Site(code=code, name=row["name"], kind=row["kind"], callback_phone=row.get("callback_phone", ""),
+                 order=int(row.get("order") or line))
+        )
+        site_names[code] = (code, row["name"], *_aliases(row))
+    activities_path = home.reference_file("activities.csv")
+    for line, row in enumerate(_rows(activities_path), start=2):
+        if row.get("channel") not in CHANNELS:
+            raise ValueError(f"{activities_path}: line {line}: channel must be sms or call")
+        code = row["code"]
+        activities.append(
+            Activity(code=code, label_fr=row["label_fr"], label_en=row["label_en"], channel=row["channel"],
+                     patient_level=row.get("patient_level", "").lower() in ("true", "1", "yes", "oui"),
+                     order=int(row.get("order") or line))
+        )
+        activity_names[code] = (code, row["label_fr"], row["label_en"], *_aliases(row))
+    sites.sort(key=lambda s: (SITE_KINDS.index(s.kind), s.order))
+    activities.sort(key=lambda a: a.order)
+    return Reference(tuple(sites), tuple(activities), Matcher(site_names), Matcher(activity_names))
+
+
+def sync_reference(session: Session, reference: Reference) -> None:
+    """Insert or update sites and activities in the database (codes are never deleted: history refers to them)."""
+    for model, rows in ((Site, reference.sites), (Activity, reference.activities)):
+        existing = {row.code: row for row in session.exec(select(model))}
+        for row in rows:
+            current = existing.get(row.code)
+            if current is None:
+                session.add(model.model_validate(row.model_dump()))
+            else:
+                for name, value in row.model_dump().items():
+                    setattr(current, name, value)
+    session.flush()
+
+
+def resolve_code(value: str, matcher: Matcher, what: str) -> str:
+    """A code from a CLI option value (code, name or alias); ValueError with a one-line reason otherwise."""
+    try:
+        code = matcher.find(value)
+    except Ambiguous as exc:
+        raise ValueError(f"--{what} {value!r} is ambiguous ({exc})") from exc
+    if code is None:
+        raise ValueError(f"--{what} {value!r} is not a known {what}")
+    return code
+

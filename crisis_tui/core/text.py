@@ -1,0 +1,31 @@
+"""Text normalisation shared by every matcher: case, accents, punctuation, spaces, a plural s."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: object) -> str:
+    """Lower case, no accents, punctuation as spaces, single spaces."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", bare.casefold()).split())
+
+
+def singular(token: str) -> str:
+    return token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token
+
+
+def tokens(text: object) -> tuple[str, ...]:
+    """The folded words of a text, each without a plural s."""
+    return tuple(singular(t) for t in fold(text).split())
+
+
+def key(text: object) -> str:
+    """A comparison key: folded, singular words joined by single spaces."""
+    return " ".join(tokens(text))

@@ -1,0 +1,35 @@
+"""A workspace: the home, its database engine and the reference data, opened once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from crisis_tui.config import Home
+from crisis_tui.core.db import create_schema, make_engine, session_scope
+from crisis_tui.core.reference import Reference, load_reference, sync_reference
+
+
+@dataclass
+class Workspace:
+    home: Home
+    engine: Engine
+    reference: Reference
+
+    @classmethod
+    def open(cls, home: Home) -> "Workspace":
+        home.ensure()
+        engine = make_engine(home.db_url)
+        create_schema(engine)
+        reference = load_reference(home)
+        with session_scope(engine) as session:
+            sync_reference(session, reference)
+        return cls(home, engine, reference)
+
+    def session(self):
+        """A transaction: `with workspace.session() as s: ...`."""
+        return session_scope(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

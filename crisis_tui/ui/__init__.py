@@ -1,0 +1,1 @@
+"""The Textual interface: screens and widgets that call core services. Only this package imports textual."""
