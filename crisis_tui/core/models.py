@@ -1,4 +1,4 @@
-"""Database tables (SQLModel). Times are naive: appointment times are local (Europe/Brussels), stamps are UTC.
+"""Database tables (SQLModel). Times are naive (stored as plain DateTime on every backend): appointment times are local (Europe/Brussels), stamps are UTC.
 
 Sites and activities are keyed by their reference code, so rows move between databases unchanged.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 STATUSES = ("maintained", "cancelled", "case_by_case", "stopped")
@@ -45,7 +45,7 @@ class ImportBatch(SQLModel, table=True):
     path: str = ""
     sha256: str = Field(index=True, max_length=64)
     sheet: Optional[str] = None
-    imported_at: datetime = Field(default_factory=utcnow)
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
     rows: int = 0
     imported: int = 0
     duplicates: int = 0
@@ -63,7 +63,7 @@ class Appointment(SQLModel, table=True):
     batch_id: Optional[int] = Field(default=None, foreign_key="importbatch.id", index=True)
     site: str = Field(foreign_key="site.code", max_length=16)
     activity: str = Field(foreign_key="activity.code", max_length=32)
-    start: datetime  # local time, Europe/Brussels
+    start: datetime = Field(sa_type=DateTime)  # local time, Europe/Brussels
     day: date  # start's date, kept for grouping in SQL on any backend
     service: str = ""
     doctor: str = ""
@@ -88,19 +88,19 @@ class RejectedRow(SQLModel, table=True):
     row_number: int
     raw: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # JSON of the row's cells
     reason: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
 
 
 class Meeting(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(default="daily", max_length=16)  # daily or emergency
     day: date
-    opened_at: datetime = Field(default_factory=utcnow)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
     chair: str = ""
     attendees: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))  # JSON [{name, role}]
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     actions: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    signed_at: Optional[datetime] = None
+    signed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     signed_by: Optional[str] = None
     signed_role: Optional[str] = None
     minutes_hash: Optional[str] = None
@@ -124,7 +124,7 @@ class Decision(SQLModel, table=True):
     status: str = Field(max_length=16)
     reason: str = ""
     uncontacted: str = Field(default="cancelled_unless_contacted", max_length=32)
-    decided_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
 
 
 class Override(SQLModel, table=True):
@@ -143,8 +143,8 @@ class Override(SQLModel, table=True):
     status: str = Field(max_length=16)  # maintained, cancelled, pending
     note: str = ""
     decided_by: str = ""
-    decided_at: datetime = Field(default_factory=utcnow)
-    removed_at: Optional[datetime] = None
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
+    removed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
 
 
 class Notification(SQLModel, table=True):
@@ -158,7 +158,7 @@ class Notification(SQLModel, table=True):
     meeting_id: Optional[int] = Field(default=None, foreign_key="meeting.id")
     message: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     file: str = ""
-    exported_at: datetime = Field(default_factory=utcnow)
+    exported_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
 
 
 class CallOutcome(SQLModel, table=True):
@@ -167,17 +167,18 @@ class CallOutcome(SQLModel, table=True):
     outcome: str = Field(max_length=16)  # reached, voicemail, no_answer, wrong_number
     notes: str = ""
     source_file: str = ""
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
 
 
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained log of every change."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
     actor: str = ""
     meeting_id: Optional[int] = Field(default=None, foreign_key="meeting.id", index=True)
     action: str = Field(max_length=32)
+    group: str = Field(default="", index=True, max_length=32)  # entries written by one user action (undone together)
     target: str = ""
     old: str = ""
     new: str = ""
@@ -196,4 +197,4 @@ class ITSystem(SQLModel, table=True):
     eta: Optional[date] = None
     notes: str = ""
     activities: str = ""  # activity codes, optionally CODE@SITE, separated by ";"
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)

@@ -1,0 +1,72 @@
+"""The append-only audit log, chained by SHA-256: each entry's hash covers its content and the previous hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from sqlmodel import Session, select
+
+from crisis_tui.core.models import AuditEntry, utcnow
+
+GENESIS = "0" * 64
+
+
+def entry_hash(entry: AuditEntry, prev_hash: str) -> str:
+    content = {
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "meeting_id": entry.meeting_id,
+        "action": entry.action,
+        "group": entry.group,
+        "target": entry.target,
+        "old": entry.old,
+        "new": entry.new,
+        "reason": entry.reason,
+        "prev": prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def new_group() -> str:
+    return uuid.uuid4().hex
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    target: str,
+    old: str = "",
+    new: str = "",
+    reason: str = "",
+    actor: str = "",
+    meeting_id: int | None = None,
+    group: str = "",
+) -> AuditEntry:
+    """Append one entry, chained to the last one. Locks the chain's tail where the database can (PostgreSQL)."""
+    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1).with_for_update()).first()
+    prev = last.hash if last else GENESIS
+    entry = AuditEntry(
+        at=utcnow(), actor=actor, meeting_id=meeting_id, action=action, group=group or new_group(),
+        target=target, old=old, new=new, reason=reason, prev_hash=prev,
+    )
+    entry.hash = entry_hash(entry, prev)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def verify_chain(session: Session) -> list[str]:
+    """Problems found in the chain, one line each (empty when intact)."""
+    problems = []
+    prev = GENESIS
+    for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)):
+        if entry.prev_hash != prev:
+            problems.append(f"audit entry {entry.id}: chain broken (an entry before it was removed or altered)")
+        if entry_hash(entry, entry.prev_hash) != entry.hash:
+            problems.append(f"audit entry {entry.id} ({entry.action} {entry.target}): content altered")
+        prev = entry.hash
+    return problems

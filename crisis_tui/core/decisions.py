@@ -1,0 +1,173 @@
+"""The cell's decisions (site x activity x day): record, carry over, undo, compare with the previous meeting.
+
+The decision in force for a cell is the one of the latest meeting that decided it; a cell nobody decided is
+maintained. A decision for a range is one row per day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from sqlmodel import Session, select
+
+from crisis_tui.core import audit
+from crisis_tui.core.clock import days as days_between
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.meetings import ensure_unlocked
+from crisis_tui.core.models import STATUSES, UNCONTACTED_RULES, AuditEntry, Decision, Meeting, utcnow
+
+DEFAULT_STATUS = "maintained"
+DEFAULT_UNCONTACTED = "cancelled_unless_contacted"
+CellKey = tuple[str, str, date]  # site, activity, day
+
+
+@dataclass(frozen=True)
+class CellDecision:
+    status: str
+    reason: str = ""
+    uncontacted: str = DEFAULT_UNCONTACTED
+    meeting_id: int | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {"status": self.status, "reason": self.reason, "uncontacted": self.uncontacted}
+
+
+UNDECIDED = CellDecision(DEFAULT_STATUS)
+
+
+def cell_decisions(
+    session: Session, day_from: date, day_to: date, *, before_meeting: int | None = None
+) -> dict[CellKey, CellDecision]:
+    """The decisions in force for every decided cell of the range (optionally as they stood before a meeting)."""
+    query = select(Decision).where(Decision.day >= day_from, Decision.day <= day_to)
+    if before_meeting is not None:
+        query = query.where(Decision.meeting_id < before_meeting)
+    result: dict[CellKey, CellDecision] = {}
+    for row in session.exec(query.order_by(Decision.meeting_id, Decision.id)):
+        result[(row.site, row.activity, row.day)] = CellDecision(row.status, row.reason, row.uncontacted, row.meeting_id)
+    return result
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise UsageError(f"--status {status!r}: expected one of {', '.join(STATUSES)}")
+    return status
+
+
+def check_uncontacted(rule: str | None) -> str | None:
+    if rule is not None and rule not in UNCONTACTED_RULES:
+        raise UsageError(f"--uncontacted {rule!r}: expected one of {', '.join(UNCONTACTED_RULES)}")
+    return rule
+
+
+def decide(
+    session: Session,
+    meeting: Meeting,
+    sites: Iterable[str],
+    activities: Iterable[str],
+    day_from: date,
+    day_to: date,
+    status: str,
+    *,
+    reason: str | None = None,
+    uncontacted: str | None = None,
+    actor: str | None = None,
+) -> int:
+    """Set the status of every site x activity x day given, in this meeting. Returns the cells changed.
+
+    A reason or rule left out keeps the one in force. One audit group per call (undone together)."""
+    ensure_unlocked(meeting)
+    check_status(status)
+    check_uncontacted(uncontacted)
+    sites, activities = list(sites), list(activities)
+    in_force = cell_decisions(session, day_from, day_to)
+    own = {
+        (d.site, d.activity, d.day): d
+        for d in session.exec(
+            select(Decision).where(Decision.meeting_id == meeting.id, Decision.day >= day_from, Decision.day <= day_to)
+        )
+    }
+    group = audit.new_group()
+    changed = 0
+    for day in days_between(day_from, day_to):
+        for site in sites:
+            for activity in activities:
+                key = (site, activity, day)
+                before = in_force.get(key, UNDECIDED)
+                after = CellDecision(
+                    status,
+                    before.reason if reason is None else reason,
+                    uncontacted or before.uncontacted,
+                    meeting.id,
+                )
+                if after.as_dict() == before.as_dict() and key in own:
+                    continue
+                row = own.get(key) or Decision(meeting_id=meeting.id, site=site, activity=activity, day=day, status=status)
+                row.status, row.reason, row.uncontacted, row.decided_at = after.status, after.reason, after.uncontacted, utcnow()
+                session.add(row)
+                old = before.as_dict() | {"own": key in own}
+                audit.record(
+                    session, action="decide", target=f"{site}/{activity}/{day.isoformat()}",
+                    old=json.dumps(old, ensure_ascii=False), new=json.dumps(after.as_dict(), ensure_ascii=False),
+                    reason=after.reason, actor=meeting.chair if actor is None else actor,
+                    meeting_id=meeting.id, group=group,
+                )
+                changed += 1
+    session.flush()
+    return changed
+
+
+def undo_last(session: Session, meeting: Meeting) -> int:
+    """Undo the last decision change of this meeting (every cell it touched). Returns the cells restored."""
+    ensure_unlocked(meeting)
+    entries = session.exec(
+        select(AuditEntry).where(AuditEntry.meeting_id == meeting.id, AuditEntry.action.in_(("decide", "undo")))
+        .order_by(AuditEntry.id)
+    ).all()
+    undone = {e.new for e in entries if e.action == "undo"}
+    groups = [e.group for e in entries if e.action == "decide" and e.group not in undone]
+    if not groups:
+        return 0
+    group = groups[-1]
+    restored = 0
+    for entry in reversed([e for e in entries if e.group == group]):
+        site, activity, day_text = entry.target.split("/")
+        day = date.fromisoformat(day_text)
+        old = json.loads(entry.old)
+        own = select(Decision).where(Decision.meeting_id == meeting.id, Decision.site == site,
+                                     Decision.activity == activity, Decision.day == day)
+        row = session.exec(own).first()
+        if row is not None and old["own"]:
+            row.status, row.reason, row.uncontacted = old["status"], old["reason"], old["uncontacted"]
+            session.add(row)
+        elif row is not None:
+            session.delete(row)
+        restored += 1
+    audit.record(session, action="undo", target=f"meeting {meeting.id}", new=group, actor=meeting.chair,
+                 meeting_id=meeting.id)
+    session.flush()
+    return restored
+
+
+@dataclass(frozen=True)
+class Change:
+    site: str
+    activity: str
+    day: date
+    before: str
+    after: str
+
+
+def changes_since_previous(session: Session, meeting: Meeting, day_from: date, day_to: date) -> list[Change]:
+    """Cells whose status in force now differs from what it was before this meeting."""
+    before = cell_decisions(session, day_from, day_to, before_meeting=meeting.id)
+    now = cell_decisions(session, day_from, day_to, before_meeting=meeting.id + 1)
+    changes = []
+    for key in sorted(set(before) | set(now)):
+        old, new = before.get(key, UNDECIDED).status, now.get(key, UNDECIDED).status
+        if old != new:
+            changes.append(Change(*key, old, new))
+    return changes

@@ -1,0 +1,110 @@
+"""Meetings: the daily one opened or resumed, emergency ones, the open meeting, the lock at signature."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlmodel import Session, select
+
+from crisis_tui.core import audit
+from crisis_tui.core.errors import LockedError, UsageError
+from crisis_tui.core.models import Meeting
+
+KINDS = ("daily", "emergency")
+
+
+def attendees_of(meeting: Meeting) -> list[dict[str, str]]:
+    return json.loads(meeting.attendees or "[]")
+
+
+def parse_attendee(text: str) -> dict[str, str]:
+    """"Name" or "Name (role)" or "Name: role"."""
+    text = text.strip()
+    for opening, closing in (("(", ")"), (":", "")):
+        if opening in text:
+            name, _, role = text.partition(opening)
+            return {"name": name.strip(), "role": role.rstrip(closing).strip()}
+    return {"name": text, "role": ""}
+
+
+def open_meeting_of(session: Session, day: date) -> Meeting | None:
+    """The unsigned meeting of that day (the latest one), if any."""
+    query = select(Meeting).where(Meeting.day == day, Meeting.signed_at.is_(None)).order_by(Meeting.id.desc())
+    return session.exec(query).first()
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    return session.exec(select(Meeting).where(Meeting.id < meeting.id).order_by(Meeting.id.desc())).first()
+
+
+def latest_meeting(session: Session) -> Meeting | None:
+    return session.exec(select(Meeting).order_by(Meeting.id.desc())).first()
+
+
+def open_meeting(
+    session: Session,
+    day: date,
+    *,
+    emergency: bool = False,
+    kind: str | None = None,
+    chair: str | None = None,
+    attendees: list[str] | None = None,
+) -> Meeting:
+    """Resume the day's open meeting, or open one: daily, or emergency when asked or when the day's daily
+    meeting is already signed (unless `kind` says otherwise)."""
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"meeting kind {kind!r}: expected daily or emergency")
+    current = None if emergency else open_meeting_of(session, day)
+    if current is not None:
+        _update_people(session, current, chair, attendees)
+        return current
+    if kind is None:
+        signed_today = session.exec(select(Meeting).where(Meeting.day == day)).first()
+        kind = "emergency" if emergency or signed_today else "daily"
+    last = latest_meeting(session)
+    meeting = Meeting(
+        kind=kind, day=day, chair=chair if chair is not None else (last.chair if last else ""),
+        attendees=json.dumps([parse_attendee(a) for a in attendees] if attendees else [], ensure_ascii=False),
+    )
+    session.add(meeting)
+    session.flush()
+    audit.record(session, action="meeting_open", target=f"meeting {meeting.id}", new=kind,
+                 actor=meeting.chair, meeting_id=meeting.id)
+    return meeting
+
+
+def _update_people(session: Session, meeting: Meeting, chair: str | None, attendees: list[str] | None) -> None:
+    if chair is not None and chair != meeting.chair:
+        update_meeting(session, meeting, chair=chair)
+    if attendees:
+        merged = attendees_of(meeting) + [parse_attendee(a) for a in attendees]
+        update_meeting(session, meeting, attendees=merged)
+
+
+def update_meeting(
+    session: Session,
+    meeting: Meeting,
+    *,
+    chair: str | None = None,
+    attendees: list[dict[str, str]] | None = None,
+    notes: str | None = None,
+    actions: str | None = None,
+) -> Meeting:
+    """Edit the chair, the attendees, the notes or the actions of an unsigned meeting (audited)."""
+    ensure_unlocked(meeting)
+    changes = {"chair": chair, "notes": notes, "actions": actions,
+               "attendees": json.dumps(attendees, ensure_ascii=False) if attendees is not None else None}
+    for field, value in changes.items():
+        if value is not None and value != getattr(meeting, field):
+            audit.record(session, action=f"meeting_{field}", target=f"meeting {meeting.id}",
+                         old=getattr(meeting, field), new=value, actor=meeting.chair, meeting_id=meeting.id)
+            setattr(meeting, field, value)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def ensure_unlocked(meeting: Meeting) -> None:
+    if meeting.signed:
+        raise LockedError(f"meeting {meeting.id} of {meeting.day} is signed by {meeting.signed_by}: it cannot change")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from crisis_tui.cli import main
+from crisis_tui.core.models import Decision, Meeting
+
+
+def run(capsys, home, *args):
+    code = main(["--home", str(home.root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_status_json_has_one_cell_per_site_and_activity(capsys, home, workspace):
+    code, out, _ = run(capsys, home, "status", "--date", "2026-12-07", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["date"] == data["to"] == "2026-12-07" and data["meeting"] is None
+    assert len(data["cells"]) == len(workspace.reference.sites) * len(workspace.reference.activities)
+    keys = {"site", "activity", "status", "appointments", "mobile", "landline_only", "no_number", "sms", "calls",
+            "doctor_calls", "unreachable", "pending"}
+    assert all(set(cell) == keys and cell["status"] == "maintained" for cell in data["cells"])
+
+
+def test_decide_opens_the_daily_meeting_and_accepts_aliases_and_all(capsys, home, workspace):
+    code, _, _ = run(capsys, home, "decide", "--date", "2026-12-07", "--to", "2026-12-08", "--site", "Hôpital de Bastogne",
+                     "--activity", "all", "--status", "cancelled", "--note", "Cyberattaque",
+                     "--uncontacted", "attend_unless_contacted")
+    assert code == 0
+    with workspace.session() as s:
+        assert len(s.exec(select(Meeting)).all()) == 1
+        rows = s.exec(select(Decision)).all()
+        assert len(rows) == 12 and {r.site for r in rows} == {"BAS"}
+        assert {r.uncontacted for r in rows} == {"attend_unless_contacted"}
+    _, out, _ = run(capsys, home, "status", "--date", "2026-12-07", "--json")
+    cells = json.loads(out)["cells"]
+    assert {c["status"] for c in cells if c["site"] == "BAS"} == {"cancelled"}
+    assert json.loads(out)["meeting"]["kind"] == "daily"
+
+
+def test_unusable_options_exit_2_with_one_line(capsys, home):
+    for args, word in (
+        (["decide", "--date", "2026-12-07", "--site", "Namur", "--activity", "all", "--status", "cancelled"], "--site"),
+        (["decide", "--date", "2026-12-07", "--site", "all", "--activity", "all", "--status", "closed"], "--status"),
+        (["status", "--date", "07/12/2026"], "--date"),
+        (["status", "--date", "2026-12-08", "--to", "2026-12-07"], "--to"),
+    ):
+        code, _, err = run(capsys, home, *args)
+        assert code == 2 and word in err and len(err.strip().splitlines()) == 1
+
+
+def test_meeting_open_emergency(capsys, home, workspace):
+    run(capsys, home, "meeting", "open", "--chair", "Dr Martin", "--attendee", "Anne (secrétaire)")
+    code, out, _ = run(capsys, home, "--lang", "en", "meeting", "open", "--emergency")
+    assert code == 0 and "Emergency meeting" in out
+    with workspace.session() as s:
+        assert [m.kind for m in s.exec(select(Meeting).order_by(Meeting.id))] == ["daily", "emergency"]
