@@ -1,0 +1,271 @@
+"""The IT systems list (xlsx or csv, FR or EN headers in any order), read and checked as a whole.
+
+Columns: Système / System, Priorité / Priority (1-4), Dépend de / Depends on (names separated by `;` or `,`),
+Statut / Status, Responsable / Owner, Activités / Activities (codes or names, optionally `CODE@SITE`),
+Échéance / ETA, Notes. System and Priority are required; a blank status means down.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from itertools import islice
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.datetime import from_excel
+
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.it.order import CycleError, restart_sequence
+from crisis_tui.core.it.vocab import parse_status, parse_tier, status_names
+from crisis_tui.core.reference import Ambiguous, Matcher
+from crisis_tui.core.text import key, tokens
+
+HEADER_SEARCH_ROWS = 10
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y")
+
+COLUMNS = {
+    "name": ("système", "system", "nom", "name", "application"),
+    "tier": ("priorité", "priority", "tier", "niveau"),
+    "depends_on": ("dépend de", "depends on", "dépendances", "dependencies"),
+    "status": ("statut", "status", "état", "state"),
+    "owner": ("responsable", "owner", "propriétaire"),
+    "activities": ("activités", "activities"),
+    "eta": ("échéance", "eta", "date prévue", "expected date"),
+    "notes": ("notes", "remarques", "commentaires", "comments"),
+}
+_ALIASES = [(tokens(alias), field) for field, aliases in COLUMNS.items() for alias in aliases]
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """One system as read: dependencies are the exact names of other systems of the list."""
+
+    name: str
+    tier: int
+    status: str = "down"
+    owner: str = ""
+    depends_on: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()  # activity codes, or CODE@SITE
+    eta: date | None = None
+    notes: str = ""
+    row: int = 0
+
+
+def read_list(path: Path, activities: Matcher, sites: Matcher) -> list[SystemSpec]:
+    """Every system of the file, checked; UsageError with one line naming the file and row otherwise."""
+    rows = _read_rows(path)
+    header_at, columns = _find_header(path, rows)
+    specs: list[SystemSpec] = []
+    seen: dict[str, SystemSpec] = {}
+    for number, cells in rows[header_at + 1 :]:
+        values = {field: cells[i] if i < len(cells) else None for field, i in columns.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        spec = _parse_row(path, number, values, activities, sites)
+        if key(spec.name) in seen:
+            raise UsageError(f"{path.name}: row {number}: system {spec.name!r} is already on row {seen[key(spec.name)].row}")
+        seen[key(spec.name)] = spec
+        specs.append(spec)
+    if not specs:
+        raise UsageError(f"{path.name}: no system listed under the header (row {rows[header_at][0]})")
+    return _resolve_dependencies(path, specs, seen)
+
+
+def _read_rows(path: Path) -> list[tuple[int, list[object]]]:
+    """(row number as the spreadsheet shows it, cells) for the first rows of the first visible sheet."""
+    try:
+        head = path.open("rb").read(4)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        if head[:2] != b"PK":
+            raise UsageError(f"{path.name}: is not an xlsx workbook (its content is not a zip)")
+        return _xlsx_rows(path)
+    if suffix in (".csv", ".txt"):
+        return _csv_rows(path)
+    raise UsageError(f"{path.name}: expected an .xlsx or .csv list of systems")
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise UsageError(f"{path.name}: unreadable workbook ({exc})") from None
+    try:
+        sheet = next((ws for ws in book.worksheets if ws.sheet_state == "visible"), None)
+        if sheet is None:
+            raise UsageError(f"{path.name}: no visible sheet")
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        return [(n, list(cells)) for n, cells in enumerate(rows, start=1)]
+    finally:
+        book.close()
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[object]]]:
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            content = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise UsageError(f"{path.name}: neither UTF-8 nor Windows-1252 text") from None
+    first = next((line for line in content.splitlines() if line.strip()), "")
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    return [(n, row[:MAX_COLUMNS]) for n, row in enumerate(islice(reader, MAX_ROWS), start=1)]
+
+
+def _column(header: object) -> str | None:
+    words = tokens(header)
+    if not words:
+        return None
+    exact = [field for alias, field in _ALIASES if alias == words]
+    starts = [field for alias, field in _ALIASES if words[: len(alias)] == alias]
+    return (exact or starts or [None])[0]
+
+
+def _find_header(path: Path, rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]]:
+    for index, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        for position, cell in enumerate(cells):
+            field = _column(cell)
+            if field is None:
+                continue
+            if field in columns:
+                raise UsageError(
+                    f"{path.name}: row {number}: columns {cells[columns[field]]!r} and {cell!r} mean the same thing"
+                )
+            columns[field] = position
+        if "name" in columns and "tier" in columns:
+            return index, columns
+    raise UsageError(
+        f"{path.name}: no header row with a Système/System and a Priorité/Priority column "
+        f"in the first {HEADER_SEARCH_ROWS} rows"
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_row(
+    path: Path, number: int, values: dict[str, object], activities: Matcher, sites: Matcher
+) -> SystemSpec:
+    name = _text(values.get("name"))
+    where = f"{path.name}: row {number}" + (f" ({name})" if name else "")
+    if not name:
+        raise UsageError(f"{where}: the system has no name")
+    tier = parse_tier(values.get("tier"))
+    if tier is None:
+        raise UsageError(f"{where}: priority {_text(values.get('tier'))!r} is not one of 1, 2, 3, 4")
+    raw_status = _text(values.get("status"))
+    status = parse_status(raw_status) if raw_status else "down"
+    if status is None:
+        raise UsageError(f"{where}: unknown status {raw_status!r}; expected {status_names()}")
+    try:
+        eta = parse_eta(values.get("eta"))
+    except ValueError:
+        raise UsageError(
+            f"{where}: ETA {_text(values.get('eta'))!r} is not a date (expected DD/MM/YYYY or YYYY-MM-DD)"
+        ) from None
+    return SystemSpec(
+        name=name,
+        tier=tier,
+        status=status,
+        owner=_text(values.get("owner")),
+        depends_on=tuple(_split(values.get("depends_on"))),
+        activities=tuple(_activity(where, part, activities, sites) for part in _split(values.get("activities"))),
+        eta=eta,
+        notes=_text(values.get("notes")),
+        row=number,
+    )
+
+
+def _split(value: object) -> list[str]:
+    """Parts separated by `;` or `,`, except inside parentheses: `Réseau (switches, VLAN); DNS` is two names."""
+    parts, depth, current = [], 0, []
+    for char in _text(value):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ";," and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _activity(where: str, value: str, activities: Matcher, sites: Matcher) -> str:
+    """`CODE` or `CODE@SITE` from a code or name, optionally `@` a site code or name."""
+    activity_part, _, site_part = value.partition("@")
+    code = _find(where, activity_part, activities, "activity")
+    return f"{code}@{_find(where, site_part, sites, 'site')}" if site_part.strip() else code
+
+
+def _find(where: str, value: str, matcher: Matcher, what: str) -> str:
+    try:
+        code = matcher.find(value)
+    except Ambiguous as exc:
+        raise UsageError(f"{where}: {what} {value.strip()!r} is ambiguous ({exc})") from None
+    if code is None:
+        raise UsageError(f"{where}: unknown {what} {value.strip()!r}")
+    return code
+
+
+def parse_eta(value: object) -> date | None:
+    """The date, None when blank; ValueError when the value is not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return from_excel(value).date()
+        except (OverflowError, TypeError) as exc:
+            raise ValueError(value) from exc
+    text = _text(value)
+    if not text:
+        return None
+    day = text.split()[0] if re.fullmatch(r"\S+ \d{1,2}:\d{2}(:\d{2})?", text) else text
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(day, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _resolve_dependencies(path: Path, specs: list[SystemSpec], by_key: dict[str, SystemSpec]) -> list[SystemSpec]:
+    """Dependencies spelt as the systems' own names; UsageError on an unknown one or a cycle."""
+    resolved = []
+    for spec in specs:
+        names = []
+        for dependency in spec.depends_on:
+            target = by_key.get(key(dependency))
+            if target is None:
+                raise UsageError(
+                    f"{path.name}: row {spec.row} ({spec.name}): depends on unknown system {dependency!r}"
+                )
+            if target.name not in names:
+                names.append(target.name)
+        resolved.append(replace(spec, depends_on=tuple(names)))
+    try:
+        restart_sequence({s.name: (s.tier, s.depends_on) for s in resolved})
+    except CycleError as exc:
+        raise CycleError(exc.systems, where=path.name) from None
+    return resolved
+
+
