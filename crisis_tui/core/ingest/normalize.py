@@ -1,0 +1,242 @@
+"""Cell values from exports turned into clean values: dates, times, text, patient names, and (from `phones`)
+phone numbers. Pure functions: no database, no UI. Belgian habits: day first, two-digit years are 20xx."""
+
+from __future__ import annotations
+
+import numbers
+import re
+from datetime import date, datetime, time, timedelta
+
+from crisis_tui.core.ingest.scalars import as_number, is_missing
+from crisis_tui.core.ingest.phones import PhoneInfo, normalize_phone, phone_info
+from crisis_tui.core.text import fold
+
+__all__ = [
+    "PhoneInfo",
+    "clean_text",
+    "normalize_phone",
+    "phone_info",
+    "split_patient",
+    "to_date",
+    "to_datetime",
+    "to_time",
+]
+
+# ---------------------------------------------------------------- dates and times
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 61 and after; serials 1-59 count from 1899-12-31 (Excel's 1900-02-29)
+_FIRST_DATE = date(1900, 1, 2)  # 1899-12-30/31 and 1900-01-01 are what a time-only cell becomes
+_LAST_DATE = date(2199, 12, 31)
+_LAST_SERIAL = (datetime.combine(_LAST_DATE, time()) - _EXCEL_EPOCH).days + 1
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+_MONTH_NAME = re.compile(r"(?:[^\W\d_]+\.?,? +)?(\d{1,2})(?:er)? *[ ./\-] *([^\W\d_]+)\.? *[ ./\-] *(\d{4}|\d{2})")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "janvier janv jan januari january",
+            "fevrier fevr fev februari february feb",
+            "mars mar maart mrt march",
+            "avril avr april apr",
+            "mai mei may",
+            "juin juni june jun",
+            "juillet juil juli july jul",
+            "aout augustus august aug",
+            "septembre sept sep september",
+            "octobre oct oktober okt october",
+            "novembre nov november",
+            "decembre dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_CLOCK = re.compile(r"(\d{1,2}) *[:hu.] *(\d{2})(?: *[:.] *(\d{2})(?:[.,]\d+)?)?|(\d{1,2}) *[hu]|(\d{3,4})|(\d{1,2})")
+_MERIDIEM = re.compile(r"(.*?) *([ap])\.? *m\.?")
+_SERIAL_TEXT = re.compile(r"\d{5}(?:[.,]\d+)?")  # 1927-2173; shorter numbers are more likely typos
+_FRACTION_TEXT = re.compile(r"0[.,]\d{3,}")  # 0.375; "0.30" is a clock
+
+
+def _numeric(value: object) -> float | None:
+    """A number cell, or text that can only be an Excel number: a 5-digit serial (1927-2173), a day fraction."""
+    if isinstance(value, str):
+        text = value.strip()
+        return float(text.replace(",", ".")) if _SERIAL_TEXT.fullmatch(text) or _FRACTION_TEXT.fullmatch(text) else None
+    return as_number(value)
+
+
+def _from_serial(serial: float) -> datetime | None:
+    """An Excel serial (days since 1899-12-30, the fraction is the time of day), to the nearest second."""
+    if not 1 <= serial < _LAST_SERIAL or 60 <= serial < 61:
+        return None
+    epoch = _EXCEL_EPOCH if serial >= 61 else _EXCEL_EPOCH + timedelta(days=1)
+    return epoch + timedelta(seconds=round(serial * 86400))
+
+
+def _in_range(day: date) -> date | None:
+    return day if _FIRST_DATE <= day <= _LAST_DATE else None
+
+
+def _calendar(year: str, month: int, day: str) -> date | None:
+    full_year = int(year) + 2000 if len(year) == 2 else int(year)
+    try:
+        return _in_range(date(full_year, month, int(day)))
+    except ValueError:
+        return None
+
+
+def _date_text(text: str) -> tuple[date | None, str] | None:
+    """A written date (day first, ISO, or with a month name) -> (the date or None when impossible, the rest of the
+    text, e.g. its time); None when the text is not a date."""
+    if match := _YEAR_FIRST.match(text):
+        year, month, day = match.groups()
+    elif match := _DAY_FIRST.match(text):
+        day, month, year = match.groups()
+    elif (match := _MONTH_NAME.match(text)) and fold(match.group(2)) in _MONTHS:
+        day, month, year = match.group(1), _MONTHS[fold(match.group(2))], match.group(3)
+    else:
+        return None
+    rest = text[match.end() :]
+    if rest and rest[0] not in " Tt,":
+        return None
+    return _calendar(year, int(month), day), rest.lstrip(" Tt,à")
+
+
+def _clock_text(text: str) -> time | None:
+    """A written time of day: 9:00, 09:30:15, 9h30, 9h, 9u30, 09.30, 0930, 9, 2:30 pm."""
+    text = text.strip().lower().removesuffix("uur").strip()
+    meridiem = _MERIDIEM.fullmatch(text)
+    match = _CLOCK.fullmatch(meridiem.group(1) if meridiem else text)
+    if match is None:
+        return None
+    hours, minutes, seconds, hour_mark, packed, bare = match.groups()
+    if packed:
+        hours, minutes = packed[:-2], packed[-2:]
+    hour, minute, second = int(hours or hour_mark or bare), int(minutes or 0), int(seconds or 0)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem.group(2) == "p" else 0)
+    return time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
+
+
+def _date_and_time(value: object) -> tuple[date | None, time | None]:
+    """A date cell -> (its date, the time it carries if any)."""
+    if is_missing(value):
+        return None, None
+    if isinstance(value, datetime):
+        return _in_range(value.date()), value.time().replace(tzinfo=None)
+    if isinstance(value, date):
+        return _in_range(value), None
+    number = _numeric(value)
+    if number is not None:
+        moment = _from_serial(number)
+        if moment is None:
+            return None, None
+        return moment.date(), (moment.time() if not number.is_integer() else None)
+    if not isinstance(value, str):
+        return None, None
+    written = _date_text(value.strip())
+    if written is None or written[0] is None:
+        return None, None
+    return written[0], _clock_text(written[1]) if written[1] else None
+
+
+def to_date(value: object) -> date | None:
+    """A date cell (Excel serial, date/datetime/Timestamp, or text written day first) -> its date, None when unusable."""
+    return _date_and_time(value)[0]
+
+
+def to_time(value: object) -> time | None:
+    """A time cell (time, datetime, Excel fraction or serial, text) -> the time of day, None when unusable."""
+    if is_missing(value):
+        return None
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return value.time().replace(tzinfo=None)
+    if isinstance(value, timedelta):
+        seconds = round(value.total_seconds())
+        return (datetime.min + timedelta(seconds=seconds)).time() if 0 <= seconds < 86400 else None
+    number = _numeric(value)
+    if number is not None:
+        if 0 <= number < 1:
+            return (datetime.min + timedelta(seconds=round(number * 86400) % 86400)).time()
+        if number.is_integer():
+            return _clock_text(str(int(number)))
+        moment = _from_serial(number)
+        return moment.time() if moment else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if clock := _clock_text(text):
+        return clock
+    written = _date_text(text)
+    return _clock_text(written[1]) if written and written[1] else None
+
+
+def to_datetime(date_value: object, time_value: object = None) -> datetime | None:
+    """The appointment's local start: the date cell's date, at the separate time cell's time when usable, else at
+    the time the date cell carries, else at midnight. None when there is no usable date."""
+    day, carried = _date_and_time(date_value)
+    if day is None:
+        return None
+    separate = to_time(time_value)
+    clock = separate if separate is not None else carried if carried is not None else time()
+    return datetime.combine(day, clock)
+
+
+# ---------------------------------------------------------------- text and names
+
+_PARTICLES = frozenset(
+    "van von vande vanden vander de den der des du d l di da del della le la les ter ten t op in het".split()
+)
+
+
+def clean_text(value: object) -> str:
+    """A cell as text: "" for empty cells, numbers without a float's ".0", spaces trimmed and collapsed.
+    Accents, apostrophes and a leading = + - @ stay exactly as typed."""
+    if is_missing(value):
+        return ""
+    number = as_number(value)
+    if number is not None and number.is_integer() and not isinstance(value, numbers.Integral):
+        return str(int(number))
+    return " ".join(str(value).split())
+
+
+def _is_upper(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+
+
+def _is_particle(word: str) -> bool:
+    return fold(word) in _PARTICLES
+
+
+def split_patient(value: object) -> tuple[str, str]:
+    """One "Patient" cell -> (last name, first name). "Dupont, Jean" splits at the comma; otherwise the words in
+    capitals are the last name ("DUPONT Jean", "Anne VAN DEN BERGHE"); otherwise the first word and any
+    particles before it ("Van den Berghe Anne", "Müller-Lüdenscheidt Hans"). A single word is a last name."""
+    text = clean_text(value)
+    if "," in text:
+        last, _, first = text.partition(",")
+        return last.strip(), " ".join(first.split())
+    words = text.split()
+    if len(words) < 2:
+        return text, ""
+    upper = [_is_upper(w) for w in words]
+    if any(upper) and not all(upper):
+        if upper[0] or _is_particle(words[0]):
+            cut = next((i for i, w in enumerate(words) if not (upper[i] or _is_particle(w))), len(words))
+            if any(upper[:cut]):
+                return " ".join(words[:cut]), " ".join(words[cut:])
+        if upper[-1]:
+            cut = len(words)
+            while cut > 0 and (upper[cut - 1] or _is_particle(words[cut - 1])):
+                cut -= 1
+            return " ".join(words[cut:]), " ".join(words[:cut])
+    cut = 0
+    while cut < len(words) - 1 and _is_particle(words[cut]):
+        cut += 1
+    return " ".join(words[: cut + 1]), " ".join(words[cut + 1 :])
