@@ -1,0 +1,166 @@
+"""Loading the IT systems list: FR/EN headers in any order, csv (; or ,, UTF-8 or cp1252) and xlsx; bad rows refused
+with one line naming the row, and nothing changed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlmodel import select
+
+from crisis_tui.config import BUNDLED_DATA
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.it.order import CycleError
+from crisis_tui.core.it_restart import load_systems, restart_order
+from crisis_tui.core.models import AuditEntry, ITSystem
+
+HEADER = "Système;Priorité;Dépend de;Statut;Responsable;Activités;Échéance;Notes\n"
+GOOD = HEADER + "Réseau;1;;vert;Équipe réseau;;17/04/2022;\nPACS;1;Réseau;rouge;Radiologie;radiologie;;\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "systems.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def systems(workspace) -> dict[str, ITSystem]:
+    with workspace.session() as session:
+        return {s.name: s for s in session.exec(select(ITSystem))}
+
+
+def audit(workspace) -> list[AuditEntry]:
+    with workspace.session() as session:
+        return list(session.exec(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def load(workspace, path: Path) -> int:
+    with workspace.session() as session:
+        return load_systems(session, path, actor="chair", reference=workspace.reference)
+
+
+def test_the_bundled_sample_loads_in_an_order_with_radiology_before_patient_records(workspace):
+    assert load(workspace, BUNDLED_DATA / "it_systems.csv") == 19
+    with workspace.session() as session:
+        names = [item.name for item in restart_order(session)]
+    assert names.index("PACS (imagerie)") < names.index("Dossier patient informatisé (DPI)")
+    loaded = systems(workspace)
+    assert loaded["RIS (radiologie)"].activities == "radiology;scintigraphy@LIB"
+    assert loaded["Étiquettes de prélèvement Neufchâteau"].activities == "blood_draw@NEU"
+    entry = audit(workspace)[-1]
+    assert (entry.action, entry.target, entry.actor) == ("it.load", "it_systems.csv", "chair")
+
+
+def test_english_headers_in_any_order_comma_separated_cp1252_colours_and_names(workspace, tmp_path):
+    text = (
+        "Notes,Status,System,Owner,Priority,Activities,ETA,Depends on\n"
+        "é café,Amber,Core network,Net team,P1,,2022-04-18,\n"
+        "x,BLEU,Active Directory,Sys team,1,,,core NETWORK\n"
+        "y,en panne,Radiology info,Radiology,2,Radiologie@Libramont;scinti,18/04/22,active directory\n"
+    )
+    assert load(workspace, write(tmp_path, text, encoding="cp1252")) == 3
+    loaded = systems(workspace)
+    assert loaded["Core network"].status == "restoring"
+    assert loaded["Core network"].notes == "é café"
+    assert loaded["Active Directory"].status == "verified"
+    assert loaded["Active Directory"].depends_on == "Core network"
+    ris = loaded["Radiology info"]
+    assert (ris.status, ris.tier, ris.eta) == ("down", 2, date(2022, 4, 18))
+    assert ris.depends_on == "Active Directory"
+    assert ris.activities == "radiology@LIB;scintigraphy"
+
+
+def test_names_with_commas_inside_parentheses_stay_whole_and_blank_status_means_down(workspace, tmp_path):
+    text = HEADER + "Réseau (switches, VLAN);1;;;;;;\nDNS;1;réseau (SWITCHES, vlan), ;vert;;;;\n"
+    load(workspace, write(tmp_path, text))
+    loaded = systems(workspace)
+    assert loaded["Réseau (switches, VLAN)"].status == "down"
+    assert loaded["DNS"].depends_on == "Réseau (switches, VLAN)"
+
+
+def test_xlsx_with_a_title_block_a_hidden_sheet_excel_dates_and_numeric_tiers(workspace, tmp_path):
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "old"
+    hidden.append(["Système", "Priorité"])
+    hidden.append(["Ancien", 1])
+    hidden.sheet_state = "hidden"
+    sheet = book.create_sheet("Systèmes")
+    sheet.append(["Plan de redémarrage, 17/04"])
+    sheet.append([])
+    sheet.append(["Priorité (1-4)", "Système", "Statut", "Échéance", "Activités"])
+    sheet.append([1.0, "PACS", "Vérifié", datetime(2022, 4, 19, 14, 0), "radiology"])
+    sheet.append([None, None, None, None, None])
+    sheet.append([3, "Mail", None, None, None])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    assert load(workspace, path) == 2
+    loaded = systems(workspace)
+    assert set(loaded) == {"PACS", "Mail"}
+    assert (loaded["PACS"].tier, loaded["PACS"].status, loaded["PACS"].eta) == (1, "verified", date(2022, 4, 19))
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ("X;1;;mauve;;;;\n", "row 2 (X): unknown status 'mauve'"),
+        ("X;7;;;;;;\n", "row 2 (X): priority '7' is not one of 1, 2, 3, 4"),
+        ("X;;;;;;;\n", "row 2 (X): priority '' is not one of 1, 2, 3, 4"),
+        ("X;1;;;;dentisterie;;\n", "row 2 (X): unknown activity 'dentisterie'"),
+        ("X;1;;;;radiology@Paris;;\n", "row 2 (X): unknown site 'Paris'"),
+        ("X;1;Y;;;;;\n", "row 2 (X): depends on unknown system 'Y'"),
+        ("X;1;;;;;demain;\n", "row 2 (X): ETA 'demain' is not a date"),
+        ("X;1;;;;;;\nx;2;;;;;;\n", "row 3: system 'x' is already on row 2"),
+        (";1;;;;;;\n", "row 2: the system has no name"),
+        ("A;1;B;;;;;\nB;2;C;;;;;\nC;3;A;;;;;\nD;1;A;;;;;\n", "dependency cycle between A, B, C"),
+        ("", "no system listed under the header (row 1)"),
+    ],
+)
+def test_a_bad_row_is_refused_naming_it_and_nothing_changes(workspace, tmp_path, rows, expected):
+    load(workspace, write(tmp_path, GOOD, "good.csv"))
+    before, entries = systems(workspace), len(audit(workspace))
+    with pytest.raises(UsageError) as caught:
+        load(workspace, write(tmp_path, HEADER + rows))
+    message = str(caught.value)
+    assert message.startswith("systems.csv: ") and expected in message and "\n" not in message
+    assert systems(workspace).keys() == before.keys()
+    assert len(audit(workspace)) == entries
+
+
+def test_a_cycle_error_carries_the_systems(workspace, tmp_path):
+    with pytest.raises(CycleError) as caught:
+        load(workspace, write(tmp_path, HEADER + "A;1;b;;;;;\nB;1;a;;;;;\n"))
+    assert set(caught.value.systems) == {"A", "B"}
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("list.csv", "Nom du serveur;Remarque\nX;Y\n", "no header row with a Système/System and a Priorité/Priority"),
+        ("list.csv", "Système;Priorité;Status;Statut\nX;1;;\n", "columns 'Status' and 'Statut' mean the same thing"),
+        ("list.pdf", "%PDF", "expected an .xlsx or .csv list"),
+        ("list.xlsx", "not a zip", "is not an xlsx workbook"),
+    ],
+)
+def test_an_unusable_file_is_refused_with_one_line(workspace, tmp_path, name, content, expected):
+    with pytest.raises(UsageError, match=expected):
+        load(workspace, write(tmp_path, content, name))
+    assert systems(workspace) == {}
+
+
+def test_loading_replaces_the_whole_list_and_audits_the_old_and_new_lists(workspace, tmp_path):
+    load(workspace, write(tmp_path, GOOD, "first.csv"))
+    load(workspace, write(tmp_path, HEADER + "Messagerie;3;;;;;;\n", "second.csv"))
+    assert set(systems(workspace)) == {"Messagerie"}
+    entry = audit(workspace)[-1]
+    assert entry.target == "second.csv"
+    assert "PACS" in entry.old and "Messagerie" in entry.new and "PACS" not in entry.new
+
+
+def test_without_a_reference_activities_match_the_codes_and_names_in_the_database(workspace, tmp_path):
+    path = write(tmp_path, HEADER + "PACS;1;;;;Radiologie@Libramont, blood_draw;;\n")
+    with workspace.session() as session:
+        load_systems(session, path)
+    assert systems(workspace)["PACS"].activities == "radiology@LIB;blood_draw"
