@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crisis_tui.core.ingest.normalize import (
     PhoneInfo,
@@ -175,7 +177,31 @@ def test_day_first_two_digit_years_and_the_1900_serials(value, expected):
     assert to_date(value) == expected
 
 
+@given(st.dates(date(1900, 1, 2), date(2199, 12, 31)), st.sampled_from("/.-"), st.booleans())
+def test_any_date_written_day_first_reads_back(day, sep, padded):
+    text = f"{day.day:02d}{sep}{day.month:02d}{sep}{day.year}" if padded else f"{day.day}{sep}{day.month}{sep}{day.year}"
+    assert to_date(text) == day
+    assert to_date(day.isoformat()) == day
+    if 2000 <= day.year <= 2099:
+        assert to_date(f"{day.day:02d}{sep}{day.month:02d}{sep}{day.year % 100:02d}") == day
+
+
+@given(st.datetimes(datetime(1900, 3, 1), datetime(2199, 12, 31, 23, 59, 59)).map(lambda m: m.replace(microsecond=0)))
+def test_any_excel_serial_reads_back_to_the_second(moment):
+    serial = (moment - datetime(1899, 12, 30)) / timedelta(days=1)
+    assert to_datetime(serial) == moment
+    assert to_date(serial) == moment.date()
+
+
 # ---------------------------------------------------------------- times
+
+
+@given(st.times().map(lambda t: t.replace(microsecond=0)))
+def test_any_time_written_or_as_a_day_fraction_reads_back(clock):
+    assert to_time(f"{clock.hour}:{clock.minute:02d}") == clock.replace(second=0)
+    assert to_time(f"{clock.hour:02d}h{clock.minute:02d}") == clock.replace(second=0)
+    assert to_time(clock.isoformat()) == clock
+    assert to_time((clock.hour * 3600 + clock.minute * 60 + clock.second) / 86400) == clock
 
 
 @pytest.mark.parametrize(

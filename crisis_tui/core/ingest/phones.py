@@ -54,7 +54,8 @@ _BE_OTHERS = [
     )
     if (compiled := _compiled(desc)) is not None
 ]
-_FAST_SHAPE = re.compile(r"(?:\+32|0032|0|32(?=[1-9][0-9]{7}[0-9]?$))?([1-9][0-9]{7,8})")
+# 0475..., 475... (Excel ate the 0), +32 475..., 0032 475..., +32 (0)475..., 32475... (a +32 number stored as a number)
+_FAST_SHAPE = re.compile(r"(?:(?:\+|00)?320?|0)?([1-9][0-9]{7,8})")
 _NUMBER_PUNCTUATION = " ./-()\u00a0\u2010\u2011\u2012\u2013\u2014\u2015"
 _DROP_PUNCTUATION = str.maketrans("", "", _NUMBER_PUNCTUATION)
 _MAX_PHONE_INPUT = 250  # phonenumbers refuses longer input
@@ -120,7 +121,7 @@ class PhoneInfo:
     kind: str  # best of them: mobile, landline, invalid, or none when nothing was read
 
 
-_FLOAT_ARTEFACT = re.compile(r"(\+?[0-9]+)[.,]0+")
+_FLOAT_ARTEFACT = re.compile(r"(\+?[1-9][0-9]{7,})[.,]0+")  # str() of a float: no leading 0, phone-sized
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
 _NUMBER_RUN = re.compile(r"[0-9+(][0-9+ \u00a0./()\-\u2010-\u2015]*")  # letters, ; , | : and line breaks end a run
 _DIGIT_GROUP = re.compile(r"\+ *[1-9][0-9]*|[0-9]+")  # "+" before a 0 is no country code: "0475... + 061..."
