@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from itertools import islice
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils.datetime import from_excel
 
 from crisis_tui.core.errors import UsageError
+from crisis_tui.core.ingest.normalize import to_date
 from crisis_tui.core.it.order import CycleError, restart_sequence
 from crisis_tui.core.it.vocab import parse_status, parse_tier, status_names
 from crisis_tui.core.reference import Ambiguous, Matcher
@@ -27,7 +26,6 @@ from crisis_tui.core.text import key, tokens
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y")
 
 COLUMNS = {
     "name": ("système", "system", "nom", "name", "application"),
@@ -226,26 +224,14 @@ def _find(where: str, value: str, matcher: Matcher, what: str) -> str:
 
 
 def parse_eta(value: object) -> date | None:
-    """The date, None when blank; ValueError when the value is not a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return from_excel(value).date()
-        except (OverflowError, TypeError) as exc:
-            raise ValueError(value) from exc
-    text = _text(value)
-    if not text:
+    """The date a value names (Excel date or serial, DD/MM/YYYY, YYYY-MM-DD...), None when blank; ValueError when the
+    value is not a date."""
+    if _text(value) == "":
         return None
-    day = text.split()[0] if re.fullmatch(r"\S+ \d{1,2}:\d{2}(:\d{2})?", text) else text
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(day, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    day = to_date(value)
+    if day is None:
+        raise ValueError(f"{_text(value)!r} is not a date")
+    return day
 
 
 def _resolve_dependencies(path: Path, specs: list[SystemSpec], by_key: dict[str, SystemSpec]) -> list[SystemSpec]:
