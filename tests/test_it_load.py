@@ -3,11 +3,15 @@ with one line naming the row, and nothing changed."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from crisis_tui.config import BUNDLED_DATA
@@ -15,6 +19,7 @@ from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it.order import CycleError
 from crisis_tui.core.it_restart import load_systems, restart_order
 from crisis_tui.core.models import AuditEntry, ITSystem
+from crisis_tui.core.text import key
 
 HEADER = "Système;Priorité;Dépend de;Statut;Responsable;Activités;Échéance;Notes\n"
 GOOD = HEADER + "Réseau;1;;vert;Équipe réseau;;17/04/2022;\nPACS;1;Réseau;rouge;Radiologie;radiologie;;\n"
@@ -164,3 +169,50 @@ def test_without_a_reference_activities_match_the_codes_and_names_in_the_databas
     with workspace.session() as session:
         load_systems(session, path)
     assert systems(workspace)["PACS"].activities == "radiology@LIB;blood_draw"
+
+
+STATUS_WORDS = {"down": ("En panne", "ROUGE", "red"), "restoring": ("en cours", "Ambre", "amber"),
+                "restored": ("Rétabli", "vert", "GREEN"), "verified": ("VÉRIFIÉ", "bleu", "Blue")}
+COLUMNS_FR = ("Système", "Priorité", "Dépend de", "Statut", "Notes")
+COLUMNS_EN = ("System", "Priority", "Depends on", "Status", "Notes")
+name_text = st.text(alphabet="abcdeéèçñXYZ ()-/01", min_size=1, max_size=12).map(str.strip).filter(
+    lambda n: key(n) and n.count("(") == n.count(")") == 0
+)
+
+
+@st.composite
+def lists(draw):
+    names = draw(st.lists(name_text, min_size=1, max_size=8, unique_by=key))
+    rows = []
+    for index, name in enumerate(names):
+        status = draw(st.sampled_from(sorted(STATUS_WORDS)))
+        deps = draw(st.lists(st.sampled_from(names[:index]), max_size=3, unique=True)) if index else []
+        rows.append({"name": name, "tier": draw(st.integers(1, 4)), "status": status, "depends_on": deps,
+                     "word": draw(st.sampled_from(STATUS_WORDS[status])), "notes": draw(st.sampled_from(("", "é; x")))})
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lists(), st.permutations(range(5)), st.sampled_from((";", ",")), st.sampled_from(("utf-8-sig", "cp1252")),
+       st.booleans())
+def test_any_list_written_in_any_column_order_separator_and_encoding_loads_back(
+    workspace, tmp_path, rows, order, separator, encoding, english
+):
+    header = COLUMNS_EN if english else COLUMNS_FR
+    buffer = io.StringIO()
+    out = csv.writer(buffer, delimiter=separator)
+    out.writerow([header[i] for i in order])
+    for row in rows:
+        cells = (row["name"].upper(), row["tier"], " , ".join(d.lower() for d in row["depends_on"]), row["word"],
+                 row["notes"])
+        out.writerow([cells[i] for i in order])
+    path = tmp_path / "round.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    assert load(workspace, path) == len(rows)
+    loaded = systems(workspace)
+    by_upper = {row["name"].upper(): row for row in rows}
+    assert set(loaded) == set(by_upper)
+    for name, system in loaded.items():
+        row = by_upper[name]
+        assert (system.tier, system.status, system.notes) == (row["tier"], row["status"], row["notes"])
+        assert (system.depends_on.split(";") if system.depends_on else []) == [d.upper() for d in row["depends_on"]]
