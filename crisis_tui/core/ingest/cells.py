@@ -1,0 +1,44 @@
+"""What a reader gives: sheets of raw cells with their real row numbers, and the error it raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Callable, Iterator, Sequence
+
+Row = Sequence[object]
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a spreadsheet; the message is one line saying why (without the file name)."""
+
+
+@dataclass(frozen=True)
+class Rows:
+    total: int  # rows the sheet spans (for progress)
+    numbered: Iterator[tuple[int, Row]]  # (the spreadsheet's own 1-based row number, cells)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str | None  # None for a text file or HTML page (their only "sheet" is the file)
+    load: Callable[[], Rows]  # reads the cells (the costly part); call it once
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a person reads in it (dates in ISO form, 475123456.0 as 475123456)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception as one short line."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__

@@ -1,0 +1,172 @@
+"""Which row is the header, and what each column holds (FR / NL / EN header names, any case, accents, extra words).
+
+A header cell takes the role of the longest alias it contains as whole words ("Date de naissance" beats "Date");
+on a tie, the role listed first in HEADER_ALIASES wins ("Date examen" is a date, "Tél. patient" a phone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from crisis_tui.core.text import fold, tokens
+
+HEADER_SEARCH_ROWS = 30  # the header is among the first 30 non-empty rows
+
+# (role, header aliases), most specific roles first: on a tie the earlier entry wins. "ignore" names columns that
+# only look like ours (a creation date, an end time, a maiden name, the family doctor). A role may appear twice:
+# the lone words that suggest an appointment time ("RDV") lose to any other role ("Lieu RDV" is a site).
+HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("birth_date", (
+        "date de naissance", "naissance", "ne le", "nee le", "ne e le", "ddn", "geboortedatum", "geboren",
+        "geboorte", "geb datum", "date of birth", "birth date", "birthdate", "dob", "birth",
+    )),
+    ("ignore", (
+        "date de creation", "date creation", "cree le", "date impression", "imprime le", "date export",
+        "date saisie", "date de saisie", "date modification", "date de modification", "date fin", "date de fin",
+        "heure fin", "heure de fin", "end time", "eindtijd", "einduur", "duree", "duur", "duration",
+        "date de deces", "overlijdensdatum", "aangemaakt", "created", "modified", "nom de jeune fille",
+        "jeune fille", "meisjesnaam", "maiden name", "email", "e mail", "mail", "adresse", "adres", "address",
+        "medecin traitant", "medecin generaliste", "huisarts", "general practitioner", "gp",
+    )),
+    ("datetime", (
+        "date heure", "date et heure", "date time", "date and time", "datetime", "datum tijd", "datum en tijd",
+        "datum uur", "tijdstip", "horodatage",
+    )),
+    ("date", ("date", "datum", "jour", "dag", "day")),
+    ("time", ("heure", "uur", "time", "tijd", "hour", "heure rdv", "heure de debut", "aanvangsuur")),
+    ("phone", (
+        "telephone", "tel", "gsm", "mobile", "portable", "phone", "telefoon", "telefoonnummer", "mobiel", "fixe",
+        "domicile", "cell", "cellphone", "smartphone", "landline", "vaste lijn",
+    )),
+    ("doctor", (
+        "medecin", "chirurgien", "arts", "doctor", "docteur", "dr", "prescripteur", "surgeon", "praticien",
+        "specialiste", "specialist", "geneesheer", "physician", "behandelend arts", "voorschrijver", "operateur",
+    )),
+    ("service", ("service", "dienst", "department", "departement", "unite", "unit", "afdeling", "discipline")),
+    ("site", (
+        "site", "campus", "hopital", "ziekenhuis", "hospital", "lieu", "locatie", "location", "etablissement",
+        "vestiging", "institution",
+    )),
+    ("activity", (
+        "examen", "type d examen", "type examen", "onderzoek", "exam", "examination", "activite", "activiteit",
+        "activity", "prestation", "type d intervention", "type intervention", "type de rendez vous", "type rdv",
+        "acte", "procedure", "modalite", "modality",
+    )),
+    ("first_name", ("prenom", "voornaam", "first name", "firstname", "given name", "forename", "roepnaam")),
+    ("last_name", (
+        "nom", "naam", "last name", "lastname", "surname", "family name", "nom de famille", "achternaam",
+        "familienaam",
+    )),
+    ("patient", (
+        "patient", "nom du patient", "nom patient", "nom et prenom", "nom prenom", "naam en voornaam",
+        "naam voornaam", "naam patient", "patient name", "full name", "name", "identite", "beneficiaire",
+    )),
+    ("datetime", ("rendez vous", "rdv", "afspraak", "appointment", "debut", "start")),
+)
+NAME_ROLES = ("patient", "last_name", "first_name")
+DATE_ROLES = ("datetime", "date")
+# a header with one of these words names an identifier, never a name ("N° patient", "Patient ID", "Nom dossier")
+IDENTIFIER_WORDS = frozenset(
+    {"id", "n", "no", "nr", "num", "numero", "number", "nummer", "dossier", "code", "nip", "niss", "inami", "ref",
+     "reference", "ipp", "matricule"}
+)
+TOTAL_WORDS = frozenset(
+    {"total", "totaal", "totaux", "totale", "totalen", "subtotal", "subtotaal", "tot", "somme", "sum", "nombre",
+     "aantal", "count"}
+)
+
+_ALIASES = tuple(
+    (tokens(alias), role, rank) for rank, (role, aliases) in enumerate(HEADER_ALIASES) for alias in aliases
+)
+
+
+def column_role(header: object) -> str | None:
+    """The role a header cell names, None when it names none of ours."""
+    words = tokens(header)
+    if not words:
+        return None
+    best: tuple[int, int, str] | None = None
+    for alias, role, rank in _ALIASES:
+        if _contains(words, alias) and (best is None or (len(alias), -rank) > best[:2]):
+            best = (len(alias), -rank, role)
+    if best is None:
+        return None
+    role = best[2]
+    if role in NAME_ROLES and IDENTIFIER_WORDS.intersection(words):
+        return "ignore"
+    return role
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """The header row found, and the column index of each role (phones: every phone column, in sheet order)."""
+
+    row_number: int
+    headers: tuple[str, ...]
+    roles: dict[str, int]
+    phones: tuple[int, ...]
+
+    def get(self, role: str) -> int | None:
+        return self.roles.get(role)
+
+    def is_header_again(self, row: Sequence[object]) -> bool:
+        """A header row repeated lower down (a page break in the export)."""
+        same = 0
+        for index in (*self.roles.values(), *self.phones):
+            if index < len(row) and fold(row[index]) and fold(row[index]) == fold(self.headers[index]):
+                same += 1
+        return same >= 2
+
+
+def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
+    """The column roles of a candidate header row; None unless it names a patient and a date."""
+    roles: dict[str, int] = {}
+    phones: list[int] = []
+    for index, cell in enumerate(cells):
+        role = column_role(cell) if isinstance(cell, str) else None
+        if role is None or role == "ignore":
+            continue
+        if role == "phone":
+            phones.append(index)
+        else:
+            roles.setdefault(role, index)
+    if "last_name" in roles and "first_name" not in roles:
+        roles.setdefault("patient", roles.pop("last_name"))  # one "Nom" column holds the whole name
+    elif "last_name" in roles:
+        roles.pop("patient", None)
+    if not ({"patient", "last_name"} & roles.keys() and set(DATE_ROLES) & roles.keys()):
+        return None
+    return ColumnMap(row_number, tuple("" if c is None else str(c) for c in cells), roles, tuple(phones))
+
+
+def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | None:
+    """The header among the first non-empty rows: the one naming the most roles (the first of equals)."""
+    best: ColumnMap | None = None
+    seen = 0
+    for row_number, cells in rows:
+        if not any(cells):
+            continue
+        found = map_columns(row_number, cells)
+        if found and (best is None or _score(found) > _score(best)):
+            best = found
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    return best
+
+
+def _score(columns: ColumnMap) -> int:
+    return len(columns.roles) + len(columns.phones)
+
+
+def is_totals(cells: Sequence[object]) -> bool:
+    """A closing totals line: its first filled cell starts with Total / Totaal / Totaux / Nombre ..."""
+    first = next((cell for cell in cells if cell not in (None, "")), None)
+    words = tokens(first) if isinstance(first, str) else ()
+    return bool(words) and bool(TOTAL_WORDS.intersection(words[:2]))

@@ -1,0 +1,316 @@
+"""Spreadsheet exports -> appointments: read -> map -> normalise -> validate -> dedupe -> insert, one transaction a file.
+
+A file either imports (with its bad rows set aside, each with its reason, in the database and in a rejects
+workbook) or changes nothing and reports one line saying why. Title blocks, blank rows, repeated header rows and a
+closing totals line are not data rows. The same appointment (site, activity, start to the minute, patient) is kept
+once, within a file and across imports: importing a file again adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from crisis_tui.core.ingest.cells import ReadError, Sheet, cell_text, first_line
+from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_totals
+from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
+from crisis_tui.core.ingest.rejects import Rejected, write_rejects
+from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
+from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
+from crisis_tui.i18n import Catalog
+
+JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
+CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
+LOOKUP_KEYS = 900  # dedupe keys per IN (...) lookup
+SQLITE_IMPORT_CACHE_KIB = 65536  # index pages kept in memory during an import (inserts land at random places)
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportCancelled(Exception):
+    """The import was cancelled: the file being imported was rolled back."""
+
+
+class _FileRefused(Exception):
+    """The file holds no usable table; nothing is imported."""
+
+
+@dataclass
+class FileReport:
+    path: str
+    status: str  # "imported" or "error"
+    error: str | None = None
+    sheet: str | None = None  # the sheets imported, joined by ", " (None for a text file)
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rejects_file: str | None = None
+
+    def as_json(self) -> dict:
+        return {name: getattr(self, name) for name in JSON_KEYS}
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(f.imported for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "error"]
+
+    def as_json(self) -> dict:
+        return {"files": [f.as_json() for f in self.files], "imported": self.imported,
+                "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = None, activity: str | None = None,
+                 progress: Progress | None = None, cancel: threading.Event | None = None,
+                 lang: str = "fr") -> ImportReport:
+    """Import files, and every spreadsheet of a folder (sorted by name); one file's error does not stop the others."""
+    report = ImportReport()
+    for path in _expand(paths):
+        if isinstance(path, FileReport):
+            report.files.append(path)
+            continue
+        report.files.append(import_file(workspace, path, site=site, activity=activity, progress=progress,
+                                        cancel=cancel, lang=lang))
+    return report
+
+
+def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
+    for path in map(Path, paths):
+        if not path.is_dir():
+            yield path
+            continue
+        found = sorted(p for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
+        if not found:
+            yield FileReport(str(path), "error", f"{path}: no spreadsheet in this folder")
+        yield from found
+
+
+def import_file(workspace, path: Path | str, *, site: str | None = None, activity: str | None = None,
+                progress: Progress | None = None, cancel: threading.Event | None = None,
+                lang: str = "fr") -> FileReport:
+    """Import one file in one transaction. `site`/`activity` are codes that override the file's own.
+
+    Raises ImportCancelled (after rolling the file back) when `cancel` is set during the import.
+    """
+    path = Path(path)
+    report = FileReport(str(path), "imported")
+    run: _FileImport | None = None
+    try:
+        sheets = read_sheets(path)
+        with workspace.session() as session:
+            run = _FileImport(workspace, session, path, site, activity, progress, cancel, Catalog(lang))
+            run.run(sheets, report)
+    except (ReadError, _FileRefused) as exc:
+        return _failed(report, path, str(exc))
+    except SQLAlchemyError as exc:
+        return _failed(report, path, f"database error ({first_line(exc)})")
+    except OSError as exc:
+        return _failed(report, path, f"cannot be read or its rejects written ({exc.strerror or exc})")
+    finally:
+        if run is not None and run.rejects_path is not None and report.status != "imported":
+            run.rejects_path.unlink(missing_ok=True)
+    return report
+
+
+def _failed(report: FileReport, path: Path, reason: str) -> FileReport:
+    report.status, report.error = "error", " ".join(f"{path.name}: {reason}".split())
+    report.sheet, report.rejects_file = None, None
+    report.rows = report.imported = report.duplicates = report.rejected = 0
+    return report
+
+
+class _FileImport:
+    """One file's import inside its transaction: sheets -> rows -> chunks inserted; rejects collected."""
+
+    def __init__(self, workspace, session: Session, path: Path, site: str | None, activity: str | None,
+                 progress: Progress | None, cancel: threading.Event | None, catalog: Catalog) -> None:
+        self.workspace, self.session, self.path = workspace, session, path
+        self.site, self.activity = site, activity
+        self.progress, self.cancel, self.catalog = progress, cancel, catalog
+        self.english = Catalog("en")
+        self.batch_id = 0
+        self.seen: set[str] = set()
+        self.pending: list[dict] = []
+        self.rejected: list[Rejected] = []
+        self.rows = self.imported = self.duplicates = 0
+        self.done = self.total = 0
+        self.rejects_path: Path | None = None
+        self.message = path.name
+        self._reasons: dict[Reason, tuple[str, str]] = {}
+
+    def run(self, sheets: Sequence[Sheet], report: FileReport) -> None:
+        self._check_cancel()
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+        batch = ImportBatch(file_name=self.path.name, path=str(self.path), sha256=_sha256(self.path))
+        self.session.add(batch)
+        self.session.flush()
+        self.batch_id = batch.id
+        imported_sheets = [sheet.name for sheet in sheets if self._sheet(sheet)]
+        if not imported_sheets:
+            raise _FileRefused("no recognisable header row (a patient name and a date column) in the first "
+                               f"{HEADER_SEARCH_ROWS} rows")
+        if not self.rows:
+            raise _FileRefused("no data rows under the header")
+        self._flush()
+        self._store_rejects()
+        names = [name for name in imported_sheets if name]
+        batch.sheet = ", ".join(names) or None
+        batch.rows, batch.imported, batch.duplicates = self.rows, self.imported, self.duplicates
+        batch.rejected = len(self.rejected)
+        batch.rejects_file = str(self.rejects_path) if self.rejects_path else None
+        self.session.add(batch)
+        self.session.flush()
+        report.sheet, report.rows, report.imported = batch.sheet, batch.rows, batch.imported
+        report.duplicates, report.rejected, report.rejects_file = batch.duplicates, batch.rejected, batch.rejects_file
+        self._report_progress(final=True)
+
+    def _sheet(self, sheet: Sheet) -> bool:
+        """Import one sheet; False when it has no recognisable header (a notes sheet, a chart's data)."""
+        rows = sheet.load()
+        numbered = rows.numbered
+        self.total += rows.total
+        head: list[tuple[int, Sequence[object]]] = []
+        filled = 0
+        for number, cells in numbered:
+            head.append((number, cells))
+            filled += 1 if any(cells) else 0
+            if filled >= HEADER_SEARCH_ROWS:
+                break
+        columns = find_header(head)
+        if columns is None:
+            self.done += rows.total
+            return False
+        plan = SheetPlan(columns, self._place("site", columns, sheet), self._place("activity", columns, sheet))
+        below = [(number, cells) for number, cells in head if number > columns.row_number]
+        self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
+        self._rows(plan, columns, sheet.name, _chain(below, numbered))
+        return True
+
+    def _place(self, what: str, columns: ColumnMap, sheet: Sheet) -> Place:
+        reference = self.workspace.reference
+        find = reference.find_site if what == "site" else reference.find_activity
+        given = self.site if what == "site" else self.activity
+        if given:
+            return Place(what, None, given, (f"no_{what}", ()), find)
+        fallback, reason = place_from_names(what, find, (sheet.name, self.path.stem))
+        return Place(what, columns.get(what), fallback, reason, find)
+
+    def _rows(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,
+              rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+        convert, seen, pending, batch_id = plan.convert, self.seen, self.pending, self.batch_id
+        count = 0
+        for number, cells in rows:
+            count += 1
+            if count % CHUNK_ROWS == 0:
+                self.done += CHUNK_ROWS
+                self._flush()
+            if not any(cells):
+                continue
+            result = convert(cells)
+            if type(result) is dict:
+                self.rows += 1
+                dedupe_key = result["dedupe_key"]
+                if dedupe_key in seen:
+                    self.duplicates += 1
+                    continue
+                seen.add(dedupe_key)
+                result["batch_id"] = batch_id
+                pending.append(result)
+            elif not _not_data(cells, columns):
+                self.rows += 1
+                self._reject(sheet_name, number, result, cells, columns)
+        self.done += count % CHUNK_ROWS
+
+    def _reject(self, sheet: str | None, number: int, reason: Reason, cells: Sequence[object],
+                columns: ColumnMap) -> None:
+        if reason not in self._reasons:
+            values = dict(reason[1])
+            self._reasons[reason] = (self.english.t(f"import.reason.{reason[0]}", **values),
+                                     self.catalog.t(f"import.reason.{reason[0]}", **values))
+        english, local = self._reasons[reason]
+        texts = [cell_text(cell) for cell in cells]
+        while texts and not texts[-1].strip():
+            texts.pop()
+        self.rejected.append(Rejected(sheet, number, english, local, tuple(texts), columns.headers))
+
+    def _flush(self) -> None:
+        """Insert the pending rows whose dedupe key is not in the database yet; check for a cancel."""
+        self._check_cancel()
+        if self.pending:
+            keys = [row["dedupe_key"] for row in self.pending]
+            existing: set[str] = set()
+            for start in range(0, len(keys), LOOKUP_KEYS):
+                chosen = keys[start : start + LOOKUP_KEYS]
+                existing.update(self.session.execute(
+                    select(Appointment.dedupe_key).where(Appointment.dedupe_key.in_(chosen))).scalars())
+            new = [row for row in self.pending if row["dedupe_key"] not in existing] if existing else self.pending
+            if new:
+                self.session.execute(insert(Appointment.__table__), new)
+            self.imported += len(new)
+            self.duplicates += len(self.pending) - len(new)
+            self.pending.clear()
+        self._report_progress()
+
+    def _store_rejects(self) -> None:
+        if not self.rejected:
+            return
+        self.session.execute(insert(RejectedRow.__table__), [
+            {"batch_id": self.batch_id, "file_name": self.path.name, "sheet": row.sheet, "row_number": row.row_number,
+             "raw": json.dumps(row.cells, ensure_ascii=False), "reason": row.reason_en}
+            for row in self.rejected
+        ])
+        self.rejects_path = write_rejects(self.workspace.home.rejects, self.path, self.rejected, self.catalog)
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise ImportCancelled(f"{self.path.name}: import cancelled, nothing of this file was kept")
+
+    def _report_progress(self, final: bool = False) -> None:
+        if self.progress is not None:
+            total = max(self.total, self.done)
+            self.progress(total if final else self.done, total, self.message)
+
+
+def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
+    """Blank (spaces only), the header again, or a totals line: not a data row, not counted."""
+    if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+        return True
+    return columns.is_header_again(cells) or is_totals(cells)
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

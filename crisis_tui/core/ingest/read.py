@@ -1,0 +1,158 @@
+"""A file -> its visible sheets of raw cells. Knows nothing of appointments.
+
+The format is told by the first bytes, never by the extension (an HTML table or a CSV saved as .xls, an encrypted
+workbook that is an OLE container under an .xlsx name, a zip that is not a workbook). Workbooks go through
+python-calamine, with openpyxl read-only as the fallback (when calamine refuses an .xlsx, or a sheet reaches too far
+for calamine's dense grid); text goes through `textfile`. Anything unreadable raises `ReadError` with one line.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Callable
+
+from defusedxml import ElementTree
+
+from crisis_tui.core.ingest import extent
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line
+from crisis_tui.core.ingest.textfile import read_text_sheets
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
+_ENCRYPTED = "encrypted workbook (password-protected): save it again without a password"
+_UNBOUNDED = -1  # a sheet whose furthest cell cannot be told without parsing it
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """The visible sheets of a spreadsheet file (a text file gives one sheet, an HTML page one per table)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise ReadError(f"cannot be opened ({exc.strerror or exc})") from None
+    if not head:
+        raise ReadError("empty file")
+    if head.startswith(ZIP_MAGIC):
+        sheets = _zipped(path)
+    elif head.startswith(OLE_MAGIC):
+        sheets = _ole(path)
+    else:
+        sheets = read_text_sheets(path, head)
+    if not sheets:
+        raise ReadError("no visible sheet")
+    return sheets
+
+
+def is_spreadsheet_name(path: Path) -> bool:
+    """A file a folder import picks up: a spreadsheet suffix, not hidden, not an office lock file."""
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.name.startswith((".", "~$"))
+
+
+def _zipped(path: Path) -> list[Sheet]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            extent.check_zip(archive)
+            names = set(archive.namelist())
+            if "xl/workbook.bin" in names:
+                raise ReadError("binary workbook (.xlsb) is not supported: save it as .xlsx")
+            if "xl/workbook.xml" in names:
+                return _calamine(path, "xlsx", _xlsx_grids(archive))
+            if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
+                if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
+                    raise ReadError(f"a sheet spans more than {extent.MAX_CELLS} cells")
+                return _calamine(path, "ods", {})
+            if any(name.startswith(("word/", "ppt/")) for name in names):
+                raise ReadError("a Word or PowerPoint document, not a spreadsheet")
+            raise ReadError("a zip archive that is not a workbook")
+    except extent.UnsafeFile as exc:
+        raise ReadError(str(exc)) from None
+    except NotImplementedError as exc:
+        raise ReadError(f"unsupported zip compression ({first_line(exc)})") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError, KeyError) as exc:
+        raise ReadError(f"truncated or damaged workbook ({first_line(exc)})") from None
+
+
+def _mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:
+    return archive.read("mimetype")[:100] if "mimetype" in names else b"spreadsheet"
+
+
+def _xlsx_grids(archive: zipfile.ZipFile) -> dict[str, int]:
+    """Cells (rows x columns) the grid of each visible sheet will span, by sheet name."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    names = set(archive.namelist())
+    grids: dict[str, int] = {}
+    for sheet in workbook.iter():
+        if not str(sheet.tag).endswith("}sheet") or sheet.get("state", "visible") != "visible":
+            continue
+        rel_id = next((value for name, value in sheet.attrib.items() if name.endswith("}id")), None)
+        target = targets.get(rel_id, "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        bounds = extent.xlsx_extent(archive, member) if member in names else None
+        grids[sheet.get("name", "")] = _UNBOUNDED if bounds is None else bounds[0] * bounds[1]
+    return grids
+
+
+def _ole(path: Path) -> list[Sheet]:
+    if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+        raise ReadError(_ENCRYPTED)
+    return _calamine(path, "xls", {})
+
+
+def _calamine(path: Path, kind: str, grids: dict[str, int]) -> list[Sheet]:
+    """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold."""
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        raise ReadError(_ENCRYPTED) from None
+    except Exception as exc:  # calamine's error types vary by format and version
+        if kind == "xlsx":
+            return _openpyxl(path, first_line(exc))
+        raise ReadError(f"unreadable {kind} workbook ({first_line(exc)})") from None
+    sheets = []
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        cells = grids.get(meta.name, _UNBOUNDED) if kind == "xlsx" else 0
+        if cells == _UNBOUNDED or cells > extent.MAX_CELLS:
+            return _openpyxl(path, "a sheet reaches too far for calamine")
+        sheets.append(Sheet(meta.name, _calamine_loader(workbook, index)))
+    return sheets
+
+
+def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
+    def load() -> Rows:
+        try:
+            sheet = workbook.get_sheet_by_index(index)
+        except Exception as exc:  # calamine's error types vary by format and version
+            raise ReadError(f"unreadable sheet ({first_line(exc)})") from None
+        if sheet.start is None or not sheet.height:
+            return Rows(0, iter(()))
+        # iter_rows also yields the empty rows above the first cell: its n-th row is the spreadsheet's row n
+        return Rows(sheet.end[0] + 1, enumerate(sheet.iter_rows(), start=1))
+
+    return load
+
+
+def _openpyxl(path: Path, reason: str) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for damaged files; calamine's reason is the clearer one
+        raise ReadError(f"unreadable workbook ({reason})") from None
+    return [Sheet(ws.title, _openpyxl_loader(ws)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
+
+
+def _openpyxl_loader(worksheet) -> Callable[[], Rows]:
+    def load() -> Rows:
+        worksheet.reset_dimensions()  # otherwise every row is padded to the declared dimension
+        return Rows(0, enumerate(worksheet.iter_rows(values_only=True), start=1))
+
+    return load

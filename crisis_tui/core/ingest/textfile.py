@@ -1,0 +1,131 @@
+"""Text that poses as a spreadsheet: CSV/TXT (separator and encoding guessed), or an HTML table saved as .xls."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet
+
+SEPARATORS = (";", "\t", ",")  # in order of preference when they tie (Belgian exports use ;)
+_SAMPLE_LINES = 50
+_HTML_STARTS = ("<!doctype html", "<html", "<table", "<head", "<body", "<meta", "<style", "<div")
+
+
+def read_text_sheets(path: Path, head: bytes) -> list[Sheet]:
+    """The sheet(s) of a text file; ReadError for binary content, unknown encodings, or XML that is no table."""
+    if head.startswith(b"%PDF"):
+        raise ReadError("a PDF document, not a spreadsheet")
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError("a binary file, not a spreadsheet")
+    text = decode(path.read_bytes())
+    start = text[:2048].lstrip().lower()
+    if start.startswith("<?xml"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text[:8192]:
+            raise ReadError("Excel 2003 XML spreadsheet is not supported: save it as .xlsx")
+        if "<html" not in start:
+            raise ReadError("an XML file, not a spreadsheet")
+    if start.startswith(_HTML_STARTS) or start.startswith("<?xml"):
+        return html_tables(text)
+    return [csv_sheet(text)]
+
+
+def decode(data: bytes) -> str:
+    """UTF-16 when it has a byte order mark, else strict UTF-8 (BOM or not), else strict Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("text in an unknown encoding (neither UTF-8 nor Windows-1252)")
+
+
+def guess_separator(lines: list[str]) -> str:
+    """The separator that splits the most sample lines into the same number (> 1) of fields."""
+    best, best_score = SEPARATORS[0], 0
+    for separator in SEPARATORS:
+        counts = [len(fields) for fields in csv.reader(lines, delimiter=separator)]
+        widths = [n for n in counts if n > 1]
+        if not widths:
+            continue
+        usual = max(set(widths), key=widths.count)
+        score = widths.count(usual)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def csv_sheet(text: str) -> Sheet:
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if hint.startswith("sep=") and len(hint) == 5:  # Excel's own separator line
+        separator, text = hint[4], rest
+    else:
+        separator = guess_separator(text.split("\n", _SAMPLE_LINES)[:_SAMPLE_LINES])
+
+    def load() -> Rows:
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        return Rows(text.count("\n") + 1, enumerate(records, start=1))
+
+    return Sheet(None, load)
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as rows of cell texts (colspan kept as empty cells)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._depth = 0
+        self._cell: list[str] | None = None
+        self._span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self.tables.append([])
+        elif self._depth == 1 and tag == "tr":
+            self.tables[-1].append([])
+        elif self._depth == 1 and tag in ("td", "th") and self.tables[-1]:
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = int(span) if span.isdigit() and 0 < int(span) < 1000 else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            row = self.tables[-1][-1]
+            row.append(" ".join("".join(self._cell).split()))
+            row.extend([""] * (self._span - 1))
+            self._cell = None
+        elif tag == "table":
+            self._depth = max(self._depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(text: str) -> list[Sheet]:
+    parser = _Tables()
+    parser.feed(text)
+    parser.close()
+    sheets = []
+    for table in parser.tables:
+        if table:
+            sheets.append(Sheet(None, _table_loader(table)))
+    if not sheets:
+        raise ReadError("an HTML page without a table, not a spreadsheet")
+    return sheets
+
+
+def _table_loader(table: list[list[str]]):
+    return lambda: Rows(len(table), enumerate(table, start=1))
