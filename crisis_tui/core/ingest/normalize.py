@@ -211,7 +211,7 @@ def _is_upper(word: str) -> bool:
 
 
 def _is_particle(word: str) -> bool:
-    return fold(word) in _PARTICLES
+    return word.casefold().rstrip("'’") in _PARTICLES
 
 
 def split_patient(value: object) -> tuple[str, str]:

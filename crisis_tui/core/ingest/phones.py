@@ -27,33 +27,40 @@ _KIND_OF_TYPE = {
     PhoneNumberType.SHARED_COST: "landline",
 }  # anything else (toll free, premium rate, pager, voicemail, unknown) cannot reach a patient: invalid
 
-_BE = PhoneMetadata.metadata_for_region("BE")
+# phonenumbers' number_type tests these in this order; the first that matches names the type
+_BE_TYPE_KINDS = {
+    "premium_rate": "invalid",
+    "toll_free": "invalid",
+    "shared_cost": "landline",
+    "voip": "landline",
+    "personal_number": "landline",
+    "pager": "invalid",
+    "uan": "landline",
+    "voicemail": "invalid",
+    "fixed_line": "landline",
+    "mobile": "mobile",
+}
 
 
-def _compiled(desc) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
+def _desc_pattern(desc) -> str | None:
+    """A phonenumbers PhoneNumberDesc as one regex: its possible lengths, then its pattern."""
     if desc is None or not desc.national_number_pattern:
         return None
-    return re.compile(desc.national_number_pattern), tuple(desc.possible_length)
+    lengths = "|".join(f"[0-9]{{{n}}}" for n in desc.possible_length)
+    return (f"(?=(?:{lengths})$)" if lengths else "") + f"(?:{desc.national_number_pattern})"
 
 
-# phonenumbers' own order of tests (number_type) on its own BE patterns: the fast path's only source of truth
-_BE_GENERAL = _compiled(_BE.general_desc)
-_BE_FIXED = _compiled(_BE.fixed_line)
-_BE_MOBILE = _compiled(_BE.mobile)
-_BE_OTHERS = [
-    (compiled, kind)
-    for desc, kind in (
-        (_BE.premium_rate, "invalid"),
-        (_BE.toll_free, "invalid"),
-        (_BE.shared_cost, "landline"),
-        (_BE.voip, "landline"),
-        (_BE.personal_number, "landline"),
-        (_BE.pager, "invalid"),
-        (_BE.uan, "landline"),
-        (_BE.voicemail, "invalid"),
-    )
-    if (compiled := _compiled(desc)) is not None
-]
+def _be_type_regex() -> re.Pattern[str]:
+    """phonenumbers' own BE metadata as one regex whose first matching alternative is the number's type: the fast
+    path's only source of truth (its order is phonenumbers' _number_type_helper's, so a match means the same)."""
+    types = [(name, _desc_pattern(getattr(_BE, name))) for name in _BE_TYPE_KINDS]
+    alternatives = "|".join(f"(?P<{name}>{pattern})" for name, pattern in types if pattern)
+    return re.compile(f"(?={_desc_pattern(_BE.general_desc)}$)(?:{alternatives})")
+
+
+_BE = PhoneMetadata.metadata_for_region("BE")
+_BE_TYPE = _be_type_regex()
+_BE_MOBILE = re.compile(_desc_pattern(_BE.mobile) or "(?!)")
 # 0475..., 475... (Excel ate the 0), +32 475..., 0032 475..., +32 (0)475..., 32475... (a +32 number stored as a number)
 _FAST_SHAPE = re.compile(r"(?:(?:\+|00)?320?|0)?([1-9][0-9]{7,8})")
 _NUMBER_PUNCTUATION = " ./-()\u00a0\u2010\u2011\u2012\u2013\u2014\u2015"
@@ -61,24 +68,15 @@ _DROP_PUNCTUATION = str.maketrans("", "", _NUMBER_PUNCTUATION)
 _MAX_PHONE_INPUT = 250  # phonenumbers refuses longer input
 
 
-def _matches(nsn: str, desc: tuple[re.Pattern[str], tuple[int, ...]] | None) -> bool:
-    if desc is None:
-        return False
-    pattern, lengths = desc
-    return (not lengths or len(nsn) in lengths) and pattern.fullmatch(nsn) is not None
-
-
-def _be_kind(nsn: str) -> str:
-    """phonenumbers' number_type for a Belgian national number, mapped to our kinds."""
-    if not _matches(nsn, _BE_GENERAL):
-        return "invalid"
-    for desc, kind in _BE_OTHERS:
-        if _matches(nsn, desc):
-            return kind
-    same = bool(_BE.same_mobile_and_fixed_line_pattern)
-    if _matches(nsn, _BE_FIXED):
-        return "mobile" if same or _matches(nsn, _BE_MOBILE) else "landline"
-    return "mobile" if not same and _matches(nsn, _BE_MOBILE) else "invalid"
+def _be_answer(nsn: str) -> tuple[str | None, str]:
+    """(E.164, kind) of a Belgian national number, as phonenumbers would say."""
+    match = _BE_TYPE.fullmatch(nsn)
+    if match is None:
+        return None, "invalid"
+    kind = _BE_TYPE_KINDS[match.lastgroup]
+    if match.lastgroup == "fixed_line" and (_BE.same_mobile_and_fixed_line_pattern or _BE_MOBILE.fullmatch(nsn)):
+        kind = "mobile"  # FIXED_LINE_OR_MOBILE
+    return (f"+32{nsn}", kind) if kind != "invalid" else (None, "invalid")
 
 
 def _fast_phone(raw: str) -> tuple[str | None, str] | None:
@@ -86,11 +84,7 @@ def _fast_phone(raw: str) -> tuple[str | None, str] | None:
     if len(raw) > _MAX_PHONE_INPUT:
         return None
     match = _FAST_SHAPE.fullmatch(raw.strip().translate(_DROP_PUNCTUATION))
-    if match is None:
-        return None
-    nsn = match.group(1)
-    kind = _be_kind(nsn)
-    return (f"+32{nsn}", kind) if kind != "invalid" else (None, "invalid")
+    return _be_answer(match.group(1)) if match else None
 
 
 def _phonenumbers_phone(raw: str) -> tuple[str | None, str]:
@@ -121,28 +115,29 @@ class PhoneInfo:
     kind: str  # best of them: mobile, landline, invalid, or none when nothing was read
 
 
-_FLOAT_ARTEFACT = re.compile(r"(\+?[1-9][0-9]{7,})[.,]0+")  # str() of a float: no leading 0, phone-sized
-_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
+# str() of a float (no leading 0, phone-sized, "475123456.0" or "475123456,00") or its scientific form
+_FLOAT_TEXT = re.compile(r"(\+?[1-9][0-9]{7,})[.,]0+|[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
 _NUMBER_RUN = re.compile(r"[0-9+(][0-9+ \u00a0./()\-\u2010-\u2015]*")  # letters, ; , | : and line breaks end a run
 _DIGIT_GROUP = re.compile(r"\+ *[1-9][0-9]*|[0-9]+")  # "+" before a 0 is no country code: "0475... + 061..."
 _COUNTRY_CODES = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
 
 
 def _phone_text(value: object) -> str:
-    """A phone cell as text: floats from xlsx without their ".0", whitespace collapsed."""
+    """A phone cell as text: floats from xlsx without their ".0"."""
+    if isinstance(value, str):
+        text = value.strip()
+        float_text = _FLOAT_TEXT.fullmatch(text)
+        if float_text is None:
+            return text
+        if float_text.group(1):
+            return float_text.group(1)
+        value = float(text.replace(",", "."))
     if is_missing(value):
         return ""
     number = as_number(value)
-    if number is not None:
-        return str(int(number)) if number.is_integer() else str(value)
-    text = str(value).strip()
-    artefact = _FLOAT_ARTEFACT.fullmatch(text)
-    if artefact:
-        return artefact.group(1)
-    if _SCIENTIFIC.fullmatch(text):
-        number = float(text.replace(",", "."))
-        return str(int(number)) if number.is_integer() else text
-    return text
+    if number is not None and number.is_integer():
+        return str(int(number))
+    return str(value)
 
 
 @lru_cache(maxsize=256)
@@ -207,13 +202,15 @@ def _split_run(run: str) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=1 << 16)
-def _read_line(line: str) -> tuple[tuple[str, str | None, str], ...]:
+def _read_line(line: str) -> list[tuple[str, str | None, str]]:
     """Every number on one line of a cell as (raw, E.164 or None, kind); words without a digit are one invalid number."""
+    single = _FAST_SHAPE.fullmatch(line.translate(_DROP_PUNCTUATION))
+    if single:  # the usual cell: one Belgian number
+        return [(line, *_be_answer(single.group(1)))]
     raws = [raw for run in _NUMBER_RUN.findall(line) for raw in _split_run(run)]
     if not raws:
-        return ((line, None, "invalid"),) if any(ch.isalnum() for ch in line) else ()
-    return tuple((raw, *normalize_phone(raw)) for raw in raws)
+        return [(line, None, "invalid")] if any(ch.isalnum() for ch in line) else []
+    return [(raw, *normalize_phone(raw)) for raw in raws]
 
 
 def phone_info(values: Iterable[object]) -> PhoneInfo:
