@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlmodel import select
 
 from crisis_tui.cli import main
 from crisis_tui.config import BUNDLED_DATA
+from crisis_tui.core.clock import today
+from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.models import AuditEntry
 
 LIST = (
     "Système;Priorité;Dépend de;Statut;Activités\n"
@@ -108,3 +112,12 @@ def test_order_on_an_empty_board_says_how_to_load(run):
     code, out, _ = run("it", "order")
     assert code == 0 and "crisis-tui it load" in out
     assert json.loads(run("it", "order", "--json")[1]) == {"order": []}
+
+
+def test_changes_made_while_todays_meeting_is_open_belong_to_it(loaded, workspace):
+    with workspace.session() as session:
+        meeting_id = open_meeting(session, today()).id
+    assert loaded("it", "set", "PACS", "--status", "en cours")[0] == 0
+    with workspace.session() as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "it.status")).one()
+    assert entry.meeting_id == meeting_id

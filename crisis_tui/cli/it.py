@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlmodel import Session
+
 from crisis_tui.cli._common import catalog, open_workspace, parse_date, print_json
+from crisis_tui.core.clock import today
 from crisis_tui.core.it.vocab import STATUSES, TIERS
 from crisis_tui.core.it_restart import (
     activity_readiness, load_systems, progress, restart_order, set_eta, set_status,
 )
+from crisis_tui.core.meetings import open_meeting_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,10 +38,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.set_defaults(handler=_status)
 
 
+def _meeting_id(session: Session) -> int | None:
+    """Today's open meeting, which changes made during it belong to (none is opened for an IT change)."""
+    meeting = open_meeting_of(session, today())
+    return meeting.id if meeting else None
+
+
 def _load(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     with workspace.session() as session:
-        count = load_systems(session, Path(args.path), reference=workspace.reference)
+        count = load_systems(session, Path(args.path), reference=workspace.reference, meeting_id=_meeting_id(session))
     if args.json:
         print_json({"loaded": count, "file": args.path})
     else:
@@ -49,9 +59,10 @@ def _set(args: argparse.Namespace) -> int:
     eta = parse_date(args.eta, "--eta")
     workspace = open_workspace(args)
     with workspace.session() as session:
-        system = set_status(session, args.name, args.status, note=args.note)
+        meeting_id = _meeting_id(session)
+        system = set_status(session, args.name, args.status, note=args.note, meeting_id=meeting_id)
         if eta is not None:
-            set_eta(session, system.name, eta)
+            set_eta(session, system.name, eta, meeting_id=meeting_id)
     print(catalog(args).t("it.changed", name=system.name, status=catalog(args).t(f"it.status.{system.status}")))
     return 0
 
