@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -77,6 +78,13 @@ def test_the_fast_path_answers_the_common_shapes_without_phonenumbers(monkeypatc
     phones.normalize_phone.cache_clear()
 
 
+def test_each_number_is_judged_once():
+    normalize_phone.cache_clear()
+    normalize_phone("+352 621 123 456")
+    normalize_phone("+352 621 123 456")
+    assert normalize_phone.cache_info().hits == 1
+
+
 def test_phonenumbers_is_asked_for_anything_else():
     assert _phonenumbers_phone("+352 621 123 456") == normalize_phone("+352 621 123 456")
     assert normalize_phone("GSM 0475 12 34 56") == (MOBILE, "mobile")
@@ -103,6 +111,9 @@ def test_phonenumbers_is_asked_for_anything_else():
         (["0475 12 34 5 061 21 21 21"], "0475 12 34 5 | 061 21 21 21", LANDLINE, "invalid;landline", "landline"),
         (["061 21 21 21 (soir)"], "061 21 21 21", LANDLINE, "landline", "landline"),
         (["+0475 12 34 56"], "0475 12 34 56", MOBILE, "mobile", "mobile"),
+        (["(0475) 12 34 56 / (061) 21 21 21"], "(0475) 12 34 56 | (061) 21 21 21", f"{MOBILE};{LANDLINE}", "mobile;landline", "mobile"),
+        (["+33 (0)6 12 34 56 78 / 0475 12 34 56"], "+33 (0)6 12 34 56 78 | 0475 12 34 56", f"+33612345678;{MOBILE}", "mobile;mobile", "mobile"),
+        (["+32 (0)475 12 34 56 061 21 21 21"], "+32 (0)475 12 34 56 | 061 21 21 21", f"{MOBILE};{LANDLINE}", "mobile;landline", "mobile"),
         (["0475 12 34 56 + 061 21 21 21"], "0475 12 34 56 | 061 21 21 21", f"{MOBILE};{LANDLINE}", "mobile;landline", "mobile"),
         (["04 223 45 67 / 0475 12 34 56"], "04 223 45 67 | 0475 12 34 56", f"{MOBILE};+3242234567", "landline;mobile", "mobile"),
     ],
@@ -152,7 +163,8 @@ def test_phone_info_counts_one_kind_per_raw_number():
     [44669, 44669.0, 44669.354, "44669", "18/04/2022", "18-04-22", "18.04.2022", "18/4/2022", "2022-04-18",
      "2022/04/18", "2022-04-18 08:30", "18/04/2022 08:30:00", " 18/04/2022 ", "2022-04-18T08:30:00.000000000",
      "lun. 18 avr. 2022", "18-avr.-22", "18 April 2022", "18 april 2022 om 9u", date(2022, 4, 18),
-     datetime(2022, 4, 18, 8, 30), pd.Timestamp("2022-04-18 08:30")],
+     datetime(2022, 4, 18, 8, 30), pd.Timestamp("2022-04-18 08:30"), np.datetime64("2022-04-18T08:30"),
+     np.float64(44669.0), np.int64(44669)],
 )
 def test_dates_in_every_shape(value):
     assert to_date(value) == date(2022, 4, 18)
@@ -160,7 +172,7 @@ def test_dates_in_every_shape(value):
 
 @pytest.mark.parametrize(
     "value",
-    [None, float("nan"), pd.NaT, pd.NA, "", "   ", "garbage", "31/02/2022", "18/13/2022", "2022-04-31", "18/04",
+    [None, float("nan"), pd.NaT, pd.NA, np.datetime64("NaT"), np.float64("nan"), "", "   ", "garbage", "31/02/2022", "18/13/2022", "2022-04-31", "18/04",
      "18.04", "18/04/2022abc", "18/04/20225", True, 0.375, 0, -5, 475123456, 10**12, float("inf"), time(9, 0),
      datetime(1899, 12, 30, 9, 0), datetime(1899, 12, 31, 9, 0), datetime(1900, 1, 1, 12, 0), 60, "123"],
 )
@@ -211,7 +223,7 @@ def test_any_time_written_or_as_a_day_fraction_reads_back(clock):
      ("9 uur", time(9)), ("09:30:15", time(9, 30, 15)), ("2:30 pm", time(14, 30)), ("12 am", time(0)),
      ("12:15 PM", time(12, 15)), (" 14:05 ", time(14, 5)), ("0:00", time(0)), ("23:59", time(23, 59)),
      (time(9, 30), time(9, 30)), (datetime(2022, 4, 18, 8, 30), time(8, 30)), (pd.Timestamp("2022-04-18 08:30"), time(8, 30)),
-     (datetime(1899, 12, 30, 9), time(9)), (datetime(1900, 1, 1, 9), time(9)), (timedelta(hours=9, minutes=30), time(9, 30)),
+     (datetime(1899, 12, 30, 9), time(9)), (datetime(1900, 1, 1, 9), time(9)), (np.datetime64("2022-04-18T08:30"), time(8, 30)), (timedelta(hours=9, minutes=30), time(9, 30)),
      (0.375, time(9)), (0.0, time(0)), ("0.375", time(9)), (930, time(9, 30)), (9, time(9)), (44669.375, time(9)),
      ("18/04/2022 08:30", time(8, 30)), ("2022-04-18T08:30:00", time(8, 30)), ("1899-12-30 09:00:00", time(9))],
 )

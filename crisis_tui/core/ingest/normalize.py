@@ -121,8 +121,14 @@ def _clock_text(text: str) -> time | None:
     return time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
 
 
+def _plain(value: object) -> object:
+    """numpy's datetime64 (what a pandas column's .values holds) as its ISO text; anything else unchanged."""
+    return str(value) if type(value).__name__ == "datetime64" else value
+
+
 def _date_and_time(value: object) -> tuple[date | None, time | None]:
     """A date cell -> (its date, the time it carries if any)."""
+    value = _plain(value)
     if is_missing(value):
         return None, None
     if isinstance(value, datetime):
@@ -150,6 +156,7 @@ def to_date(value: object) -> date | None:
 
 def to_time(value: object) -> time | None:
     """A time cell (time, datetime, Excel fraction or serial, text) -> the time of day, None when unusable."""
+    value = _plain(value)
     if is_missing(value):
         return None
     if isinstance(value, time):

@@ -189,7 +189,7 @@ def _split_run(run: str) -> list[str]:
             if (
                 group_digits.startswith("+")
                 or (complete is not None and count + len(group_digits) > complete)
-                or (count in possible and gap.strip() in ("/", "-") and gap != gap.strip())
+                or (count in possible and gap.strip() in ("/", "-", "\u2013") and gap != gap.strip())
             ):
                 found.append(run[start:end])
                 digits = ""
