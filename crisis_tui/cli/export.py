@@ -1,0 +1,83 @@
+"""`crisis-tui export sms|calls|minutes --date D [--to D2] [--secretaries N] [--out DIR] [--gsm7] [--json]`.
+
+Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
+``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
+`status --json` sums them). `minutes` comes from `crisis_tui.core.documents.minutes`, whose
+``export_minutes(workspace, catalog, day_from, day_to, out_dir) -> list[Path]`` writes the file(s); until that
+module exists, `export minutes` exits 2 ("not available yet").
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from datetime import date
+from pathlib import Path
+
+from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace, print_json
+from crisis_tui.core.board import board_counts
+from crisis_tui.core.documents.call_lists import export_calls
+from crisis_tui.core.documents.sms_batch import export_sms
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.told import COUNT_KEYS, run_export
+from crisis_tui.core.workspace import Workspace
+
+MAX_SECRETARIES = 50
+
+
+def _sms(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
+    return run_export(workspace, export_sms, workspace.reference, catalog(args), day_from, day_to, out_dir,
+                      gsm7=args.gsm7).as_json()
+
+
+def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
+    return run_export(workspace, export_calls, workspace.reference, catalog(args), day_from, day_to, out_dir,
+                      secretaries=args.secretaries).as_json()
+
+
+def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
+    try:
+        export_minutes = importlib.import_module("crisis_tui.core.documents.minutes").export_minutes
+    except (ModuleNotFoundError, AttributeError):
+        raise UsageError(catalog(args).t("telling.cli.minutes_missing")) from None
+    files = export_minutes(workspace, catalog(args), day_from, day_to, out_dir)
+    with workspace.session() as session:
+        cells = board_counts(session, workspace.reference, day_from, day_to)
+    return {"files": [str(f) for f in files], **{k: sum(getattr(c, k) for c in cells) for k in COUNT_KEYS}}
+
+
+EXPORTS = {"sms": _sms, "calls": _calls, "minutes": _minutes}
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("export", help="write the SMS batch, the call lists, or the minutes")
+    parser.add_argument("kind", choices=tuple(EXPORTS))
+    add_date_range(parser)
+    parser.add_argument("--secretaries", type=int, default=1, help="split each site's calls into N lists")
+    parser.add_argument("--out", help="folder for the files (default: <home>/exports)")
+    parser.add_argument("--gsm7", action="store_true", help="SMS: transliterate to stay in GSM-7")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    day_from, day_to = date_range(args)
+    if not 1 <= args.secretaries <= MAX_SECRETARIES:
+        raise UsageError(catalog(args).t("telling.cli.secretaries", value=args.secretaries))
+    workspace = open_workspace(args)
+    try:
+        out_dir = Path(args.out).expanduser() if args.out else workspace.home.exports
+        result = EXPORTS[args.kind](args, workspace, day_from, day_to, out_dir)
+    except OSError as exc:
+        raise UsageError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from None
+    finally:
+        workspace.close()
+    if args.json:
+        print_json(result)
+        return 0
+    t = catalog(args).t
+    print(t("telling.cli.files"))
+    for path in result["files"]:
+        print(f"  {path}")
+    print(t("telling.cli.counts", **{k: result[k] for k in COUNT_KEYS}))
+    return 0

@@ -1,0 +1,175 @@
+"""Call lists: one print-ready workbook for the secretaries and the doctors.
+
+Sheets: one per site (or per secretary when a site's calls are split into N balanced parts, in order), sorted
+by service then time, a page break before each service; the doctors' own calls grouped by doctor (a page each);
+the unreachable patients (a page per site). Every sheet: A4 landscape, one page wide, the header row repeated
+and frozen, "CONFIDENTIEL" + title + date in the page header, "page x / y" and the time made in the footer,
+an outcome drop-down, no formula (every text goes through `text_cell`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, NamedStyle
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session
+
+from crisis_tui.core.clock import now_local
+from crisis_tui.core.documents.workbook import (
+    add_list_validation, append_header, atomic_save, freeze_header, output_path, page_break_before,
+    register_styles, set_widths, setup_print, status_style, text_cell,
+)
+from crisis_tui.core.messages import Wording, display_phones
+from crisis_tui.core.models import OUTCOMES
+from crisis_tui.core.reference import Reference
+from crisis_tui.core.text import key
+from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, split_balanced
+from crisis_tui.i18n import Catalog
+
+COLUMNS = ("reference", "date", "time", "patient", "phones", "activity", "service", "doctor", "site", "status",
+           "tell", "outcome", "notes")
+WIDTHS = (10, 10, 6, 22, 17, 14, 16, 16, 12, 18, 60, 14, 24)
+CALL_CHANNELS = ("call", "doctor_call", "unreachable")
+WRAP_STYLE = "crisis_wrap"
+PROGRESS_EVERY = 500
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class CallSheet:
+    name: str
+    title: str  # centre of the page header
+    entries: list[Entry]
+    group: Callable[[Entry], str]  # a new printed page starts when it changes
+
+
+def patient_name(appointment) -> str:
+    """The patient as the lists show him (and as the outcomes reader compares him)."""
+    return f"{appointment.last_name} {appointment.first_name}".strip()
+
+
+def call_row(entry: Entry, wording: Wording) -> list:
+    a = entry.appointment
+    phones = display_phones(a.phones) if a.phones else a.phone_raw
+    return [entry.reference, wording.date(a.day), wording.time(a.start), patient_name(a), phones,
+            wording.activity(a.activity), a.service, a.doctor, wording.site(a.site),
+            wording.status(entry.told.verdict), entry.message, None, None]
+
+
+def _service(entry: Entry) -> str:
+    return key(entry.appointment.service)
+
+
+def plan_sheets(entries: Sequence[Entry], wording: Wording, secretaries: int = 1) -> list[CallSheet]:
+    """The sheets of the workbook, in print order. The unreachable sheet is always there (maybe empty)."""
+    t = wording.t
+    sites: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.channel == "call":
+            sites.setdefault(entry.appointment.site, []).append(entry)
+    sheets: list[CallSheet] = []
+    for site in sorted(sites, key=wording.site_order):
+        calls = sorted(sites[site], key=lambda e: (_service(e), e.appointment.start, e.appointment.id))
+        name = wording.site(site)
+        parts = split_balanced(calls, secretaries)
+        if len(parts) == 1:
+            sheets.append(CallSheet(name, t("telling.sheet.site_title", site=name), parts[0], _service))
+            continue
+        for n, part in enumerate(parts, start=1):
+            sheets.append(CallSheet(t("telling.sheet.part", site=name, n=n, of=len(parts)),
+                                    t("telling.sheet.part_title", site=name, n=n, of=len(parts)), part, _service))
+    doctors = sorted((e for e in entries if e.channel == "doctor_call"),
+                     key=lambda e: (e.appointment.doctor_key, e.appointment.start, e.appointment.id))
+    if doctors:
+        sheets.append(CallSheet(t("telling.sheet.doctors"), t("telling.sheet.doctors_title"), doctors,
+                                lambda e: e.appointment.doctor_key))
+    unreachable = sorted((e for e in entries if e.channel == "unreachable"),
+                         key=lambda e: (wording.site_order(e.appointment.site), e.appointment.start,
+                                        e.appointment.id))
+    sheets.append(CallSheet(t("telling.sheet.unreachable"), t("telling.sheet.unreachable_title"), unreachable,
+                            lambda e: e.appointment.site))
+    return sheets
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or "-"
+    candidate, n = base, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{base[:31 - len(str(n)) - 1]} {n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _write_sheet(wb: Workbook, sheet: CallSheet, wording: Wording, taken: set[str], days: str, made: str,
+                 tick: Callable[[], None]) -> None:
+    t = wording.t
+    ws = wb.create_sheet(_sheet_name(sheet.name, taken))
+    setup_print(ws, title_rows="1:1", header_left=t("telling.confidential"), header_center=sheet.title,
+                header_right=days, footer_center="page &P / &N", footer_right=made)
+    freeze_header(ws)
+    set_widths(ws, WIDTHS)
+    append_header(ws, [t(f"telling.column.{c}") for c in COLUMNS])
+    tell, status = COLUMNS.index("tell"), COLUMNS.index("status")
+    previous = None
+    for row_number, entry in enumerate(sheet.entries, start=2):
+        group = sheet.group(entry)
+        if previous is not None and group != previous:
+            page_break_before(ws, row_number)
+        previous = group
+        values = call_row(entry, wording)
+        cells = [text_cell(ws, v) for v in values]
+        cells[tell] = text_cell(ws, values[tell], WRAP_STYLE)
+        verdict = entry.told.verdict
+        if verdict.change or verdict.pending:
+            cells[status] = text_cell(ws, values[status], status_style(verdict.status))
+        ws.append(cells)
+        tick()
+    column = get_column_letter(COLUMNS.index("outcome") + 1)
+    add_list_validation(ws, f"{column}2:{column}{len(sheet.entries) + 1}" if sheet.entries else f"{column}2",
+                        [t(f"outcome.{o}") for o in OUTCOMES])
+
+
+def write_call_lists(path: Path, sheets: Sequence[CallSheet], wording: Wording, day_from: date, day_to: date,
+                     now: datetime, progress: Progress | None = None) -> Path:
+    """The workbook at `path` (atomic, never overwritten); `progress(done, total)` as rows go in."""
+    wb = Workbook(write_only=True)
+    register_styles(wb)
+    wb.add_named_style(NamedStyle(name=WRAP_STYLE, alignment=Alignment(wrap_text=True, vertical="top")))
+    total = sum(len(s.entries) for s in sheets)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+
+    taken: set[str] = set()
+    days, made = wording.days(day_from, day_to), wording.made_at(now)
+    for sheet in sheets:
+        _write_sheet(wb, sheet, wording, taken, days, made, tick)
+    atomic_save(wb, path)
+    if progress:
+        progress(total, total)
+    return path
+
+
+def export_calls(session: Session, reference: Reference, catalog: Catalog, day_from: date, day_to: date,
+                 out_dir: Path, *, secretaries: int = 1, now: datetime | None = None,
+                 progress: Progress | None = None) -> ExportResult:
+    """Write the call lists of the range and record what each patient is to be told. Counts: every channel."""
+    now = now or now_local()
+    wording = Wording(catalog, reference)
+    collected = collect(session, reference, wording, day_from, day_to, CALL_CHANNELS)
+    path = output_path(out_dir, wording.t("telling.file.calls"), day_from, day_to, "xlsx", now)
+    sheets = plan_sheets(collected.entries, wording, secretaries)
+    record(session, collected.entries, path)
+    write_call_lists(path, sheets, wording, day_from, day_to, now, progress)
+    return ExportResult([path], collected.counts)

@@ -1,0 +1,93 @@
+"""The SMS batch: one row per appointment told by SMS, as CSV (UTF-8, comma-separated, for the SMS gateway)
+and its .xlsx twin. Column names are fixed (CLI.md), whatever the language of the messages.
+
+The SMS goes to the appointment's first number (a mobile: numbers are stored mobiles first). `gsm7` brings
+every message back to GSM-7 (`sms_text.transliterate`), so that each part holds 153-160 characters, not 67-70.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlmodel import Session
+
+from crisis_tui.core.clock import now_local
+from crisis_tui.core.documents.workbook import (
+    append_header, atomic_save, freeze_header, output_path, set_widths, setup_print, text_cell, write_csv,
+)
+from crisis_tui.core.messages import Wording, first_phone
+from crisis_tui.core.reference import Reference
+from crisis_tui.core.sms_text import encoding_of, segments, transliterate
+from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, remove_written
+from crisis_tui.i18n import Catalog
+
+SMS_COLUMNS = ("reference", "phone", "message", "segments", "encoding", "site", "activity", "service", "date",
+               "time", "last_name", "first_name", "doctor", "status", "change")
+WIDTHS = (11, 15, 80, 9, 9, 6, 13, 18, 11, 6, 18, 14, 18, 11, 7)
+PROGRESS_EVERY = 500
+
+
+def sms_row(entry: Entry, message: str) -> tuple:
+    """The batch's row for one appointment (values in SMS_COLUMNS order)."""
+    a, verdict = entry.appointment, entry.told.verdict
+    return (entry.reference, first_phone(a.phones), message, segments(message), encoding_of(message), a.site,
+            a.activity, a.service, a.day.isoformat(), f"{a.start:%H:%M}", a.last_name, a.first_name, a.doctor,
+            verdict.status, int(verdict.change))
+
+
+def _write_xlsx(path: Path, rows: Sequence[tuple], title: str, confidential: str, made: str) -> Path:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("SMS")
+    setup_print(ws, header_left=confidential, header_center=title, footer_right=made)
+    freeze_header(ws)
+    set_widths(ws, WIDTHS)
+    append_header(ws, SMS_COLUMNS)
+    for row in rows:
+        ws.append([text_cell(ws, v) if isinstance(v, str) else v for v in row])
+    return atomic_save(wb, path)
+
+
+def write_sms_batch(out_dir: Path, day_from: date, day_to: date, rows: Sequence[tuple], wording: Wording,
+                    now: datetime) -> list[Path]:
+    """The CSV and its xlsx twin, each written whole or not at all (the CSV is taken back if the xlsx fails)."""
+    stem = wording.t("telling.file.sms")
+    csv_path = output_path(out_dir, stem, day_from, day_to, "csv", now)
+    write_csv(csv_path, SMS_COLUMNS, rows)
+    xlsx_path = csv_path.with_suffix(".xlsx")
+    if xlsx_path.exists():
+        xlsx_path = output_path(out_dir, stem, day_from, day_to, "xlsx", now)
+    try:
+        _write_xlsx(xlsx_path, rows, f"SMS {wording.days(day_from, day_to)}", wording.t("telling.confidential"),
+                    wording.made_at(now))
+    except BaseException:
+        remove_written([csv_path])
+        raise
+    return [csv_path, xlsx_path]
+
+
+def export_sms(session: Session, reference: Reference, catalog: Catalog, day_from: date, day_to: date,
+               out_dir: Path, *, gsm7: bool = False, now: datetime | None = None,
+               progress: Progress | None = None) -> ExportResult:
+    """Write the SMS batch of the range and record what each patient was told. Counts: every channel."""
+    now = now or now_local()
+    wording = Wording(catalog, reference)
+    collected = collect(session, reference, wording, day_from, day_to, {"sms"})
+    entries = collected.entries
+    messages = [transliterate(e.message) if gsm7 else e.message for e in entries]
+    rows = []
+    for n, (entry, message) in enumerate(zip(entries, messages), start=1):
+        rows.append(sms_row(entry, message))
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n, len(entries))
+    files = write_sms_batch(out_dir, day_from, day_to, rows, wording, now)
+    try:
+        record(session, entries, files[0], messages)
+    except BaseException:
+        remove_written(files)
+        raise
+    if progress:
+        progress(len(entries), len(entries))
+    return ExportResult(files, collected.counts)

@@ -1,0 +1,251 @@
+"""Filled call lists read back: each call's outcome recorded against the exported row, by its reference.
+
+A row counts when it holds a reference or an outcome. It is recorded when its reference is known, its patient,
+date and time still match what was exported, and its outcome is one of the list's (French or English label or
+code, case and accents ignored). Any other such row is reported, one line naming file, sheet and row, and never
+guessed. A row whose outcome is empty is a call not made yet: skipped. A file that cannot be read, or holds no
+call-list sheet, stops the whole read-back: nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import python_calamine
+from sqlmodel import Session, select
+
+from crisis_tui.core.documents.call_lists import COLUMNS, patient_name
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.models import OUTCOMES, Appointment, CallOutcome, Notification
+from crisis_tui.core.text import fold, key
+from crisis_tui.i18n import LANGUAGES, Catalog
+
+READABLE = (".xlsx", ".xlsm", ".xls", ".ods")
+NEEDED = ("reference", "time", "patient", "outcome")
+HEADER_SEARCH = 10  # rows above the header a sheet may hold (a title someone added)
+_CHUNK = 500
+_TIME = re.compile(r"^(\d{1,2})\s*[:hH.]\s*(\d{2})")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+@dataclass
+class OutcomeReport:
+    files: list[str] = field(default_factory=list)
+    recorded: int = 0
+    unmatched: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"files": self.files, "recorded": self.recorded, "unmatched": self.unmatched,
+                "problems": self.problems}
+
+
+@dataclass(frozen=True)
+class _Row:
+    file: Path
+    sheet: str
+    number: int
+    values: dict[str, object]
+
+
+def _labels() -> dict[str, str]:
+    """Folded header label (either language) -> column."""
+    labels = {}
+    for lang in LANGUAGES:
+        t = Catalog(lang).t
+        labels.update({fold(t(f"telling.column.{c}")): c for c in COLUMNS})
+    return labels
+
+
+def outcome_codes() -> dict[str, str]:
+    """Folded outcome as a secretary may write it (label in either language, or code) -> outcome code."""
+    codes = {}
+    for code in OUTCOMES:
+        codes[fold(code)] = code
+        for lang in LANGUAGES:
+            codes[fold(Catalog(lang).t(f"outcome.{code}"))] = code
+    return codes
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def time_text(value: object) -> str | None:
+    """HH:MM from a cell (text 9:05 / 09h05, a time, a datetime, a day fraction); None if it is none of them."""
+    if isinstance(value, (datetime, time)):
+        return f"{value:%H:%M}"
+    if isinstance(value, float) and 0 <= value < 1:
+        minutes = round(value * 1440)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    match = _TIME.match(_text(value))
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def date_of(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    match = _DATE.match(text)
+    try:
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def spreadsheet_files(paths: Iterable[Path | str], catalog: Catalog) -> list[tuple[Path, bool]]:
+    """(file, named): the files named, and the workbooks of a folder named; a missing path is refused."""
+    files: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted((p, False) for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE
+                            and not p.name.startswith((".", "~$")))
+        elif path.is_file():
+            files.append((path, True))
+        else:
+            raise UsageError(catalog.t("telling.problem.missing", file=path))
+    return files
+
+
+def _read(path: Path, labels: dict[str, str], t, named: bool) -> list[_Row] | None:
+    """The data rows of every call-list sheet of the file (those whose header names the needed columns); None
+    for a workbook of a folder that holds no call list (a file named must hold one)."""
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [(m.name, workbook.get_sheet_by_name(m.name).to_python(skip_empty_area=False))
+                  for m in workbook.sheets_metadata]
+    except Exception as exc:  # calamine raises its own error types, one per format
+        raise UsageError(t("telling.problem.unreadable", file=path, error=str(exc).splitlines()[0][:200])) from None
+    rows: list[_Row] = []
+    found = False
+    for name, cells in sheets:
+        for index, header in enumerate(cells[:HEADER_SEARCH]):
+            columns = {labels[f]: n for n, f in ((n, fold(v)) for n, v in enumerate(header)) if f in labels}
+            if all(c in columns for c in NEEDED):
+                found = True
+                for number, values in enumerate(cells[index + 1:], start=index + 2):
+                    row = {c: values[n] if n < len(values) else None for c, n in columns.items()}
+                    if _text(row["reference"]) or _text(row["outcome"]):
+                        rows.append(_Row(path, name, number, row))
+                break
+    if not found and not named:
+        return None
+    if not found:
+        raise UsageError(t("telling.problem.not_a_list", file=path))
+    return rows
+
+
+def _exported(session: Session, references: set[str]) -> dict[str, tuple[Notification, Appointment]]:
+    found: dict[str, tuple[Notification, Appointment]] = {}
+    ordered = sorted(references)
+    for start in range(0, len(ordered), _CHUNK):
+        query = (select(Notification, Appointment).join(Appointment, Appointment.id == Notification.appointment_id)
+                 .where(Notification.reference.in_(ordered[start:start + _CHUNK])).order_by(Notification.id))
+        for notification, appointment in session.exec(query):
+            found[notification.reference] = (notification, appointment)
+    return found
+
+
+def _altered(row: _Row, appointment: Appointment) -> list[str]:
+    what = []
+    if key(row.values["patient"]) != key(patient_name(appointment)):
+        what.append("patient")
+    if time_text(row.values["time"]) != f"{appointment.start:%H:%M}":
+        what.append("time")
+    if "date" in row.values and date_of(row.values["date"]) != appointment.day:
+        what.append("date")
+    return what
+
+
+def read_back(session: Session, paths: Sequence[Path | str], catalog: Catalog | None = None) -> OutcomeReport:
+    """Read filled call lists and record each outcome (CallOutcome). Raises UsageError, recording nothing, when a
+    file is missing, unreadable or no call list."""
+    catalog = catalog or Catalog()
+    t = catalog.t
+    labels, codes = _labels(), outcome_codes()
+    files, rows = [], []
+    for path, named in spreadsheet_files(paths, catalog):
+        read = _read(path, labels, t, named)
+        if read is not None:
+            files.append(path)
+            rows += read
+    exported = _exported(session, {_text(r.values["reference"]) for r in rows} - {""})
+    report = OutcomeReport(files=[str(f) for f in files])
+    expected = ", ".join(t(f"outcome.{o}") for o in OUTCOMES)
+    for row in rows:
+        where = {"file": row.file.name, "sheet": row.sheet, "row": row.number}
+        reference, outcome = _text(row.values["reference"]), _text(row.values["outcome"])
+        match = exported.get(reference)
+        if not reference:
+            problem = t("telling.problem.no_reference", **where)
+        elif match is None:
+            problem = t("telling.problem.unknown", reference=reference, **where)
+        elif altered := _altered(row, match[1]):
+            what = ", ".join(t(f"telling.column.{c}") for c in altered)
+            problem = t("telling.problem.altered", reference=reference, what=what, **where)
+        elif not outcome:
+            continue
+        elif fold(outcome) not in codes:
+            problem = t("telling.problem.outcome", value=outcome, expected=expected, **where)
+        else:
+            _record(session, match[0], codes[fold(outcome)], _text(row.values.get("notes")), row.file)
+            report.recorded += 1
+            continue
+        report.unmatched += 1
+        report.problems.append(problem)
+    session.flush()
+    return report
+
+
+def _record(session: Session, notification: Notification, outcome: str, notes: str, file: Path) -> None:
+    """Add the outcome, unless the same one (outcome and notes) is already the latest for that row."""
+    latest = session.exec(select(CallOutcome).where(CallOutcome.notification_id == notification.id)
+                          .order_by(CallOutcome.id.desc())).first()
+    if latest is not None and (latest.outcome, latest.notes) == (outcome, notes):
+        return
+    session.add(CallOutcome(notification_id=notification.id, outcome=outcome, notes=notes, source_file=str(file)))
+
+
+def outcome_counts(session: Session, day_from: date, day_to: date) -> dict[tuple[str, str], dict[str, int]]:
+    """Per (site, activity) with anyone told in the range: `told` the appointments put on a list, `reached` those
+    a call reached with what they were last told, `not_reached` those on a call list not reached yet (an SMS
+    is told, neither reached nor not)."""
+    query = (select(Notification.id, Notification.appointment_id, Notification.told_status, Notification.channel,
+                    Appointment.site, Appointment.activity)
+             .join(Appointment, Appointment.id == Notification.appointment_id)
+             .where(Appointment.day >= day_from, Appointment.day <= day_to).order_by(Notification.id))
+    notifications = session.exec(query).all()
+    outcomes = dict(session.exec(
+        select(CallOutcome.notification_id, CallOutcome.outcome)
+        .join(Notification, Notification.id == CallOutcome.notification_id)
+        .join(Appointment, Appointment.id == Notification.appointment_id)
+        .where(Appointment.day >= day_from, Appointment.day <= day_to).order_by(CallOutcome.id)
+    ).all())
+    latest: dict[int, tuple] = {}
+    reached_as: dict[int, set[str]] = {}
+    for row in notifications:
+        latest[row[1]] = row
+        if outcomes.get(row[0]) == "reached":
+            reached_as.setdefault(row[1], set()).add(row[2])
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for appointment_id, (_, _, told_status, channel, site, activity) in latest.items():
+        cell = counts.setdefault((site, activity), {"told": 0, "reached": 0, "not_reached": 0})
+        cell["told"] += 1
+        if told_status in reached_as.get(appointment_id, ()):
+            cell["reached"] += 1
+        elif channel != "sms":
+            cell["not_reached"] += 1
+    return counts

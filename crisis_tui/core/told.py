@@ -1,0 +1,148 @@
+"""Telling, as exported: the appointments to put on lists (from `notify`, the one rule), their references,
+the record of what each was told (one `Notification` per appointment exported), and the split per secretary.
+
+A reference is ``<channel letter><appointment id>-<n>``: the n-th time this appointment is put on a list
+(S sms, C call, D doctor's call, U unreachable). It is unique, short enough to read out, and names its row
+when a filled call list comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
+
+from crisis_tui.core.board import CHANNEL_FIELD
+from crisis_tui.core.meetings import latest_meeting
+from crisis_tui.core.messages import Wording
+from crisis_tui.core.models import Appointment, Notification, utcnow
+from crisis_tui.core.notify import Told, told_appointments
+from crisis_tui.core.reference import Reference
+from crisis_tui.core.workspace import Workspace
+
+COUNT_KEYS = ("sms", "calls", "doctor_calls", "unreachable", "pending")
+REFERENCE_PREFIX = {"sms": "S", "call": "C", "doctor_call": "D", "unreachable": "U"}
+Progress = Callable[[int, int], None]  # (done, total)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One appointment on an exported list: how it is told, under which reference, with which words."""
+
+    told: Told
+    reference: str
+    message: str
+
+    @property
+    def appointment(self) -> Appointment:
+        return self.told.appointment
+
+    @property
+    def channel(self) -> str:
+        return self.told.verdict.channel
+
+
+@dataclass
+class Collected:
+    entries: list[Entry]  # those of the channels asked for, in time order
+    counts: dict[str, int]  # every channel of the range, as the board counts them (COUNT_KEYS)
+
+
+@dataclass
+class ExportResult:
+    files: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+
+    def as_json(self) -> dict:
+        return {"files": [str(f) for f in self.files], **self.counts}
+
+
+def _times_told(session: Session, day_from: date, day_to: date) -> dict[int, int]:
+    """How many notifications each appointment of the range already has."""
+    query = (
+        select(Notification.appointment_id, func.count())
+        .join(Appointment, Appointment.id == Notification.appointment_id)
+        .where(Appointment.day >= day_from, Appointment.day <= day_to)
+        .group_by(Notification.appointment_id)
+    )
+    return dict(session.exec(query).all())
+
+
+def collect(session: Session, reference: Reference, wording: Wording, day_from: date, day_to: date,
+            channels: Collection[str]) -> Collected:
+    """Every appointment of the range that must be told, counted per channel; those of `channels` kept as
+    entries with their reference and message. Sites outside the reference data are left out, as on the board."""
+    sites = {s.code for s in reference.sites}
+    activity_channels = {a.code: a.channel for a in reference.activities}
+    before = _times_told(session, day_from, day_to)
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    entries: list[Entry] = []
+    for told in told_appointments(session, activity_channels, day_from, day_to):
+        appointment, verdict = told.appointment, told.verdict
+        if appointment.site not in sites:
+            continue
+        counts[CHANNEL_FIELD[verdict.channel]] += 1
+        counts["pending"] += verdict.pending
+        if verdict.channel in channels:
+            ref = f"{REFERENCE_PREFIX[verdict.channel]}{appointment.id}-{before.get(appointment.id, 0) + 1}"
+            entries.append(Entry(told, ref, wording.message(told)))
+    return Collected(entries, counts)
+
+
+def record(session: Session, entries: Sequence[Entry], file: Path, messages: Sequence[str] | None = None) -> int:
+    """One Notification per entry: reference, channel, status told, the open (latest) meeting, the words, the
+    file. `messages` replaces the entries' words (an SMS transliterated to GSM-7). Returns the rows added."""
+    if not entries:
+        return 0
+    meeting = latest_meeting(session)
+    now = utcnow()
+    rows = [
+        {"appointment_id": e.appointment.id, "reference": e.reference, "channel": e.channel,
+         "told_status": e.told.verdict.status, "meeting_id": meeting.id if meeting else None,
+         "message": messages[n] if messages is not None else e.message, "file": str(file), "exported_at": now}
+        for n, e in enumerate(entries)
+    ]
+    session.execute(insert(Notification), rows)
+    session.flush()
+    return len(rows)
+
+
+def split_balanced(items: Sequence[T], parts: int) -> list[list[T]]:
+    """`items` cut into `parts` consecutive parts (order kept) whose sizes differ by at most one; the larger
+    parts come first. Empty parts are left out."""
+    if parts < 1:
+        raise ValueError(f"cannot split into {parts} parts")
+    size, extra = divmod(len(items), parts)
+    result, start = [], 0
+    for n in range(parts):
+        end = start + size + (1 if n < extra else 0)
+        if end > start:
+            result.append(list(items[start:end]))
+        start = end
+    return result
+
+
+def remove_written(files: Sequence[Path]) -> None:
+    """Take back the files of an export that failed before its end (so no export is half done)."""
+    for path in files:
+        Path(path).unlink(missing_ok=True)
+
+
+def run_export(workspace: Workspace, export: Callable[..., ExportResult], *args, **kwargs) -> ExportResult:
+    """`export(session, *args, **kwargs)` in one transaction: if anything fails, the files it wrote are taken
+    back and nothing is recorded."""
+    result: ExportResult | None = None
+    try:
+        with workspace.session() as session:
+            result = export(session, *args, **kwargs)
+    except BaseException:
+        if result is not None:
+            remove_written(result.files)
+        raise
+    return result
