@@ -1,7 +1,11 @@
 """The effective status of an appointment: the most specific decision wins (patient > doctor > service > cell).
 
-Under case by case an appointment with no patient-level decision is `pending`. Overrides carry over like cell
+Under case by case an appointment with no decision below the cell is `pending`. Overrides carry over like cell
 decisions: the latest one (by id) of a scope that covers an appointment wins within that scope.
+
+An override names its doctor, service or patient by words: it covers an appointment whose stored key
+(`doctor_key`, `service_key`, `patient_key`: the name's `text.key`) holds every one of them as a whole word.
+`covers` and `override_condition` (its SQL twin) read the same keys, so Python and SQL always agree.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, func, literal, or_, true
 from sqlmodel import Session, select
 
 from crisis_tui.core.models import Appointment, Override
@@ -18,10 +22,11 @@ from crisis_tui.core.text import tokens
 SCOPES = ("patient", "doctor", "service")  # most specific first
 TITLES = frozenset({"dr", "docteur", "doctor", "dokter", "prof", "professeur", "pr", "professor", "mme", "mr", "m"})
 CELL_TO_EFFECTIVE = {"maintained": "maintained", "cancelled": "cancelled", "stopped": "stopped", "case_by_case": "pending"}
+KEY_FIELDS = {"doctor": "doctor_key", "service": "service_key", "patient": "patient_key"}
 
 
 def match_words(scope: str, value: str) -> tuple[str, ...]:
-    """The words an override's value must find in an appointment's doctor, service or patient name."""
+    """The words an override's value must find in an appointment's doctor, service or patient key."""
     words = tokens(value)
     if scope == "doctor":
         words = tuple(w for w in words if w not in TITLES) or words
@@ -37,9 +42,7 @@ def covers(override: Override, appointment: Appointment) -> bool:
         return False
     if override.appointment_id is not None:
         return override.appointment_id == appointment.id
-    text = {"doctor": appointment.doctor, "service": appointment.service,
-            "patient": f"{appointment.last_name} {appointment.first_name}"}[override.scope]
-    have = set(tokens(text))
+    have = set((getattr(appointment, KEY_FIELDS[override.scope]) or "").split())
     return all(word in have for word in match_words(override.scope, override.value))
 
 
@@ -70,25 +73,80 @@ def active_overrides(session: Session, day_from: date, day_to: date) -> list[Ove
     return list(session.exec(query.order_by(Override.id)))
 
 
-def covered_appointments_query(override: Override, day_from: date, day_to: date):
-    """A query of the appointments an override may cover in the range (exact check: `covers`)."""
+def has_words(column, words: tuple[str, ...]):
+    """SQL: the space-separated key `column` holds every word whole (words are `text.tokens`: [0-9a-z] only)."""
+    if not words:
+        return true()
+    padded = literal(" ") + func.coalesce(column, "") + literal(" ")
+    return and_(*[padded.like(f"% {word} %") for word in words])
+
+
+def override_condition(override: Override):
+    """SQL twin of `covers` for an active override (exact)."""
     conditions = [
         Appointment.activity == override.activity,
-        Appointment.day >= max(day_from, override.day_from),
-        Appointment.day <= min(day_to, override.day_to),
+        Appointment.day >= override.day_from,
+        Appointment.day <= override.day_to,
     ]
     if override.site is not None:
         conditions.append(Appointment.site == override.site)
     if override.appointment_id is not None:
         conditions.append(Appointment.id == override.appointment_id)
     else:
-        column = {"doctor": Appointment.doctor_key, "service": Appointment.service_key,
-                  "patient": Appointment.patient_key}[override.scope]
-        conditions += [column.contains(word) for word in match_words(override.scope, override.value)]
-    return select(Appointment).where(and_(*conditions))
+        column = getattr(Appointment, KEY_FIELDS[override.scope])
+        conditions.append(has_words(column, match_words(override.scope, override.value)))
+    return and_(*conditions)
+
+
+def covered_appointments_query(override: Override, day_from: date, day_to: date):
+    """A query of the appointments of the range an active override covers."""
+    return select(Appointment).where(override_condition(override), Appointment.day >= day_from,
+                                     Appointment.day <= day_to)
 
 
 def overrides_query_any(overrides: list[Override], day_from: date, day_to: date):
     """Every appointment any of the overrides may cover (one query)."""
     clauses = [covered_appointments_query(o, day_from, day_to).whereclause for o in overrides]
     return select(Appointment).where(or_(*clauses))
+
+
+def is_pin(override: Override) -> bool:
+    """A patient decision naming its appointment (the review screen's kind: there may be thousands)."""
+    return override.scope == "patient" and override.appointment_id is not None
+
+
+def pinned_overrides(*conditions):
+    """Subquery (appointment_id, override_id): per appointment (meeting `conditions` on Appointment, if any), the
+    latest active pin that covers it."""
+    return (
+        select(Override.appointment_id.label("appointment_id"), func.max(Override.id).label("override_id"))
+        .join(Appointment, Appointment.id == Override.appointment_id)
+        .where(Override.removed_at.is_(None), Override.scope == "patient", Override.activity == Appointment.activity,
+               or_(Override.site.is_(None), Override.site == Appointment.site),
+               Appointment.day >= Override.day_from, Appointment.day <= Override.day_to, *conditions)
+        .group_by(Override.appointment_id)
+        .subquery()
+    )
+
+
+def effective_sql(overrides: list[Override], cell_statuses: dict[tuple[str, str, date], str], pin_id, pin_status):
+    """SQL twin of `effective_status` over Appointment rows: (winning override id or NULL, effective status).
+
+    `overrides`: the active ones other than pins; the pins come as the columns `pin_id`, `pin_status` (outer join
+    of `pinned_overrides` and Override). `cell_statuses`: (site, activity, day) -> cell status, undecided ones left out.
+    """
+    whens = []
+    for scope in SCOPES:
+        for override in sorted((o for o in overrides if o.scope == scope), key=lambda o: o.id, reverse=True):
+            condition = override_condition(override)
+            if scope == "patient":
+                condition = and_(condition, or_(pin_id.is_(None), pin_id < override.id))
+            whens.append((condition, literal(override.id), literal(override.status)))
+        if scope == "patient":
+            whens.append((pin_id.is_not(None), pin_id, pin_status))
+    cells = [(and_(Appointment.site == site, Appointment.activity == activity, Appointment.day == day),
+              CELL_TO_EFFECTIVE[status]) for (site, activity, day), status in cell_statuses.items()]
+    cell_status = case(*cells, else_=CELL_TO_EFFECTIVE["maintained"]) if cells else literal("maintained")
+    winner = case(*[(condition, winner) for condition, winner, _ in whens], else_=None)
+    status = case(*[(condition, status) for condition, _, status in whens], else_=cell_status)
+    return winner, status

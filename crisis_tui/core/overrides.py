@@ -1,0 +1,352 @@
+"""Decisions below the cell: exceptions by doctor or service, patient decisions, and the review of a cell.
+
+Every change checks the meeting is open and is audited (action `override` or `override_remove`). An exception
+given again with the same scope, words, site, activity and days replaces the active one (the old one is removed
+in the same audit group); a patient decision replaces the active one of the same appointment.
+The rule itself (who wins) is `effective.py`; the review page computes it in SQL with `effective_sql`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from crisis_tui.core import audit
+from crisis_tui.core.decisions import cell_decisions
+from crisis_tui.core.effective import (SCOPES, TITLES, effective_sql, has_words, is_pin, match_words, override_condition,
+                                       pinned_overrides)
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.meetings import ensure_unlocked
+from crisis_tui.core.models import OVERRIDE_STATUSES, Appointment, Meeting, Override, utcnow
+from crisis_tui.core.reference import Reference
+from crisis_tui.core.text import key, tokens
+
+CHUNK = 500  # ids per IN (...) list
+
+
+def check_override_status(status: str) -> str:
+    if status not in OVERRIDE_STATUSES:
+        raise UsageError(f"--status {status!r}: expected one of {', '.join(OVERRIDE_STATUSES)}")
+    return status
+
+
+def _check_scope(scope: str, value: str, appointment_id: int | None) -> tuple[str, ...]:
+    if scope not in SCOPES:
+        raise UsageError(f"override scope {scope!r}: expected one of {', '.join(SCOPES)}")
+    words = match_words(scope, value)
+    if appointment_id is None and (not words or (scope == "doctor" and set(words) <= TITLES)):
+        raise UsageError(f"--{scope} {value!r}: give the {scope}'s name")
+    return words
+
+
+def _describe(override: Override) -> str:
+    what = f"appointment {override.appointment_id}" if override.appointment_id is not None else override.value
+    days = override.day_from.isoformat() + ("" if override.day_to == override.day_from else f"..{override.day_to}")
+    return f"{override.scope}:{what}@{override.site or 'all'}/{override.activity}/{days}"
+
+
+def _state(override: Override) -> str:
+    return json.dumps({"id": override.id, "status": override.status, "note": override.note,
+                       "decided_by": override.decided_by}, ensure_ascii=False)
+
+
+def _remove(session: Session, meeting: Meeting, override: Override, group: str, actor: str, reason: str = "") -> None:
+    override.removed_at = utcnow()
+    session.add(override)
+    audit.record(session, action="override_remove", target=_describe(override), old=_state(override), reason=reason,
+                 actor=actor, meeting_id=meeting.id, group=group)
+
+
+def add_override(
+    session: Session,
+    meeting: Meeting,
+    *,
+    scope: str,
+    value: str,
+    activity: str,
+    site: str | None,
+    day_from: date,
+    day_to: date,
+    status: str,
+    note: str = "",
+    decided_by: str = "",
+    appointment_id: int | None = None,
+) -> Override:
+    """Record an exception (doctor, service) or a patient decision in the meeting; `site` None is every site.
+    `decided_by` defaults to the meeting's chair."""
+    ensure_unlocked(meeting)
+    check_override_status(status)
+    words = _check_scope(scope, value, appointment_id)
+    if day_to < day_from:
+        raise UsageError(f"--to {day_to} is before --date {day_from}")
+    decided_by = decided_by.strip() or meeting.chair
+    same = select(Override).where(
+        Override.removed_at.is_(None), Override.scope == scope, Override.activity == activity,
+        Override.day_from == day_from, Override.day_to == day_to,
+        Override.site.is_(None) if site is None else Override.site == site,
+    )
+    same = same.where(Override.appointment_id == appointment_id if appointment_id is not None
+                      else Override.appointment_id.is_(None) & (Override.match_key == " ".join(words)))
+    group = audit.new_group()
+    for old in session.exec(same):
+        _remove(session, meeting, old, group, decided_by)
+    override = Override(
+        meeting_id=meeting.id, scope=scope, site=site, activity=activity, day_from=day_from, day_to=day_to,
+        value=value.strip(), match_key=" ".join(words), appointment_id=appointment_id, status=status,
+        note=note.strip(), decided_by=decided_by,
+    )
+    session.add(override)
+    session.flush()
+    audit.record(session, action="override", target=_describe(override), new=_state(override), reason=override.note,
+                 actor=decided_by, meeting_id=meeting.id, group=group)
+    return override
+
+
+def remove_override(session: Session, meeting: Meeting, override_id: int, *, reason: str = "",
+                    actor: str | None = None) -> Override:
+    """Lift an exception or a patient decision (it stays in the database, marked removed)."""
+    ensure_unlocked(meeting)
+    override = session.get(Override, override_id)
+    if override is None or override.removed_at is not None:
+        raise UsageError(f"override {override_id}: no such active exception")
+    _remove(session, meeting, override, audit.new_group(), meeting.chair if actor is None else actor, reason)
+    session.flush()
+    return override
+
+
+def list_overrides(session: Session, day_from: date | None = None, day_to: date | None = None, *,
+                   scopes: Iterable[str] | None = None, activity: str | None = None) -> list[Override]:
+    """The active overrides touching the range (every one when no range), oldest first."""
+    query = select(Override).where(Override.removed_at.is_(None))
+    if day_to is not None:
+        query = query.where(Override.day_from <= day_to)
+    if day_from is not None:
+        query = query.where(Override.day_to >= day_from)
+    if scopes is not None:
+        query = query.where(Override.scope.in_(list(scopes)))
+    if activity is not None:
+        query = query.where(Override.activity == activity)
+    return list(session.exec(query.order_by(Override.id)))
+
+
+def remove_matching(session: Session, meeting: Meeting, *, scope: str, value: str, activity: str, site: str | None,
+                    day_from: date, day_to: date, status: str | None = None, actor: str | None = None) -> list[Override]:
+    """Lift the active exceptions of that scope, words, site and activity lying within the days (one audit group).
+    One that also runs outside the days is refused: lift it with its own days."""
+    ensure_unlocked(meeting)
+    words = _check_scope(scope, value, None)
+    found = [o for o in list_overrides(session, day_from, day_to, scopes=[scope], activity=activity)
+             if o.appointment_id is None and o.match_key == " ".join(words) and o.site == site
+             and (status is None or o.status == status)]
+    if not found:
+        raise UsageError(f"--remove: no active {scope} exception {value!r} for {activity} at {site or 'all'} "
+                         f"between {day_from} and {day_to}")
+    wider = [o for o in found if o.day_from < day_from or o.day_to > day_to]
+    if wider:
+        o = wider[0]
+        raise UsageError(f"--remove: the exception {value!r} runs from {o.day_from} to {o.day_to}: "
+                         f"give --date {o.day_from} --to {o.day_to} to lift it")
+    group = audit.new_group()
+    for override in found:
+        _remove(session, meeting, override, group, meeting.chair if actor is None else actor)
+    session.flush()
+    return found
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _pins_of(session: Session, appointment_ids: list[int]) -> dict[int, list[Override]]:
+    pins: dict[int, list[Override]] = {}
+    for chunk in _chunks(appointment_ids):
+        query = select(Override).where(Override.removed_at.is_(None), Override.scope == "patient",
+                                       Override.appointment_id.in_(chunk))
+        for override in session.exec(query.order_by(Override.id)):
+            pins.setdefault(override.appointment_id, []).append(override)
+    return pins
+
+
+def _appointments(session: Session, appointment_ids: list[int]) -> list[Appointment]:
+    rows: list[Appointment] = []
+    for chunk in _chunks(appointment_ids):
+        rows += session.exec(select(Appointment).where(Appointment.id.in_(chunk))).all()
+    missing = set(appointment_ids) - {a.id for a in rows}
+    if missing:
+        raise UsageError(f"appointment {min(missing)}: no such appointment")
+    return sorted(rows, key=lambda a: (a.start, a.id))
+
+
+def decide_patients(session: Session, meeting: Meeting, appointment_ids: Iterable[int], status: str, note: str = "",
+                    decided_by: str = "") -> list[Override]:
+    """One patient decision per appointment (scope patient, naming it), audit entries in one group.
+    An appointment whose active decision already says the same is left as it is. Returns the decisions written."""
+    ensure_unlocked(meeting)
+    check_override_status(status)
+    ids = list(dict.fromkeys(appointment_ids))
+    decided_by = decided_by.strip() or meeting.chair
+    note = note.strip()
+    pins = _pins_of(session, ids)
+    group = audit.new_group()
+    written = []
+    for appointment in _appointments(session, ids):
+        current = pins.get(appointment.id, [])
+        if current and (current[-1].status, current[-1].note, current[-1].decided_by) == (status, note, decided_by):
+            continue
+        for old in current:
+            _remove(session, meeting, old, group, decided_by)
+        override = Override(
+            meeting_id=meeting.id, scope="patient", site=appointment.site, activity=appointment.activity,
+            day_from=appointment.day, day_to=appointment.day, value=f"{appointment.last_name} {appointment.first_name}",
+            match_key=appointment.patient_key, appointment_id=appointment.id, status=status, note=note,
+            decided_by=decided_by,
+        )
+        session.add(override)
+        session.flush()
+        audit.record(session, action="override", target=_describe(override), new=_state(override), reason=note,
+                     actor=decided_by, meeting_id=meeting.id, group=group)
+        written.append(override)
+    return written
+
+
+def lift_patients(session: Session, meeting: Meeting, appointment_ids: Iterable[int], *,
+                  actor: str | None = None) -> list[Override]:
+    """Remove the patient decisions of these appointments (back to the exception or the cell), one audit group."""
+    ensure_unlocked(meeting)
+    group = audit.new_group()
+    lifted = []
+    for overrides in _pins_of(session, list(dict.fromkeys(appointment_ids))).values():
+        for override in overrides:
+            _remove(session, meeting, override, group, meeting.chair if actor is None else actor)
+            lifted.append(override)
+    session.flush()
+    return lifted
+
+
+def _in_cell(activity: str, site: str | None, day_from: date, day_to: date) -> list:
+    conditions = [Appointment.activity == activity, Appointment.day >= day_from, Appointment.day <= day_to]
+    return conditions + ([Appointment.site == site] if site is not None else [])
+
+
+def covered_count(session: Session, override: Override) -> int:
+    """How many appointments the override covers now (every appointment of its days)."""
+    return session.exec(select(func.count()).select_from(Appointment).where(override_condition(override))).one()
+
+
+def matching_names(session: Session, scope: str, value: str, activity: str, site: str | None, day_from: date,
+                   day_to: date, limit: int = 20) -> list[tuple[str, int]]:
+    """The distinct doctors, services or patients the words would cover, with their appointment counts."""
+    field = {"doctor": Appointment.doctor, "service": Appointment.service,
+             "patient": Appointment.last_name + " " + Appointment.first_name}[scope]
+    column = {"doctor": Appointment.doctor_key, "service": Appointment.service_key,
+              "patient": Appointment.patient_key}[scope]
+    query = (select(func.min(field), func.count()).where(*_in_cell(activity, site, day_from, day_to),
+                                                          has_words(column, match_words(scope, value)))
+             .group_by(column).order_by(func.count().desc()).limit(limit))
+    return [(name, n) for name, n in session.exec(query)]
+
+
+def resolve_patient(session: Session, text: str, activity: str, site: str | None, day_from: date,
+                    day_to: date) -> list[Appointment]:
+    """The appointments in the scope of the one patient the text names (every word of it in his name; a text
+    equal to one full name picks that one). Two patients with the same name and other birth dates are two."""
+    words = tokens(text)
+    if not words:
+        raise UsageError("--patient: give the patient's name")
+    where = [*_in_cell(activity, site, day_from, day_to), has_words(Appointment.patient_key, words)]
+    found: dict[str, set] = {}
+    for patient_key, born in session.exec(select(Appointment.patient_key, Appointment.birth_date).where(*where).distinct()):
+        found.setdefault(patient_key, set()).update([born] if born else [])
+    if key(text) in found:
+        found = {key(text): found[key(text)]}
+    patients = sum(max(1, len(births)) for births in found.values())
+    scope = f"{activity} at {site or 'every site'} from {day_from} to {day_to}"
+    if patients == 0:
+        raise UsageError(f"--patient {text!r}: no patient of {scope} has that name")
+    if patients > 1:
+        raise UsageError(f"--patient {text!r}: {patients} patients of {scope} match; give a more precise text "
+                         "(last and first name), or decide on the review screen")
+    chosen = next(iter(found))
+    query = select(Appointment).where(*_in_cell(activity, site, day_from, day_to), Appointment.patient_key == chosen)
+    return list(session.exec(query.order_by(Appointment.start, Appointment.id)))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """What the call needs, no more: name, time, doctor, service, phone kind; and the decision in force."""
+
+    appointment_id: int
+    start: datetime
+    site: str
+    patient: str
+    doctor: str
+    service: str
+    phone_kind: str
+    status: str  # effective: maintained, cancelled, stopped, pending
+    source: str  # cell, service, doctor, patient
+    decided_by: str
+    note: str
+    override_id: int | None
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    rows: list[ReviewRow]
+    total: int  # rows matching the search (and status filter)
+    pending_left: int  # pending appointments of the whole cell, search aside
+    offset: int = 0
+    limit: int = 100
+
+
+def review_page(session: Session, reference: Reference, site: str | None, activity: str, day_from: date,
+                day_to: date, *, search: str = "", offset: int = 0, limit: int = 100,
+                status: str | None = None) -> ReviewPage:
+    """One page of a cell's appointments (`site` None: every site) in time order, each with its effective status,
+    paged, searched (words in patient, doctor or service) and counted in SQL; `status` keeps one effective status."""
+    if activity not in {a.code for a in reference.activities}:
+        raise UsageError(f"--activity {activity!r} is not a known activity")
+    if site is not None and site not in {s.code for s in reference.sites}:
+        raise UsageError(f"--site {site!r} is not a known site")
+    in_cell = _in_cell(activity, site, day_from, day_to)
+    pins = pinned_overrides(*in_cell)
+    pin = aliased(Override)
+    others = [o for o in list_overrides(session, day_from, day_to, activity=activity)
+              if not is_pin(o) and (site is None or o.site in (None, site))]
+    cells = {k: d.status for k, d in cell_decisions(session, day_from, day_to).items()
+             if k[1] == activity and (site is None or k[0] == site)}
+    winner, effective = effective_sql(others, cells, pin.id, pin.status)
+
+    def joined(query):
+        return (query.outerjoin(pins, pins.c.appointment_id == Appointment.id)
+                .outerjoin(pin, pin.id == pins.c.override_id))
+
+    searched = list(in_cell)
+    for word in tokens(search):
+        searched.append(Appointment.patient_key.contains(word) | Appointment.doctor_key.contains(word)
+                        | Appointment.service_key.contains(word))
+    if status is not None:
+        searched.append(effective == status)
+    counted = select(func.count()).select_from(Appointment)
+    total = session.exec(joined(counted).where(*searched) if status else counted.where(*searched)).one()
+    pending_left = session.exec(joined(counted).where(*in_cell, effective == "pending")).one()
+    page = joined(select(Appointment.id, Appointment.start, Appointment.site, Appointment.last_name,
+                         Appointment.first_name, Appointment.doctor, Appointment.service, Appointment.phone_kind,
+                         winner, effective))
+    page = page.where(*searched).order_by(Appointment.start, Appointment.id).offset(max(0, offset)).limit(limit)
+    results = session.exec(page).all()
+    winners = {o.id: o for o in session.exec(select(Override).where(
+        Override.id.in_([r[8] for r in results if r[8] is not None])))}
+    rows = []
+    for (aid, start, at_site, last, first, doctor, service, phone_kind, won, state) in results:
+        override = winners.get(won)
+        rows.append(ReviewRow(aid, start, at_site, f"{last} {first}".strip(), doctor, service, phone_kind, state,
+                              override.scope if override else "cell", override.decided_by if override else "",
+                              override.note if override else "", won))
+    return ReviewPage(rows, total, pending_left, max(0, offset), limit)

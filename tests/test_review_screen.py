@@ -1,0 +1,166 @@
+"""The review screen, pushed in a tiny App: pages, search, selection, m/c/p/u with a reason and a decider."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, time
+
+from sqlmodel import select
+from textual.app import App
+from textual.widgets import DataTable, Input, Static
+
+from crisis_tui.core.decisions import decide
+from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.models import AuditEntry, Override
+from crisis_tui.i18n import Catalog
+from crisis_tui.ui.screens.review import PAGE_SIZE, ReviewScreen
+from tests.factories import appointment
+
+D1 = date(2026, 12, 7)
+
+
+class Host(App):
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self.review = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.review)
+
+
+def fill(workspace, n: int = 5, chair: str = "Dr Chair") -> int:
+    with workspace.session() as s:
+        for i in range(n):
+            appointment(s, "LIB", "surgery", D1, time(7 + i // 60, i % 60), doctor="Dr Pirson" if i % 2 else "Dr Lemaire",
+                        service="Urologie", last_name=f"Patient{i:05d}", phone_kind="landline")
+        appointment(s, "ARL", "surgery", D1, last_name="Elsewhere")
+        meeting = open_meeting(s, D1, chair=chair)
+        decide(s, meeting, ["LIB"], ["surgery"], D1, D1, "case_by_case")
+        return meeting.id
+
+
+def drive(screen, steps) -> None:
+    async def main():
+        async with Host(screen).run_test(size=(160, 40)) as pilot:
+            await steps(pilot, screen)
+
+    asyncio.run(main())
+
+
+async def settled(pilot, screen) -> None:
+    for _ in range(400):
+        await pilot.pause()
+        if screen.idle and screen.page is not None:
+            return
+    raise AssertionError("page not shown")
+
+
+def counter(screen) -> str:
+    return str(screen.query_one("#review-counter", Static).render())
+
+
+def active_pins(workspace):
+    with workspace.session() as s:
+        rows = s.exec(select(Override).where(Override.removed_at.is_(None))).all()
+        return {o.appointment_id: o for o in rows}
+
+
+def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
+    meeting_id = fill(workspace)
+    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 5 and "Pending: 5" in counter(screen)
+        assert table.get_row_at(0)[2:6] == ["Patient00000 Jean", "Dr Lemaire", "Urologie", "Landline"]
+        await pilot.press("enter")
+        await pilot.pause()
+        for ch in "DM agreed":
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter", "home", "ctrl+k")  # clear the decider field, then type one
+        for ch in "Dr Martin":
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (screen.reason, screen.decided_by) == ("DM agreed", "Dr Martin")
+        await pilot.press("m")
+        await settled(pilot, screen)
+        assert "Pending: 4" in counter(screen)
+        row = table.get_row_at(0)
+        assert row[6:10] == ["Maintained", "Patient", "Dr Martin", "DM agreed"]
+        await pilot.press("down", "space", "space")  # rows 1 and 2 selected, cursor on 3
+        assert screen.selected and len(screen.selected) == 2 and "selected: 2" in counter(screen)
+        await pilot.press("c")
+        await settled(pilot, screen)
+
+    drive(screen, steps)
+    pins = active_pins(workspace)
+    assert sorted(o.status for o in pins.values()) == ["cancelled", "cancelled", "maintained"]
+    assert {o.decided_by for o in pins.values()} == {"Dr Martin"}
+    with workspace.session() as s:
+        entries = s.exec(select(AuditEntry).where(AuditEntry.action == "override")).all()
+    assert len(entries) == 3 and len({e.group for e in entries}) == 2
+
+
+def test_pages_search_filter_and_lift(workspace):
+    meeting_id = fill(workspace, PAGE_SIZE + 30)
+    screen = ReviewScreen(workspace, Catalog("fr"), meeting_id, "LIB", "surgery", D1, D1)
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == PAGE_SIZE and "page 1/2" in counter(screen)
+        await pilot.press("n")
+        await settled(pilot, screen)
+        assert table.row_count == 30 and table.get_row_at(0)[1] == "08:40"
+        await pilot.press("n")  # no third page: nothing happens
+        await pilot.pause()
+        assert screen.first_row == PAGE_SIZE
+        await pilot.press("b")
+        await settled(pilot, screen)
+        await pilot.press("slash")
+        for ch in "00012":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await settled(pilot, screen)
+        assert table.row_count == 1 and table.get_row_at(0)[2] == "Patient00012 Jean"
+        assert "En attente : 130" in counter(screen)
+        await pilot.press("p")
+        await settled(pilot, screen)
+        assert active_pins(workspace)[screen.page.rows[0].appointment_id].status == "pending"
+        await pilot.press("u")
+        await settled(pilot, screen)
+        assert active_pins(workspace) == {}
+        screen.query_one(Input).value = ""
+        await settled(pilot, screen)
+        await pilot.press("a", "m")  # the whole page maintained
+        await settled(pilot, screen)
+        assert "En attente : 30" in counter(screen)
+        await pilot.press("f")
+        await settled(pilot, screen)
+        assert table.row_count == 30 and "filtre" in counter(screen)
+
+    drive(screen, steps)
+
+
+def test_a_signed_meeting_changes_nothing(workspace):
+    meeting_id = fill(workspace, 3)
+    with workspace.session() as s:
+        from crisis_tui.core.models import Meeting, utcnow
+
+        meeting = s.get(Meeting, meeting_id)
+        meeting.signed_at, meeting.signed_by = utcnow(), "Dr DM"
+        s.add(meeting)
+    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, None, "surgery", D1, D1)
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        assert screen.query_one(DataTable).row_count == 4  # every site: the ARL one too
+        await pilot.press("m")
+        for _ in range(20):
+            await pilot.pause()
+        assert any("signed" in n.message for n in pilot.app._notifications)
+
+    drive(screen, steps)
+    assert active_pins(workspace) == {}
