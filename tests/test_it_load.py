@@ -145,8 +145,9 @@ def test_a_cycle_error_carries_the_systems(workspace, tmp_path):
     [
         ("list.csv", "Nom du serveur;Remarque\nX;Y\n", "no header row with a Système/System and a Priorité/Priority"),
         ("list.csv", "Système;Priorité;Status;Statut\nX;1;;\n", "columns 'Status' and 'Statut' mean the same thing"),
-        ("list.pdf", "%PDF", "expected an .xlsx or .csv list"),
-        ("list.xlsx", "not a zip", "is not an xlsx workbook"),
+        ("list.pdf", "%PDF-1.4", "list.pdf: a PDF document, not a spreadsheet"),
+        ("list.xlsx", "PK\x03\x04 not really a zip", "list.xlsx: truncated or damaged workbook"),
+        ("list.xlsx", "", "list.xlsx: empty file"),
     ],
 )
 def test_an_unusable_file_is_refused_with_one_line(workspace, tmp_path, name, content, expected):
@@ -216,3 +217,8 @@ def test_any_list_written_in_any_column_order_separator_and_encoding_loads_back(
         row = by_upper[name]
         assert (system.tier, system.status, system.notes) == (row["tier"], row["status"], row["notes"])
         assert (system.depends_on.split(";") if system.depends_on else []) == [d.upper() for d in row["depends_on"]]
+
+
+def test_a_missing_file_is_refused_naming_it(workspace, tmp_path):
+    with pytest.raises(UsageError, match="absent.csv: cannot be opened"):
+        load(workspace, tmp_path / "absent.csv")

@@ -1,4 +1,4 @@
-"""The IT systems list (xlsx or csv, FR or EN headers in any order), read and checked as a whole.
+"""The IT systems list (xlsx or csv, also xls or ods; FR or EN headers in any order), read and checked as a whole.
 
 Columns: Système / System, Priorité / Priority (1-4), Dépend de / Depends on (names separated by `;` or `,`),
 Statut / Status, Responsable / Owner, Activités / Activities (codes or names, optionally `CODE@SITE`),
@@ -7,17 +7,15 @@ Statut / Status, Responsable / Owner, Activités / Activities (codes or names, o
 
 from __future__ import annotations
 
-import csv
-import io
-from itertools import islice
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
-import openpyxl
-
 from crisis_tui.core.errors import UsageError
+from crisis_tui.core.ingest.cells import ReadError, Row, cell_text
 from crisis_tui.core.ingest.normalize import to_date
+from crisis_tui.core.ingest.read import read_sheets
 from crisis_tui.core.it.order import CycleError, restart_sequence
 from crisis_tui.core.it.vocab import parse_status, parse_tier, status_names
 from crisis_tui.core.reference import Ambiguous, Matcher
@@ -25,7 +23,6 @@ from crisis_tui.core.text import key, tokens
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5000
-MAX_COLUMNS = 60
 
 COLUMNS = {
     "name": ("système", "system", "nom", "name", "application"),
@@ -56,70 +53,42 @@ class SystemSpec:
 
 
 def read_list(path: Path, activities: Matcher, sites: Matcher) -> list[SystemSpec]:
-    """Every system of the file, checked; UsageError with one line naming the file and row otherwise."""
-    rows = _read_rows(path)
-    header_at, columns = _find_header(path, rows)
+    """Every system of the file, checked; UsageError with one line naming the file and row otherwise.
+
+    The file goes through the import's reader (format told by its first bytes: xlsx, xls, ods, csv/txt with `;` or
+    `,`, UTF-8 or Windows-1252); the first visible sheet with a header row is the list."""
+    rows, columns = _table(path)
     specs: list[SystemSpec] = []
     seen: dict[str, SystemSpec] = {}
-    for number, cells in rows[header_at + 1 :]:
+    for number, cells in rows[1:]:
         values = {field: cells[i] if i < len(cells) else None for field, i in columns.items()}
         if all(_text(v) == "" for v in values.values()):
             continue
         spec = _parse_row(path, number, values, activities, sites)
         if key(spec.name) in seen:
-            raise UsageError(f"{path.name}: row {number}: system {spec.name!r} is already on row {seen[key(spec.name)].row}")
+            first = seen[key(spec.name)].row
+            raise UsageError(f"{path.name}: row {number}: system {spec.name!r} is already on row {first}")
         seen[key(spec.name)] = spec
         specs.append(spec)
     if not specs:
-        raise UsageError(f"{path.name}: no system listed under the header (row {rows[header_at][0]})")
+        raise UsageError(f"{path.name}: no system listed under the header (row {rows[0][0]})")
     return _resolve_dependencies(path, specs, seen)
 
 
-def _read_rows(path: Path) -> list[tuple[int, list[object]]]:
-    """(row number as the spreadsheet shows it, cells) for the first rows of the first visible sheet."""
+def _table(path: Path) -> tuple[list[tuple[int, Row]], dict[str, int]]:
+    """The rows from the header down (with the spreadsheet's row numbers) and the header's columns."""
     try:
-        head = path.open("rb").read(4)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        if head[:2] != b"PK":
-            raise UsageError(f"{path.name}: is not an xlsx workbook (its content is not a zip)")
-        return _xlsx_rows(path)
-    if suffix in (".csv", ".txt"):
-        return _csv_rows(path)
-    raise UsageError(f"{path.name}: expected an .xlsx or .csv list of systems")
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise UsageError(f"{path.name}: unreadable workbook ({exc})") from None
-    try:
-        sheet = next((ws for ws in book.worksheets if ws.sheet_state == "visible"), None)
-        if sheet is None:
-            raise UsageError(f"{path.name}: no visible sheet")
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)
-        return [(n, list(cells)) for n, cells in enumerate(rows, start=1)]
-    finally:
-        book.close()
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[object]]]:
-    raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            content = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise UsageError(f"{path.name}: neither UTF-8 nor Windows-1252 text") from None
-    first = next((line for line in content.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    return [(n, row[:MAX_COLUMNS]) for n, row in enumerate(islice(reader, MAX_ROWS), start=1)]
+        for sheet in read_sheets(path):
+            rows = list(islice(sheet.load().numbered, MAX_ROWS))
+            found = _find_header(path, rows)
+            if found is not None:
+                return rows[found[0] :], found[1]
+    except ReadError as exc:
+        raise UsageError(f"{path.name}: {exc}") from None
+    raise UsageError(
+        f"{path.name}: no header row with a Système/System and a Priorité/Priority column "
+        f"in the first {HEADER_SEARCH_ROWS} rows"
+    )
 
 
 def _column(header: object) -> str | None:
@@ -131,7 +100,8 @@ def _column(header: object) -> str | None:
     return (exact or starts or [None])[0]
 
 
-def _find_header(path: Path, rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]]:
+def _find_header(path: Path, rows: list[tuple[int, Row]]) -> tuple[int, dict[str, int]] | None:
+    """(index of the header row, field -> column) in the first rows, None when there is none."""
     for index, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, int] = {}
         for position, cell in enumerate(cells):
@@ -145,18 +115,11 @@ def _find_header(path: Path, rows: list[tuple[int, list[object]]]) -> tuple[int,
             columns[field] = position
         if "name" in columns and "tier" in columns:
             return index, columns
-    raise UsageError(
-        f"{path.name}: no header row with a Système/System and a Priorité/Priority column "
-        f"in the first {HEADER_SEARCH_ROWS} rows"
-    )
+    return None
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value).strip()
 
 
 def _parse_row(
