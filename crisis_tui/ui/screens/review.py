@@ -45,6 +45,7 @@ class ReviewScreen(Screen):
         Binding("c", "mark('cancelled')", "review.key.cancelled", id="review.cancelled"),
         Binding("p", "mark('pending')", "review.key.pending", id="review.pending"),
         Binding("u", "lift", "review.key.lift", id="review.lift"),
+        Binding("r", "reason", "review.key.reason", id="review.reason"),
         Binding("f", "filter_pending", "review.key.filter", id="review.filter"),
         Binding("escape", "back", "review.key.back", id="review.back"),
     ]
@@ -267,6 +268,9 @@ class ReviewScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        self.action_reason()
+
+    def action_reason(self) -> None:
         self.app.push_screen(ReasonDialog(self.catalog, self.reason, self.decided_by), self._set_reason)
 
     def _set_reason(self, answer: tuple[str, str] | None) -> None:
