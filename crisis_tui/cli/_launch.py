@@ -9,9 +9,11 @@ from crisis_tui.cli._common import open_workspace
 
 
 def launch_tui(args: argparse.Namespace) -> int:
+    target_day = None
     if args.demo:
-        from crisis_tui.core.demo import fill_demo_home
+        from crisis_tui.core.demo import DEMO_DAY, fill_demo_home
 
+        target_day = DEMO_DAY
         args.home = tempfile.mkdtemp(prefix="crisis-tui-demo-")
         args.db = None
         workspace = open_workspace(args)
@@ -20,5 +22,5 @@ def launch_tui(args: argparse.Namespace) -> int:
         workspace = open_workspace(args)
     from crisis_tui.ui.app import CrisisApp
 
-    CrisisApp(workspace, lang=args.lang).run()
+    CrisisApp(workspace, lang=args.lang, target_day=target_day).run()
     return 0

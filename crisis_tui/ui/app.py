@@ -1,23 +1,210 @@
-"""The App: screens, global bindings, command palette."""
+"""The App the chair drives: today's meeting opened (or resumed), the board, the screens reachable from it, the
+command palette, F1 help, the keymap file, and the error dialog every failure ends in.
+
+Other screens plug in with one line in SCREEN_HOOKS: `ScreenHook(name, title_key, factory)`, where `factory`
+takes the app and returns the Screen (the app offers `workspace`, `catalog`, `meeting_id`, `chair`,
+`target_days()`). The hook gives the palette a "go: <title>" entry and `app.action_go(name)` (bind a key to
+`app.go('<name>')`). `escape` on a pushed screen should `dismiss()` it: the board recounts when it comes back.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from crisis_tui.core.clock import today
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.meetings import attendees_of, open_meeting, update_meeting
+from crisis_tui.core.models import Meeting
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
+from crisis_tui.ui.commands import CrisisCommands
+from crisis_tui.ui.keymap import KEYMAP_FILE, binding_ids, load_keymap, localize_bindings, unknown_ids
+from crisis_tui.ui.screens.board import BoardScreen
+from crisis_tui.ui.screens.help import GENERIC_HELP, HelpScreen, key_help
+from crisis_tui.ui.screens.import_files import ImportScreen
+from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
+from crisis_tui.ui.widgets.decision_grid import DecisionGrid
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog, TextInputDialog
+from crisis_tui.ui.widgets.meeting_dialog import People, PeopleDialog
+
+
+@dataclass(frozen=True)
+class ScreenHook:
+    """A screen reachable by name: the palette's "go: <title>" entry and `app.go('<name>')`."""
+
+    name: str
+    title_key: str  # catalog key of the screen's title
+    factory: Callable[["CrisisApp"], Screen]
+
+
+SCREEN_HOOKS: tuple[ScreenHook, ...] = (
+    ScreenHook("import", "ui.import.title", lambda app: ImportScreen(app.workspace, app.catalog)),
+)
 
 
 class CrisisApp(App):
+    CSS_PATH = "app.tcss"
     TITLE = "crisis-tui"
+    COMMANDS = App.COMMANDS | {CrisisCommands}
+    BINDINGS = [
+        Binding("f1", "help", "ui.keys.help", id="app.help"),
+        Binding("ctrl+q", "quit", "ui.keys.quit", show=False, id="app.quit", priority=True),
+    ]
 
-    def __init__(self, workspace: Workspace, lang: str = "fr") -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        lang: str = "fr",
+        *,
+        target_day: date | None = None,
+        clock: Callable[[], date] = today,
+        keymap_path: Path | None = None,
+        screen_hooks: tuple[ScreenHook, ...] = SCREEN_HOOKS,
+    ) -> None:
+        """`clock` gives today (the meeting's day); the board opens on `target_day`, by default the day after."""
         super().__init__()
         self.workspace = workspace
         self.catalog = Catalog(lang)
+        localize_bindings(self, self.catalog)
+        self.clock = clock
+        self.target_day = target_day or clock() + timedelta(days=1)
+        self.keymap_path = keymap_path or workspace.home.root / KEYMAP_FILE
+        self.screen_hooks = screen_hooks
+        self.meeting_id: int | None = None
+        self.meeting_signed = False
+        self.chair = ""
+        self.board: BoardScreen | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self.catalog.t("app.title"))
-        yield Footer()
+    def on_mount(self) -> None:
+        self.title = self.catalog.t("app.title")
+        keymap_problem = self._load_keymap()
+        self.open_meeting()
+        self.board = BoardScreen(self.workspace, self.catalog, target_day=self.target_day)
+        self.push_screen(self.board)
+        if keymap_problem:
+            self.show_error(keymap_problem)
+
+    def _load_keymap(self) -> str | None:
+        try:
+            keymap = load_keymap(self.keymap_path)
+        except ValueError as exc:
+            return str(exc)
+        self.set_keymap(keymap)
+        known = binding_ids(CrisisApp, BoardScreen, DecisionGrid, ImportScreen, HelpScreen, ConfirmDialog,
+                            ErrorDialog, TextInputDialog, DecisionDialog, PeopleDialog)
+        unknown = unknown_ids(keymap, known)
+        return self.catalog.t("ui.keymap.unknown", path=self.keymap_path, ids=", ".join(unknown)) if unknown else None
+
+    def target_days(self) -> tuple[date, date]:
+        """The board's day range (for screens that work on the same days)."""
+        if self.board is None:
+            return self.target_day, self.target_day
+        return self.board.day_from, self.board.day_to
+
+    # -- the meeting ----------------------------------------------------------------------------------------------
+    def open_meeting(self, *, emergency: bool = False) -> bool:
+        """Today's meeting opened or resumed (or a new emergency one). False (and an error shown) on failure."""
+        try:
+            with self.workspace.session() as session:
+                self.show_meeting(open_meeting(session, self.clock(), emergency=emergency))
+        except (UsageError, SQLAlchemyError) as exc:
+            self.show_error(exc)
+            return False
+        return True
+
+    def current_meeting(self, session) -> Meeting:
+        """The app's meeting, read again in `session` (so a signature made elsewhere is seen)."""
+        meeting = session.get(Meeting, self.meeting_id) if self.meeting_id is not None else None
+        if meeting is None:
+            raise UsageError(self.catalog.t("ui.meeting.none"))
+        return meeting
+
+    def refresh_meeting(self) -> None:
+        with self.workspace.session() as session:
+            meeting = session.get(Meeting, self.meeting_id) if self.meeting_id is not None else None
+            if meeting is not None:
+                self.show_meeting(meeting)
+
+    def show_meeting(self, meeting: Meeting) -> None:
+        t = self.catalog.t
+        self.meeting_id, self.meeting_signed, self.chair = meeting.id, meeting.signed, meeting.chair
+        parts = [t("ui.meeting.header", kind=t(f"meeting_kind.{meeting.kind}"), id=meeting.id,
+                   day=meeting.day.strftime("%d/%m/%Y"))]
+        if meeting.kind == "emergency":
+            parts[0] = "⚠ " + parts[0].upper()
+        n = len(attendees_of(meeting))
+        parts.append(t("ui.meeting.chair", chair=meeting.chair, n=n) if meeting.chair else t("ui.meeting.no_chair"))
+        if meeting.signed:
+            parts.append(t("ui.meeting.signed", by=meeting.signed_by or ""))
+        self.sub_title = " · ".join(parts)
+        self.set_class(meeting.kind == "emergency", "-emergency")
+        self.set_class(meeting.signed, "-signed")
+        if self.board is not None and self.board.is_mounted:
+            self.board.recount()
+
+    def action_emergency(self) -> None:
+        t = self.catalog.t
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.open_meeting(emergency=True):
+                self.notify(t("ui.meeting.emergency_opened", id=self.meeting_id), severity="warning")
+
+        self.push_screen(ConfirmDialog(self.catalog, t("ui.meeting.confirm_emergency"), danger=False), confirmed)
+
+    def action_people(self) -> None:
+        try:
+            with self.workspace.session() as session:
+                meeting = self.current_meeting(session)
+                chair, attendees = meeting.chair, attendees_of(meeting)
+        except UsageError as exc:
+            self.show_error(exc)
+            return
+
+        def done(people: People | None) -> None:
+            if people is None:
+                return
+            try:
+                with self.workspace.session() as session:
+                    meeting = self.current_meeting(session)
+                    self.show_meeting(update_meeting(session, meeting, chair=people.chair, attendees=people.attendees))
+            except UsageError as exc:
+                self.show_error(exc)
+                self.refresh_meeting()
+                return
+            self.notify(self.catalog.t("ui.people.saved"))
+
+        self.push_screen(PeopleDialog(self.catalog, chair, attendees), done)
+
+    # -- screens, help, errors ------------------------------------------------------------------------------------
+    def action_go(self, name: str) -> None:
+        if name == "board":
+            while self.board is not None and self.screen is not self.board and len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        hook = next((h for h in self.screen_hooks if h.name == name), None)
+        if hook is None:
+            self.show_error(self.catalog.t("ui.go.unknown", name=name))
+        elif getattr(self.screen, "hook_name", None) != name:
+            screen = hook.factory(self)
+            screen.hook_name = name
+            self.push_screen(screen)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        self.push_screen(HelpScreen(self.catalog, getattr(screen, "HELP_KEY", GENERIC_HELP), key_help(screen)))
+
+    def show_error(self, error: BaseException | str) -> None:
+        """An error in a dialog whose text can be selected and copied; the app carries on."""
+        if isinstance(error, (str, UsageError)):
+            text = str(error)
+        else:
+            text = f"{type(error).__name__}: {error}"
+        self.push_screen(ErrorDialog(self.catalog, text))

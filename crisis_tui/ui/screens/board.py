@@ -1,0 +1,283 @@
+"""The meeting board: sites x activities for the target day(s), decided with single keys.
+
+Every change goes through `core.decisions.decide` / `undo_last` (which check the meeting is open and write the
+audit log); counts come from `core.board.board_counts` in a thread worker (never in the UI thread), and a timer
+recounts when another workstation changed something (`change_marker`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from crisis_tui.core.decisions import UNDECIDED, decide, undo_last
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.models import STATUSES
+from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
+from crisis_tui.ui.screens.board_data import BoardData, load_board, parse_days, read_marker
+from crisis_tui.ui.widgets.decision_dialog import DecisionDialog, DecisionEdit
+from crisis_tui.ui.widgets.decision_grid import DecisionGrid, Selection
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, TextInputDialog
+from crisis_tui.ui.widgets.impact_panel import ImpactPanel
+
+POLL_SECONDS = 5.0
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+STATUS_GROUP = Binding.Group("ui.keys.status_group")
+ROW_GROUP = Binding.Group("ui.keys.row_group")
+DAY_GROUP = Binding.Group("ui.keys.day_group")
+STATUS_KEYS = {"maintained": "m", "cancelled": "c", "case_by_case": "x", "stopped": "s"}
+
+
+def _status_bindings() -> list[Binding]:
+    cell = [Binding(key, f"status('{status}')", f"ui.keys.{status}", id=f"board.{status}", group=STATUS_GROUP)
+            for status, key in STATUS_KEYS.items()]
+    row = [Binding(f"{key.upper()},shift+{key}", f"row('{status}')", f"ui.keys.row_{status}",
+                   id=f"board.row_{status}", group=ROW_GROUP) for status, key in STATUS_KEYS.items()]
+    return cell + row
+
+
+class BoardScreen(Screen):
+    HELP_KEY = "ui.help.board"
+    BINDINGS = [
+        Binding("space", "cycle", "ui.keys.cycle", key_display="␣", id="board.cycle"),
+        *_status_bindings(),
+        Binding("v", "scope", "ui.keys.scope", id="board.scope"),
+        Binding("escape", "scope_cell", "ui.keys.scope_cell", show=False, id="board.scope_cell"),
+        Binding("enter", "edit", "ui.keys.edit", id="board.edit"),
+        Binding("ctrl+z", "undo", "ui.keys.undo", id="board.undo"),
+        Binding("[", "shift_days(-1)", "ui.keys.prev_day", id="board.prev_day", group=DAY_GROUP),
+        Binding("]", "shift_days(1)", "ui.keys.next_day", id="board.next_day", group=DAY_GROUP),
+        Binding("{", "range_end(-1)", "ui.keys.range_shrink", id="board.range_shrink", group=DAY_GROUP),
+        Binding("}", "range_end(1)", "ui.keys.range_extend", id="board.range_extend", group=DAY_GROUP),
+        Binding("t", "default_day", "ui.keys.default_day", show=False, id="board.default_day"),
+        Binding("g", "goto", "ui.keys.goto", show=False, id="board.goto"),
+        Binding("r,f5", "recount", "ui.keys.refresh", show=False, id="board.refresh"),
+        Binding("i", "app.go('import')", "ui.keys.import", id="board.import"),
+        Binding("p", "app.people", "ui.keys.people", show=False, id="board.people"),
+        Binding("!", "app.emergency", "ui.keys.emergency", show=False, id="board.emergency"),
+    ]
+
+    def __init__(self, workspace: Workspace, catalog: Catalog, *, target_day: date) -> None:
+        super().__init__()
+        localize_bindings(self, catalog)
+        self.workspace = workspace
+        self.catalog = catalog
+        self.default_day = target_day
+        self.day_from = self.day_to = target_day
+        self.data: BoardData | None = None
+        self.refreshed = 0  # boards shown so far (tests and the benchmark wait on it)
+        self._generation = 0
+        reference = workspace.reference
+        self.names = {s.code: s.name for s in reference.sites}
+        self.names |= {a.code: (a.label_fr if catalog.lang == "fr" else a.label_en) for a in reference.activities}
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="✚")
+        yield Static(id="board-info")
+        yield DecisionGrid(self.workspace.reference.sites, self.workspace.reference.activities, self.catalog,
+                           id="grid")
+        yield ImpactPanel(self.catalog, id="impact")
+        yield Footer()
+
+    @property
+    def grid(self) -> DecisionGrid:
+        return self.query_one(DecisionGrid)
+
+    def on_mount(self) -> None:
+        self.grid.focus()
+        self._show_info()
+        self.set_interval(POLL_SECONDS, self.poll, name="board-poll")
+
+    def on_screen_resume(self) -> None:
+        self.recount()
+
+    # -- counting -------------------------------------------------------------------------------------------------
+    def recount(self) -> None:
+        """Read the board again in a worker; only the latest request's answer is shown."""
+        self._generation += 1
+        self._show_info()
+        self._load(self._generation, self.day_from, self.day_to, self.app.meeting_id)
+
+    def action_recount(self) -> None:
+        self.recount()
+
+    @work(thread=True, exclusive=True, group="board-count", exit_on_error=False)
+    def _load(self, generation: int, day_from: date, day_to: date, meeting_id: int | None) -> tuple[int, BoardData]:
+        return generation, load_board(self.workspace, meeting_id, day_from, day_to)
+
+    def poll(self) -> None:
+        """Timer: ask for the change marker (in a worker); recount only when it changed."""
+        if self.data is not None and self.app.screen is self:
+            self._poll()
+
+    @work(thread=True, exclusive=True, group="board-poll", exit_on_error=False)
+    def _poll(self) -> tuple:
+        return read_marker(self.workspace)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            self.app.show_error(worker.error)
+        elif event.state != WorkerState.SUCCESS:
+            return
+        elif worker.group == "board-count":
+            generation, data = worker.result
+            if generation == self._generation:
+                self._show(data)
+        elif worker.group == "board-poll" and self.data is not None and worker.result != self.data.marker:
+            self.recount()
+
+    def _show(self, data: BoardData) -> None:
+        self.data = data
+        self.grid.show(data.cells)
+        self._show_impact(self.grid.selection())
+        self.refreshed += 1
+
+    # -- what is shown --------------------------------------------------------------------------------------------
+    def day_text(self, day: date) -> str:
+        return f"{self.catalog.t(f'ui.weekday.{WEEKDAYS[day.weekday()]}')} {day:%d/%m/%Y}"
+
+    def range_text(self) -> str:
+        t = self.catalog.t
+        if self.day_from == self.day_to:
+            return t("ui.board.day", day=self.day_text(self.day_from))
+        n = (self.day_to - self.day_from).days + 1
+        return t("ui.board.range", start=self.day_text(self.day_from), end=self.day_text(self.day_to), n=n)
+
+    def selection_text(self, selection: Selection) -> str:
+        site, activity = self.names[selection.sites[0]], self.names[selection.activities[0]]
+        what = {"cell": f"{site} · {activity}", "row": site, "column": activity, "board": ""}[selection.scope]
+        return self.catalog.t(f"ui.scope.{selection.scope}", what=what)
+
+    def _show_info(self) -> None:
+        if not self.is_mounted:
+            return
+        t = self.catalog.t
+        parts = [self.range_text(), t("ui.board.scope", scope=self.selection_text(self.grid.selection()))]
+        if self.app.meeting_signed:
+            parts.append(t("ui.board.read_only"))
+        self.query_one("#board-info", Static).update("  ·  ".join(parts))
+
+    def on_decision_grid_selection_changed(self, event: DecisionGrid.SelectionChanged) -> None:
+        self._show_info()
+        self._show_impact(event.selection)
+
+    def _show_impact(self, selection: Selection) -> None:
+        if self.data is None:
+            return
+        decision = None
+        if selection.scope == "cell":
+            decision = self.data.decisions.get((*self.grid.cursor_cell, self.data.day_from), UNDECIDED)
+        changes = [c for c in self.data.changes if c.site in selection.sites and c.activity in selection.activities]
+        self.query_one(ImpactPanel).show(self.selection_text(selection), self.grid.selected_cells(selection),
+                                         decision, changes, self.names)
+
+    # -- deciding -------------------------------------------------------------------------------------------------
+    def action_status(self, status: str) -> None:
+        self.record_status(status, self.grid.selection())
+
+    def action_row(self, status: str) -> None:
+        self.record_status(status, self.grid.selection("row"))
+
+    def action_cycle(self) -> None:
+        cell = self.grid.cells.get(self.grid.cursor_cell)
+        current = cell.status if cell is not None and cell.status in STATUSES else STATUSES[-1]
+        self.record_status(STATUSES[(STATUSES.index(current) + 1) % len(STATUSES)], self.grid.selection())
+
+    def action_scope(self) -> None:
+        self.grid.cycle_scope()
+
+    def action_scope_cell(self) -> None:
+        self.grid.scope = "cell"
+
+    def record_status(self, status: str, selection: Selection, *, reason: str | None = None,
+               uncontacted: str | None = None) -> None:
+        """Record the status for the selection over the target days; a whole-board change is confirmed first."""
+        if selection.scope != "board":
+            self._apply(status, selection, reason, uncontacted)
+            return
+        t = self.catalog.t
+        message = t("ui.board.confirm_board", status=t(f"status.{status}"), days=self.range_text())
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._apply(status, selection, reason, uncontacted)
+
+        self.app.push_screen(ConfirmDialog(self.catalog, message), confirmed)
+
+    def _apply(self, status: str, selection: Selection, reason: str | None, uncontacted: str | None) -> None:
+        try:
+            with self.workspace.session() as session:
+                meeting = self.app.current_meeting(session)
+                changed = decide(session, meeting, selection.sites, selection.activities, self.day_from,
+                                 self.day_to, status, reason=reason, uncontacted=uncontacted)
+        except UsageError as exc:
+            self.app.show_error(exc)
+            self.app.refresh_meeting()
+            return
+        if selection.scope != "cell":
+            self.notify(self.catalog.t("ui.board.changed", n=changed))
+        self.recount()
+
+    def action_edit(self) -> None:
+        if self.data is None:
+            return
+        selection = self.grid.selection()
+        current = self.data.decisions.get((*self.grid.cursor_cell, self.day_from), UNDECIDED)
+        edit = DecisionEdit(current.status, current.reason, current.uncontacted)
+
+        def done(result: DecisionEdit | None) -> None:
+            if result is not None:
+                self.record_status(result.status, selection, reason=result.reason, uncontacted=result.uncontacted)
+
+        what = f"{self.selection_text(selection)} — {self.range_text()}"
+        self.app.push_screen(DecisionDialog(self.catalog, what, edit), done)
+
+    def action_undo(self) -> None:
+        try:
+            with self.workspace.session() as session:
+                restored = undo_last(session, self.app.current_meeting(session))
+        except UsageError as exc:
+            self.app.show_error(exc)
+            self.app.refresh_meeting()
+            return
+        key = "ui.board.undone" if restored else "ui.board.nothing_to_undo"
+        self.notify(self.catalog.t(key, n=restored), severity="information" if restored else "warning")
+        self.recount()
+
+    # -- days -----------------------------------------------------------------------------------------------------
+    def set_days(self, day_from: date, day_to: date) -> None:
+        self.day_from, self.day_to = day_from, max(day_from, day_to)
+        self.recount()
+
+    def action_shift_days(self, n: int) -> None:
+        self.set_days(self.day_from + timedelta(days=n), self.day_to + timedelta(days=n))
+
+    def action_range_end(self, n: int) -> None:
+        self.set_days(self.day_from, self.day_to + timedelta(days=n))
+
+    def action_default_day(self) -> None:
+        self.set_days(self.default_day, self.default_day)
+
+    def action_goto(self) -> None:
+        t = self.catalog.t
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                self.set_days(*parse_days(text))
+            except ValueError:
+                self.app.show_error(t("ui.board.bad_days", text=text))
+
+        current = self.day_from.isoformat() + ("" if self.day_from == self.day_to else f" {self.day_to.isoformat()}")
+        self.app.push_screen(TextInputDialog(self.catalog, t("ui.board.goto_title"), current,
+                                             placeholder="2026-12-07 2026-12-09"), done)

@@ -1,0 +1,68 @@
+"""What the board shows, read in one transaction off the UI thread: counts, decisions in force, changes since the
+previous meeting, and the change marker that tells whether another workstation changed anything since."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from crisis_tui.core.board import CellCounts, board_counts
+from crisis_tui.core.decisions import CellDecision, CellKey, Change, cell_decisions, changes_since_previous
+from crisis_tui.core.models import AuditEntry, ImportBatch, Meeting, Notification
+from crisis_tui.core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class BoardData:
+    day_from: date
+    day_to: date
+    cells: list[CellCounts]
+    decisions: dict[CellKey, CellDecision]
+    changes: list[Change]
+    marker: tuple
+
+
+def change_marker(session: Session) -> tuple:
+    """One cheap query whose answer changes when anything that could change the board was written."""
+    latest = [select(func.max(column)).scalar_subquery() for column in (AuditEntry.id, ImportBatch.id, Notification.id)]
+    return tuple(session.exec(select(*latest)).one())
+
+
+def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day_to: date) -> BoardData:
+    with workspace.session() as session:
+        cells = board_counts(session, workspace.reference, day_from, day_to)
+        decisions = cell_decisions(session, day_from, day_to)
+        meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+        changes = changes_since_previous(session, meeting, day_from, day_to) if meeting else []
+        marker = change_marker(session)
+    return BoardData(day_from, day_to, cells, decisions, changes, marker)
+
+
+def read_marker(workspace: Workspace) -> tuple:
+    with workspace.session() as session:
+        return change_marker(session)
+
+
+def parse_days(text: str) -> tuple[date, date]:
+    """"2026-12-07", "07/12/2026", or two of them (a range); ValueError naming what is wrong."""
+    parts = [p for p in re.split(r"\s*(?:\.\.|→|\s)\s*", text.strip()) if p]
+    if not 1 <= len(parts) <= 2:
+        raise ValueError(text)
+    days = [_one_day(p) for p in parts]
+    start, end = days[0], days[-1]
+    if end < start:
+        raise ValueError(text)
+    return start, end
+
+
+def _one_day(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)

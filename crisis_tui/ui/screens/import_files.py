@@ -1,0 +1,222 @@
+"""The import screen: a folder or a file (default: the home's inbox), the spreadsheets found there to tick, the
+import in a thread worker with a progress bar (escape cancels, after a confirmation), then a summary per file.
+
+The import itself is `core.ingest.importer.import_paths`; this screen only starts it and shows its progress.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, SelectionList
+from textual.worker import Worker, WorkerState
+
+from crisis_tui.core.ingest.read import is_spreadsheet_name
+from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
+
+PROGRESS_TICK = 0.1  # seconds between progress bar updates
+SUMMARY_FIELDS = ("rows", "imported", "duplicates", "rejected")
+
+
+def spreadsheets_in(path: Path) -> list[Path]:
+    """The spreadsheets a path names: itself (a file) or those directly in it (a folder), sorted by name."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted((p for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p)), key=lambda p: p.name)
+    return []
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024:.0f} k" if size >= 1024 else f"{size} o"
+
+
+class ImportScreen(Screen):
+    HELP_KEY = "ui.help.import"
+    BINDINGS = [
+        Binding("ctrl+s", "start", "ui.keys.import_start", id="import.start"),
+        Binding("ctrl+a", "toggle_all", "ui.keys.import_all", id="import.all"),
+        Binding("ctrl+l", "focus_path", "ui.keys.import_path", id="import.path"),
+        Binding("escape", "back", "ui.keys.import_back", id="import.back"),
+    ]
+
+    def __init__(self, workspace: Workspace, catalog: Catalog, folder: Path | None = None) -> None:
+        super().__init__()
+        localize_bindings(self, catalog)
+        self.workspace = workspace
+        self.catalog = catalog
+        self.folder = folder or workspace.home.inbox
+        self.cancel_event: threading.Event | None = None
+        self.report = None  # the last ImportReport shown
+        self._progress: tuple[int, int, str] = (0, 0, "")
+
+    def compose(self) -> ComposeResult:
+        t = self.catalog.t
+        yield Header(icon="✚")
+        with Vertical(id="import-body"):
+            yield Label(t("ui.import.path_label"))
+            yield Input(value=self.shown_path(self.folder), id="import-path")
+            yield Label(id="import-found")
+            yield SelectionList[str](id="import-files")
+            with Horizontal(id="import-actions"):
+                yield Button(t("ui.import.start"), id="import-start", variant="primary")
+                yield ProgressBar(id="import-progress", show_eta=False)
+            yield Label(id="import-message")
+            yield DataTable(id="import-summary", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.catalog.t
+        table = self.query_one(DataTable)
+        table.add_columns(*(t(f"ui.import.col.{name}") for name in ("file", "status", "sheet", *SUMMARY_FIELDS,
+                                                                     "detail")))
+        table.display = False
+        self.query_one(ProgressBar).display = False
+        self.list_files()
+        self.query_one(SelectionList).focus()
+        self.set_interval(PROGRESS_TICK, self._show_progress)
+
+    def shown_path(self, path: Path) -> str:
+        """A path as shown: relative to the home when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.workspace.home.root.resolve())) or "."
+        except ValueError:
+            return str(path)
+
+    def typed_path(self) -> Path:
+        path = Path(self.query_one("#import-path", Input).value.strip() or ".").expanduser()
+        return path if path.is_absolute() else self.workspace.home.root / path
+
+    @property
+    def importing(self) -> bool:
+        return self.cancel_event is not None
+
+    # -- choosing files -------------------------------------------------------------------------------------------
+    def list_files(self) -> None:
+        t = self.catalog.t
+        path = self.typed_path()
+        files = spreadsheets_in(path)
+        selection = self.query_one(SelectionList)
+        selection.clear_options()
+        selection.add_options([(f"{p.name}  ({size_text(p.stat().st_size)})", str(p), True) for p in files])
+        found = t("ui.import.found", n=len(files)) if files else t("ui.import.none_found", path=self.shown_path(path))
+        self.query_one("#import-found", Label).update(found)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.list_files()
+        self.query_one(SelectionList).focus()
+
+    def action_focus_path(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def action_toggle_all(self) -> None:
+        selection = self.query_one(SelectionList)
+        if len(selection.selected) == selection.option_count:
+            selection.deselect_all()
+        else:
+            selection.select_all()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_start()
+
+    # -- importing ------------------------------------------------------------------------------------------------
+    def action_start(self) -> None:
+        if self.importing:
+            return
+        paths = [Path(p) for p in self.query_one(SelectionList).selected]
+        if not paths:
+            self.notify(self.catalog.t("ui.import.nothing_selected"), severity="warning")
+            return
+        self.cancel_event = threading.Event()
+        self._progress = (0, 0, self.catalog.t("ui.import.starting"))
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.query_one(DataTable).display = False
+        self.query_one("#import-start", Button).disabled = True
+        self._import(paths, self.cancel_event)
+
+    def _report_progress(self, done: int, total: int, message: str) -> None:
+        """Called by the importer in the worker thread: only stores; the UI timer shows it."""
+        self._progress = (done, total, message)
+
+    def _show_progress(self) -> None:
+        if not self.importing:
+            return
+        done, total, message = self._progress
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
+        self.query_one("#import-message", Label).update(message)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, paths: list[Path], cancel: threading.Event):
+        from crisis_tui.core.ingest.importer import ImportCancelled, import_paths
+
+        try:
+            return import_paths(self.workspace, paths, progress=self._report_progress, cancel=cancel)
+        except ImportCancelled:
+            return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "import" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self.cancel_event = None
+        self.query_one(ProgressBar).display = False
+        self.query_one("#import-start", Button).disabled = False
+        t = self.catalog.t
+        if event.state == WorkerState.ERROR:
+            self.query_one("#import-message", Label).update(t("ui.import.failed"))
+            self.app.show_error(event.worker.error)
+        elif event.worker.result is None:
+            self.query_one("#import-message", Label).update(t("ui.import.cancelled"))
+            self.notify(t("ui.import.cancelled"), severity="warning")
+        else:
+            self.show_report(event.worker.result)
+        self.list_files()
+
+    def show_report(self, report) -> None:
+        t = self.catalog.t
+        self.report = report
+        table = self.query_one(DataTable)
+        table.clear()
+        for file in report.files:
+            detail = file.error or (self.shown_path(Path(file.rejects_file)) if file.rejects_file else "")
+            status_key = f"ui.import.status.{file.status}"
+            status = t(status_key) if self.catalog.has(status_key) else file.status
+            table.add_row(Path(file.path).name, status, file.sheet or "",
+                          *(getattr(file, name) for name in SUMMARY_FIELDS), detail)
+        table.display = True
+        sums = {name: sum(getattr(f, name) for f in report.files) for name in SUMMARY_FIELDS}
+        errors = sum(1 for f in report.files if f.status == "error")
+        summary = t("ui.import.done", files=len(report.files), errors=errors, **sums)
+        self.query_one("#import-message", Label).update(summary)
+        self.notify(summary, severity="warning" if errors or sums["rejected"] else "information")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.report is None:
+            return
+        file = self.report.files[event.cursor_row]
+        text = file.error or self.catalog.t("ui.import.file_detail", path=file.path, rejects=file.rejects_file or "—")
+        self.app.push_screen(ErrorDialog(self.catalog, text, title=Path(file.path).name))
+
+    def action_back(self) -> None:
+        if not self.importing:
+            self.dismiss()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.cancel_event is not None:
+                self.cancel_event.set()
+                self.query_one("#import-message", Label).update(self.catalog.t("ui.import.cancelling"))
+
+        self.app.push_screen(ConfirmDialog(self.catalog, self.catalog.t("ui.import.confirm_cancel")), confirmed)

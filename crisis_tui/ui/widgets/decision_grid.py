@@ -1,0 +1,198 @@
+"""The decision grid: sites (grouped by kind) x activities, each cell's status as text and colour plus its
+appointment count, a cursor, and a scope (cell, row, column, whole board) that the board's keys act on.
+
+The grid only draws what the board screen gives it (`show`); it never reads the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from crisis_tui.core.board import CellCounts
+from crisis_tui.core.models import Activity, Site
+from crisis_tui.core.reference import SITE_KINDS
+from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
+
+SCOPES = ("cell", "row", "column", "board")
+SITE_WIDTH = 17
+CELL_WIDTH = 15  # plus one space before each cell
+HEADER_LINES = 2
+STATUS_STYLES = {
+    "maintained": "bold white on dark_green",
+    "cancelled": "bold white on red3",
+    "case_by_case": "bold black on gold1",
+    "stopped": "bold white on purple4",
+    "mixed": "bold white on dodger_blue3",
+}
+LOADING_STYLE = "dim"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The cells the board's keys act on, and what they are called."""
+
+    scope: str
+    sites: tuple[str, ...]
+    activities: tuple[str, ...]
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def wrap_label(label: str, width: int, lines: int = HEADER_LINES) -> list[str]:
+    """A column header on `lines` lines of `width`, cut at spaces, the last line ellipsed."""
+    out: list[str] = []
+    words = label.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= width:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = fit(out[-1] + " " + " ".join(words), width)
+    out = [fit(line, width) for line in out]
+    return [""] * (lines - len(out)) + out
+
+
+class DecisionGrid(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    DecisionGrid { width: auto; height: auto; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("up,k", "move(-1, 0)", "ui.keys.up", show=False, id="grid.up"),
+        Binding("down,j", "move(1, 0)", "ui.keys.down", show=False, id="grid.down"),
+        Binding("left,h", "move(0, -1)", "ui.keys.left", show=False, id="grid.left"),
+        Binding("right,l", "move(0, 1)", "ui.keys.right", show=False, id="grid.right"),
+        Binding("home", "jump('home')", "ui.keys.first_column", show=False, id="grid.home"),
+        Binding("end", "jump('end')", "ui.keys.last_column", show=False, id="grid.end"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0)
+    cursor_col: reactive[int] = reactive(0)
+    scope: reactive[str] = reactive("cell")
+
+    class SelectionChanged(Message):
+        def __init__(self, selection: Selection) -> None:
+            super().__init__()
+            self.selection = selection
+
+    def __init__(self, sites: Sequence[Site], activities: Sequence[Activity], catalog: Catalog, **kwargs) -> None:
+        super().__init__(**kwargs)
+        localize_bindings(self, catalog)
+        self.sites = tuple(sites)
+        self.activities = tuple(activities)
+        self.catalog = catalog
+        self.cells: dict[tuple[str, str], CellCounts] = {}
+        self._line_rows: list[int | None] = []  # rendered line -> site index (None: header or group title)
+
+    def show(self, cells: Sequence[CellCounts]) -> None:
+        self.cells = {(c.site, c.activity): c for c in cells}
+        self.refresh(layout=True)
+
+    @property
+    def cursor_cell(self) -> tuple[str, str]:
+        return self.sites[self.cursor_row].code, self.activities[self.cursor_col].code
+
+    def selection(self, scope: str | None = None) -> Selection:
+        scope = scope or self.scope
+        site, activity = self.cursor_cell
+        all_sites = tuple(s.code for s in self.sites)
+        all_activities = tuple(a.code for a in self.activities)
+        sites = all_sites if scope in ("column", "board") else (site,)
+        activities = all_activities if scope in ("row", "board") else (activity,)
+        return Selection(scope, sites, activities)
+
+    def selected_cells(self, selection: Selection | None = None) -> list[CellCounts]:
+        selection = selection or self.selection()
+        return [self.cells[(s, a)] for s in selection.sites for a in selection.activities if (s, a) in self.cells]
+
+    def cycle_scope(self) -> None:
+        self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
+
+    def action_move(self, rows: int, cols: int) -> None:
+        self.cursor_row = (self.cursor_row + rows) % len(self.sites)
+        self.cursor_col = (self.cursor_col + cols) % len(self.activities)
+
+    def action_jump(self, where: str) -> None:
+        self.cursor_col = 0 if where == "home" else len(self.activities) - 1
+
+    def watch_cursor_row(self) -> None:
+        self._changed()
+
+    def watch_cursor_col(self) -> None:
+        self._changed()
+
+    def watch_scope(self) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.post_message(self.SelectionChanged(self.selection()))
+
+    def on_click(self, event: events.Click) -> None:
+        y, x = event.y, event.x - 1 - SITE_WIDTH
+        if 0 <= y < len(self._line_rows) and self._line_rows[y] is not None:
+            self.cursor_row = self._line_rows[y]
+            if x >= 0:
+                self.cursor_col = min(x // (CELL_WIDTH + 1), len(self.activities) - 1)
+
+    def activity_label(self, activity: Activity) -> str:
+        return activity.label_fr if self.catalog.lang == "fr" else activity.label_en
+
+    def cell_text(self, cell: CellCounts | None) -> tuple[str, str]:
+        """The cell's text (status, then the appointment count) and its style."""
+        if cell is None:
+            return fit("…", CELL_WIDTH).ljust(CELL_WIDTH), LOADING_STYLE
+        count = str(cell.appointments)
+        status = fit(self.catalog.t(f"ui.status_short.{cell.status}"), CELL_WIDTH - len(count) - 1)
+        return f"{status} {count.rjust(CELL_WIDTH - len(status) - 1)}", STATUS_STYLES[cell.status]
+
+    def render(self) -> Text:
+        t = self.catalog.t
+        text = Text(no_wrap=True, overflow="crop")
+        self._line_rows = []
+        labels = [wrap_label(self.activity_label(a), CELL_WIDTH) for a in self.activities]
+        for line in range(HEADER_LINES):
+            text.append(" " * SITE_WIDTH)
+            for col, label in enumerate(labels):
+                style = "bold reverse" if col == self.cursor_col else "bold"
+                text.append(" ")
+                text.append(label[line].center(CELL_WIDTH), style=style)
+            text.append("\n")
+            self._line_rows.append(None)
+        in_scope = self.selection()
+        for kind in SITE_KINDS:
+            rows = [(index, site) for index, site in enumerate(self.sites) if site.kind == kind]
+            if not rows:
+                continue
+            text.append(fit(t(f"site_kind.{kind}"), SITE_WIDTH + 1 + CELL_WIDTH) + "\n", style="bold underline")
+            self._line_rows.append(None)
+            for index, site in rows:
+                self._render_row(text, index, site, in_scope)
+        text.rstrip()
+        return text
+
+    def _render_row(self, text: Text, index: int, site: Site, in_scope: Selection) -> None:
+        name_style = "bold reverse" if index == self.cursor_row else "bold"
+        text.append(fit(site.name, SITE_WIDTH).ljust(SITE_WIDTH), style=name_style)
+        for col, activity in enumerate(self.activities):
+            body, style = self.cell_text(self.cells.get((site.code, activity.code)))
+            if index == self.cursor_row and col == self.cursor_col:
+                style += " reverse"
+            elif self.scope != "cell" and site.code in in_scope.sites and activity.code in in_scope.activities:
+                style += " underline"
+            text.append(" ")
+            text.append(body, style=style)
+        text.append("\n")
+        self._line_rows.append(index)

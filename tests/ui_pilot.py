@@ -1,0 +1,86 @@
+"""Helpers for the Textual tests: a board workspace with known appointments, an app with a fixed clock, and a
+way to wait until every worker (recounts, imports) is done and its result shown."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+from datetime import date, time
+
+from rich.console import Console
+from sqlmodel import select
+
+from crisis_tui.core.models import AuditEntry, Decision, Meeting
+from crisis_tui.ui.app import CrisisApp
+from tests.factories import appointment
+
+MEETING_DAY = date(2026, 12, 6)
+DAY = date(2026, 12, 7)
+SITES = ("ARL", "LIB", "MAR", "BAS", "VIR", "BER", "SOD", "JAM", "NEU")
+ACTIVITIES = ("consultation", "surgery", "radiology", "scintigraphy", "covid_centre", "blood_draw")
+KINDS = ("mobile", "mobile", "landline", "none")
+
+
+def fill(workspace, day: date = DAY) -> dict[tuple[str, str], int]:
+    """Deterministic appointments on `day` (and one the day after per site): the count per (site, activity)."""
+    counts: dict[tuple[str, str], int] = {}
+    with workspace.session() as session:
+        for s, site in enumerate(SITES):
+            for a, activity in enumerate(ACTIVITIES):
+                n = (s * 7 + a * 3) % 5
+                for i in range(n):
+                    appointment(session, site, activity, day, time(8 + i), phone_kind=KINDS[(s + a + i) % 4])
+                counts[(site, activity)] = n
+            appointment(session, site, "consultation", date.fromordinal(day.toordinal() + 1), time(9))
+    return counts
+
+
+def pilot_test(test):
+    """Run an async test function (no asyncio plugin is installed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def make_app(workspace, lang: str = "en", **kwargs) -> CrisisApp:
+    kwargs.setdefault("target_day", DAY)
+    return CrisisApp(workspace, lang, clock=lambda: MEETING_DAY, **kwargs)
+
+
+async def settle(pilot) -> None:
+    """Wait for every worker and for the messages their results post."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
+
+
+def decisions(workspace) -> list[Decision]:
+    with workspace.session() as session:
+        return list(session.exec(select(Decision).order_by(Decision.site, Decision.activity, Decision.day)))
+
+
+def cells(workspace) -> dict[tuple[str, str, date], str]:
+    return {(d.site, d.activity, d.day): d.status for d in decisions(workspace)}
+
+
+def audit_actions(workspace) -> list[str]:
+    with workspace.session() as session:
+        return [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def meetings(workspace) -> list[Meeting]:
+    with workspace.session() as session:
+        return list(session.exec(select(Meeting).order_by(Meeting.id)))
+
+
+def static_text(widget, width: int = 118) -> str:
+    """What a Static widget shows, as plain text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
