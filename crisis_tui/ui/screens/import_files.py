@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, SelectionList
 from textual.worker import Worker, WorkerState
 
+from crisis_tui.core.ingest.importer import ImportCancelled, ImportReport, import_file
 from crisis_tui.core.ingest.read import is_spreadsheet_name
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
@@ -24,6 +26,7 @@ from crisis_tui.ui.keymap import localize_bindings
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
 
 PROGRESS_TICK = 0.1  # seconds between progress bar updates
+FILE_STEPS = 1000  # progress bar steps per file
 SUMMARY_FIELDS = ("rows", "imported", "duplicates", "rejected")
 
 
@@ -56,8 +59,9 @@ class ImportScreen(Screen):
         self.catalog = catalog
         self.folder = folder or workspace.home.inbox
         self.cancel_event: threading.Event | None = None
-        self.report = None  # the last ImportReport shown
-        self._progress: tuple[int, int, str] = (0, 0, "")
+        self.report: ImportReport | None = None  # the last one shown
+        self._file = (0, 0)  # index of the file being imported, number of files
+        self._progress: tuple[int, int, str] = (0, 0, "")  # rows done, rows in the file, message
 
     def compose(self) -> ComposeResult:
         t = self.catalog.t
@@ -108,6 +112,8 @@ class ImportScreen(Screen):
         selection = self.query_one(SelectionList)
         selection.clear_options()
         selection.add_options([(f"{p.name}  ({size_text(p.stat().st_size)})", str(p), True) for p in files])
+        if files:
+            selection.highlighted = 0
         found = t("ui.import.found", n=len(files)) if files else t("ui.import.none_found", path=self.shown_path(path))
         self.query_one("#import-found", Label).update(found)
 
@@ -139,7 +145,7 @@ class ImportScreen(Screen):
             self.notify(self.catalog.t("ui.import.nothing_selected"), severity="warning")
             return
         self.cancel_event = threading.Event()
-        self._progress = (0, 0, self.catalog.t("ui.import.starting"))
+        self._file, self._progress = (0, len(paths)), (0, 0, self.catalog.t("ui.import.starting"))
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
@@ -154,18 +160,24 @@ class ImportScreen(Screen):
     def _show_progress(self) -> None:
         if not self.importing:
             return
-        done, total, message = self._progress
-        self.query_one(ProgressBar).update(total=total or None, progress=done)
-        self.query_one("#import-message", Label).update(message)
+        (index, files), (done, total, message) = self._file, self._progress
+        share = FILE_STEPS * done // total if total else 0
+        self.query_one(ProgressBar).update(total=max(files, 1) * FILE_STEPS, progress=index * FILE_STEPS + share)
+        text = self.catalog.t("ui.import.progress", k=index + 1, n=files, file=message, done=done, total=total)
+        self.query_one("#import-message", Label).update(text)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _import(self, paths: list[Path], cancel: threading.Event):
-        from crisis_tui.core.ingest.importer import ImportCancelled, import_paths
-
-        try:
-            return import_paths(self.workspace, paths, progress=self._report_progress, cancel=cancel)
-        except ImportCancelled:
-            return None
+    def _import(self, paths: list[Path], cancel: threading.Event) -> tuple[ImportReport, bool]:
+        """One file at a time, so that a cancel keeps (and reports) the files already imported."""
+        report = ImportReport()
+        for index, path in enumerate(paths):
+            self._file, self._progress = (index, len(paths)), (0, 0, path.name)
+            try:
+                report.files.append(import_file(self.workspace, path, progress=self._report_progress, cancel=cancel,
+                                                lang=self.catalog.lang))
+            except ImportCancelled:
+                return report, True
+        return report, False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "import" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
@@ -177,14 +189,12 @@ class ImportScreen(Screen):
         if event.state == WorkerState.ERROR:
             self.query_one("#import-message", Label).update(t("ui.import.failed"))
             self.app.show_error(event.worker.error)
-        elif event.worker.result is None:
-            self.query_one("#import-message", Label).update(t("ui.import.cancelled"))
-            self.notify(t("ui.import.cancelled"), severity="warning")
         else:
-            self.show_report(event.worker.result)
+            report, cancelled = event.worker.result
+            self.show_report(report, cancelled)
         self.list_files()
 
-    def show_report(self, report) -> None:
+    def show_report(self, report: ImportReport, cancelled: bool = False) -> None:
         t = self.catalog.t
         self.report = report
         table = self.query_one(DataTable)
@@ -194,13 +204,15 @@ class ImportScreen(Screen):
             status_key = f"ui.import.status.{file.status}"
             status = t(status_key) if self.catalog.has(status_key) else file.status
             table.add_row(Path(file.path).name, status, file.sheet or "",
-                          *(getattr(file, name) for name in SUMMARY_FIELDS), detail)
-        table.display = True
+                          *(Text(str(getattr(file, name)), justify="right") for name in SUMMARY_FIELDS), detail)
+        table.display = bool(report.files)
         sums = {name: sum(getattr(f, name) for f in report.files) for name in SUMMARY_FIELDS}
-        errors = sum(1 for f in report.files if f.status == "error")
-        summary = t("ui.import.done", files=len(report.files), errors=errors, **sums)
+        summary = t("ui.import.done", files=len(report.files), errors=len(report.failed), **sums)
+        if cancelled:
+            summary = f"{t('ui.import.cancelled')} — {summary}"
         self.query_one("#import-message", Label).update(summary)
-        self.notify(summary, severity="warning" if errors or sums["rejected"] else "information")
+        warn = cancelled or report.failed or sums["rejected"]
+        self.notify(summary, severity="warning" if warn else "information", timeout=8)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.report is None:

@@ -1,0 +1,136 @@
+"""The import screen: spreadsheets listed from the inbox, ticked, imported in a worker with progress, cancelled
+after a confirmation (the files before are kept, nothing of the current one), a summary per file; the board
+recounts after."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+from textual.widgets import DataTable, SelectionList
+
+from crisis_tui.core.models import Appointment, ImportBatch
+from crisis_tui.ui.screens.board import BoardScreen
+from crisis_tui.ui.screens.import_files import ImportScreen, spreadsheets_in
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog
+from tests.ui_pilot import DAY, make_app, pilot_test, settle
+
+SIZE = (120, 40)
+HEADER = "Nom;Prénom;Date;Heure;GSM;Site;Activité"
+
+
+def write_csv(path: Path, rows: int, *, site: str = "Arlon", bad: int = 0) -> Path:
+    lines = [HEADER]
+    lines += [f"Patient{i};Jean;{DAY:%d/%m/%Y};{8 + i % 10}:{i % 60:02d};0475 12 {i // 100 % 100:02d} {i % 100:02d};"
+              f"{site};Consultation" for i in range(rows)]
+    lines += [f"Bad{i};Row;pas une date;;;{site};Consultation" for i in range(bad)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def appointments(workspace) -> int:
+    with workspace.session() as session:
+        return session.exec(select(func.count()).select_from(Appointment)).one()
+
+
+def test_spreadsheets_in_a_folder_or_a_file(tmp_path):
+    for name in ("b.xlsx", "a.csv", "notes.docx", ".hidden.csv", "~$lock.xlsx"):
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in spreadsheets_in(tmp_path)] == ["a.csv", "b.xlsx"]
+    assert spreadsheets_in(tmp_path / "a.csv") == [tmp_path / "a.csv"]
+    assert spreadsheets_in(tmp_path / "missing") == []
+
+
+@pilot_test
+async def test_import_through_the_screen_then_the_board_recounts(workspace):
+    inbox = workspace.home.inbox
+    write_csv(inbox / "arlon.csv", 12, bad=1)
+    write_csv(inbox / "virton.csv", 5, site="Virton")
+    (inbox / "broken.xlsx").write_bytes(b"not a workbook")
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        screen = pilot.app.screen
+        assert isinstance(screen, ImportScreen)
+        files = screen.query_one(SelectionList)
+        assert files.option_count == 3 and len(files.selected) == 3
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        report = screen.report
+        assert [(Path(f.path).name, f.status) for f in report.files] == [
+            ("arlon.csv", "imported"), ("broken.xlsx", "error"), ("virton.csv", "imported")]
+        arlon = report.files[0]
+        assert (arlon.rows, arlon.imported, arlon.rejected) == (13, 12, 1) and Path(arlon.rejects_file).is_file()
+        table = screen.query_one(DataTable)
+        assert table.row_count == 3
+        assert str(table.get_row_at(0)[-1]).startswith("exports")
+        assert "17 imported" in str(screen.query_one("#import-message").content)
+        await pilot.press("escape")
+        await settle(pilot)
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.grid.cells[("ARL", "consultation")].appointments == 12
+        assert board.grid.cells[("VIR", "consultation")].appointments == 5
+    assert appointments(workspace) == 17
+
+
+@pilot_test
+async def test_unticked_files_are_not_imported_and_a_typed_path_is_listed(workspace, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    write_csv(usb / "a.csv", 3)
+    write_csv(usb / "b.csv", 4, site="Bastogne")
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        screen = pilot.app.screen
+        assert screen.query_one(SelectionList).option_count == 0
+        await pilot.press("ctrl+l")
+        screen.query_one("#import-path").value = str(usb)
+        await pilot.press("enter")
+        files = screen.query_one(SelectionList)
+        assert files.option_count == 2
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert [Path(f.path).name for f in screen.report.files] == ["b.csv"]
+    assert appointments(workspace) == 4
+
+
+@pilot_test
+async def test_escape_cancels_the_import_after_confirming(workspace, monkeypatch):
+    write_csv(workspace.home.inbox / "a_small.csv", 3)
+    write_csv(workspace.home.inbox / "b_big.csv", 6000)
+    gate, reached = threading.Event(), threading.Event()
+    show = ImportScreen._report_progress
+
+    def held(self, done, total, message):
+        if message == "b_big.csv" and done < total:
+            reached.set()
+            gate.wait(10)
+        show(self, done, total, message)
+
+    monkeypatch.setattr(ImportScreen, "_report_progress", held)
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        screen = pilot.app.screen
+        await pilot.press("ctrl+s")
+        assert reached.wait(10)
+        await pilot.pause(0.2)
+        assert screen.importing
+        assert screen.query_one("ProgressBar").progress >= 1000
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert not screen.cancel_event.is_set()
+        await pilot.press("escape", "y")
+        gate.set()
+        await settle(pilot)
+        assert not screen.importing
+        assert [Path(f.path).name for f in screen.report.files] == ["a_small.csv"]
+        assert "stopped" in str(screen.query_one("#import-message").content)
+    assert appointments(workspace) == 3
+    with workspace.session() as session:
+        assert [b.file_name for b in session.exec(select(ImportBatch))] == ["a_small.csv"]
