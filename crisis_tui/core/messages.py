@@ -1,7 +1,8 @@
 """What a patient is told, worded from the catalog: the SMS text, the call lists' "what to tell", and the way
 dates, times, phones and statuses appear in the documents.
 
-A message is: a head per status told (``telling.head.<status>``, ``..._change`` when the patient was told
+A message is: a head per status told (``telling.head.<status>`` for an SMS, with site, service, date and time;
+the shorter ``telling.call.<status>`` for a call, whose row shows them; ``..._change`` when the patient was told
 otherwise before), the sentence of the cell's rule for uncontacted patients (``telling.rule.<status>.<rule>``),
 and the site's call-back number (``telling.callback``).
 """
@@ -108,8 +109,18 @@ class Wording:
                                     else self.t("telling.what.other", activity=self.activity(activity).lower()))
         return self._what[activity]
 
+    def _tail(self, told: Told) -> list[str]:
+        return [self.t(f"telling.rule.{told.verdict.status}.{told.decision.uncontacted}"),
+                self._callbacks.get(told.appointment.site, "")]
+
+    def call_text(self, told: Told) -> str:
+        """What the caller tells this patient (the call list's row already gives date, time, site, service)."""
+        verdict = told.verdict
+        head = self.t(f"telling.call.{verdict.status}{'_change' if verdict.change else ''}")
+        return " ".join(part for part in [head, *self._tail(told)] if part)
+
     def message(self, told: Told) -> str:
-        """What this patient is told (the SMS text, or what the caller says)."""
+        """The SMS text for this patient: all he needs to know in one message."""
         appointment, verdict = told.appointment, told.verdict
         start = appointment.start
         head = self.t(
@@ -121,6 +132,4 @@ class Wording:
                         day=start),
             time=self.t("telling.time", hour=start.hour, minute=start.minute),
         )
-        parts = [head, self.t(f"telling.rule.{verdict.status}.{told.decision.uncontacted}"),
-                 self._callbacks.get(appointment.site, "")]
-        return " ".join(part for part in parts if part)
+        return " ".join(part for part in [head, *self._tail(told)] if part)

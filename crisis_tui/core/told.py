@@ -91,7 +91,8 @@ def collect(session: Session, reference: Reference, wording: Wording, day_from: 
         counts["pending"] += verdict.pending
         if verdict.channel in channels:
             ref = f"{REFERENCE_PREFIX[verdict.channel]}{appointment.id}-{before.get(appointment.id, 0) + 1}"
-            entries.append(Entry(told, ref, wording.message(told)))
+            text = wording.message(told) if verdict.channel == "sms" else wording.call_text(told)
+            entries.append(Entry(told, ref, text))
     return Collected(entries, counts)
 
 

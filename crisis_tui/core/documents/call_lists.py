@@ -5,25 +5,30 @@ by service then time, a page break before each service; the doctors' own calls g
 the unreachable patients (a page per site). Every sheet: A4 landscape, one page wide, the header row repeated
 and frozen, "CONFIDENTIEL" + title + date in the page header, "page x / y" and the time made in the footer,
 an outcome drop-down, no formula (every text goes through `text_cell`).
+
+LibreOffice does not grow a row for wrapped text on its own: each row taller than one line gets its height
+from the wrapped "what to tell" (or its several phone numbers, one a line).
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, NamedStyle
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from crisis_tui.core.clock import now_local
 from crisis_tui.core.documents.workbook import (
-    add_list_validation, append_header, atomic_save, freeze_header, output_path, page_break_before,
-    register_styles, set_widths, setup_print, status_style, text_cell,
+    STATUS_COLOURS, add_list_validation, append_header, atomic_save, freeze_header, output_path, page_break_before,
+    register_styles, set_widths, setup_print, status_fill, text_cell,
 )
 from crisis_tui.core.messages import Wording, display_phones
 from crisis_tui.core.models import OUTCOMES
@@ -34,9 +39,12 @@ from crisis_tui.i18n import Catalog
 
 COLUMNS = ("reference", "date", "time", "patient", "phones", "activity", "service", "doctor", "site", "status",
            "tell", "outcome", "notes")
-WIDTHS = (10, 10, 6, 22, 17, 14, 16, 16, 12, 18, 60, 14, 24)
+WIDTHS = (9, 10, 6, 22, 17, 13, 14, 14, 11, 18, 45, 13, 20)
+REFERENCE, TELL, STATUS, PHONES = (COLUMNS.index(c) for c in ("reference", "tell", "status", "phones"))
+LINE_HEIGHT = 15.0  # points per line of the default 11-point font
 CALL_CHANNELS = ("call", "doctor_call", "unreachable")
 WRAP_STYLE = "crisis_wrap"
+FLAGGED = ("maintained", "cancelled", "stopped", "pending")  # statuses a change or a pending row shows in colour
 PROGRESS_EVERY = 500
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -56,7 +64,7 @@ def patient_name(appointment) -> str:
 
 def call_row(entry: Entry, wording: Wording) -> list:
     a = entry.appointment
-    phones = display_phones(a.phones) if a.phones else a.phone_raw
+    phones = display_phones(a.phones, "\n") if a.phones else a.phone_raw
     return [entry.reference, wording.date(a.day), wording.time(a.start), patient_name(a), phones,
             wording.activity(a.activity), a.service, a.doctor, wording.site(a.site),
             wording.status(entry.told.verdict), entry.message, None, None]
@@ -97,6 +105,68 @@ def plan_sheets(entries: Sequence[Entry], wording: Wording, secretaries: int = 1
     return sheets
 
 
+class _Heights:
+    """Lines a text takes in a column of `width` characters (word wrap, cached: most rows share their text)."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self._lines: dict[str, int] = {}
+
+    def lines(self, text: str) -> int:
+        if text not in self._lines:
+            self._lines[text] = max(1, len(textwrap.wrap(text, self.width - 1)))
+        return self._lines[text]
+
+
+class _Cells:
+    """Row values to cells, for one workbook: a text that recurs (a date, a service, a doctor) is checked once;
+    the "what to tell" wraps, so do several phone numbers and a flagged status; each row's height in lines."""
+
+    def __init__(self) -> None:
+        self._plain: dict[str, str] = {}
+        self._tell, self._status = _Heights(WIDTHS[TELL]), _Heights(WIDTHS[STATUS])
+
+    def _text(self, ws, value):
+        plain = self._plain.get(value) if isinstance(value, str) else None
+        if plain is not None:
+            return plain
+        cell = text_cell(ws, value)
+        if isinstance(cell, str):
+            self._plain[value] = cell
+        return cell
+
+    def row(self, ws, entry: Entry, wording: Wording) -> tuple[list, int]:
+        values = call_row(entry, wording)
+        cells = [self._text(ws, v) for v in values]
+        cells[REFERENCE] = values[REFERENCE]  # ours: a letter, digits and a dash
+        cells[TELL] = text_cell(ws, values[TELL], WRAP_STYLE)
+        lines = self._tell.lines(values[TELL])
+        numbers = values[PHONES].count("\n") + 1 if values[PHONES] else 1
+        if numbers > 1:
+            cells[PHONES] = text_cell(ws, values[PHONES], WRAP_STYLE)
+            lines = max(lines, numbers)
+        verdict = entry.told.verdict
+        if verdict.change or verdict.pending:
+            cells[STATUS] = text_cell(ws, values[STATUS], _flag_style(verdict.status))
+            lines = max(lines, self._status.lines(values[STATUS]))
+        return cells, lines
+
+
+def _flag_style(status: str) -> str:
+    return f"crisis_told_{status}"
+
+
+def _add_styles(wb: Workbook) -> None:
+    """Wrapped text; and, for the status of a change or a pending row, the status colours, wrapped."""
+    register_styles(wb)
+    wb.add_named_style(NamedStyle(name=WRAP_STYLE, alignment=Alignment(wrap_text=True)))
+    thin = Side(style="thin", color="808080")
+    for status in FLAGGED:
+        wb.add_named_style(NamedStyle(name=_flag_style(status), font=Font(bold=True, color=STATUS_COLOURS[status][1]),
+                                      fill=status_fill(status), alignment=Alignment(wrap_text=True),
+                                      border=Border(left=thin, right=thin, top=thin, bottom=thin)))
+
+
 def _sheet_name(name: str, taken: set[str]) -> str:
     base = _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or "-"
     candidate, n = base, 1
@@ -107,29 +177,31 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _write_sheet(wb: Workbook, sheet: CallSheet, wording: Wording, taken: set[str], days: str, made: str,
-                 tick: Callable[[], None]) -> None:
+def _write_sheet(wb: Workbook, sheet: CallSheet, wording: Wording, cells: _Cells, taken: set[str], days: str,
+                 made: str, tick: Callable[[], None]) -> None:
+    """One sheet. The most common row height is the sheet's default (one setting, not one per row: LibreOffice
+    does not fit rows to wrapped text itself); rows of another height carry their own."""
     t = wording.t
     ws = wb.create_sheet(_sheet_name(sheet.name, taken))
+    rows = [cells.row(ws, entry, wording) for entry in sheet.entries]
+    usual = Counter(lines for _, lines in rows).most_common(1)[0][0] if rows else 1
+    ws.sheet_format.defaultRowHeight = LINE_HEIGHT * usual
+    ws.sheet_format.customHeight = True
+    ws.row_dimensions[1].height = LINE_HEIGHT
     setup_print(ws, title_rows="1:1", header_left=t("telling.confidential"), header_center=sheet.title,
                 header_right=days, footer_center="page &P / &N", footer_right=made)
     freeze_header(ws)
     set_widths(ws, WIDTHS)
     append_header(ws, [t(f"telling.column.{c}") for c in COLUMNS])
-    tell, status = COLUMNS.index("tell"), COLUMNS.index("status")
     previous = None
-    for row_number, entry in enumerate(sheet.entries, start=2):
+    for row_number, (entry, (row, lines)) in enumerate(zip(sheet.entries, rows), start=2):
         group = sheet.group(entry)
         if previous is not None and group != previous:
             page_break_before(ws, row_number)
         previous = group
-        values = call_row(entry, wording)
-        cells = [text_cell(ws, v) for v in values]
-        cells[tell] = text_cell(ws, values[tell], WRAP_STYLE)
-        verdict = entry.told.verdict
-        if verdict.change or verdict.pending:
-            cells[status] = text_cell(ws, values[status], status_style(verdict.status))
-        ws.append(cells)
+        if lines != usual:
+            ws.row_dimensions[row_number].height = LINE_HEIGHT * lines
+        ws.append(row)
         tick()
     column = get_column_letter(COLUMNS.index("outcome") + 1)
     add_list_validation(ws, f"{column}2:{column}{len(sheet.entries) + 1}" if sheet.entries else f"{column}2",
@@ -140,8 +212,7 @@ def write_call_lists(path: Path, sheets: Sequence[CallSheet], wording: Wording, 
                      now: datetime, progress: Progress | None = None) -> Path:
     """The workbook at `path` (atomic, never overwritten); `progress(done, total)` as rows go in."""
     wb = Workbook(write_only=True)
-    register_styles(wb)
-    wb.add_named_style(NamedStyle(name=WRAP_STYLE, alignment=Alignment(wrap_text=True, vertical="top")))
+    _add_styles(wb)
     total = sum(len(s.entries) for s in sheets)
     done = 0
 
@@ -152,9 +223,10 @@ def write_call_lists(path: Path, sheets: Sequence[CallSheet], wording: Wording, 
             progress(done, total)
 
     taken: set[str] = set()
+    cells = _Cells()
     days, made = wording.days(day_from, day_to), wording.made_at(now)
     for sheet in sheets:
-        _write_sheet(wb, sheet, wording, taken, days, made, tick)
+        _write_sheet(wb, sheet, wording, cells, taken, days, made, tick)
     atomic_save(wb, path)
     if progress:
         progress(total, total)

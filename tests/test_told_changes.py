@@ -1,0 +1,88 @@
+"""A doctor keeping his consultations under a cancelled cell; a decision that flips after the lists went out."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlmodel import select
+from told_support import D1, calls_export, read_call_lists, read_csv, sms_export
+
+from crisis_tui.core.decisions import decide
+from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.models import Meeting, Notification, Override
+from tests.factories import appointment
+
+
+def _consultations(workspace):
+    with workspace.session() as s:
+        ids = {"lambert": [], "others": []}
+        for n, kind in enumerate(["mobile", "mobile", "landline", "none", "mobile"]):
+            ids["lambert"].append(appointment(s, "LIB", at=time(9, n), phone_kind=kind, doctor="Dr Lambert Paul").id)
+            ids["others"].append(appointment(s, "LIB", at=time(10, n), phone_kind=kind, doctor="Dr Dupont").id)
+        meeting = open_meeting(s, date(2026, 12, 6))
+        decide(s, meeting, ["LIB"], ["consultation"], D1, D1, "cancelled")
+        return ids, meeting.id
+
+
+def _sms_ids(result) -> set[int]:
+    return {int(r["reference"][1:].split("-")[0]) for r in read_csv(result.files[0])}
+
+
+def test_a_doctors_exception_moves_exactly_his_patients_to_his_own_list(workspace, tmp_path):
+    ids, meeting = _consultations(workspace)
+    with workspace.session() as s:
+        s.add(Override(meeting_id=meeting, scope="doctor", site="LIB", activity="consultation", day_from=D1,
+                       day_to=D1, value="Lambert", status="maintained"))
+    sms = sms_export(workspace, tmp_path)
+    assert _sms_ids(sms) == {ids["others"][n] for n in (0, 1, 4)}
+    sheets = read_call_lists(calls_export(workspace, tmp_path).files[0])
+    doctors = sheets["Médecins"]
+    assert sorted(int(r["reference"][1:].split("-")[0]) for r in doctors) == sorted(ids["lambert"])
+    assert {r["doctor"] for r in doctors} == {"Dr Lambert Paul"}
+    assert {r["status"] for r in doctors} == {"Maintenu"}
+    assert all(r["tell"].startswith("Rendez-vous maintenu. Présentez-vous comme prévu.") for r in doctors)
+    assert [r["reference"][0] for r in sheets["Libramont"]] == ["C"]  # Dr Dupont's landline patient
+    assert len(sheets["Injoignables"]) == 1
+    assert sms.counts == {"sms": 3, "calls": 1, "doctor_calls": 5, "unreachable": 1, "pending": 0}
+
+
+def test_cancelled_then_maintained_after_all_is_told_again_as_a_change(workspace, tmp_path):
+    ids, meeting = _consultations(workspace)
+    first = sms_export(workspace, tmp_path)
+    calls_export(workspace, tmp_path)
+    assert len(read_csv(first.files[0])) == 6
+    with workspace.session() as s:
+        decide(s, s.get(Meeting, meeting), ["LIB"], ["consultation"], D1, D1, "maintained")
+    second = read_csv(sms_export(workspace, tmp_path).files[0])
+    assert len(second) == 6 and {r["change"] for r in second} == {"1"} and {r["status"] for r in second} == {"maintained"}
+    assert all("finalement maintenu" in r["message"] and r["reference"].endswith("-2") for r in second)
+    sheets = read_call_lists(calls_export(workspace, tmp_path).files[0])
+    assert {r["status"] for rows in sheets.values() for r in rows} == {"CHANGEMENT : finalement maintenu"}
+    assert sum(len(rows) for rows in sheets.values()) == 4  # 2 landline + 2 without number
+    third = sms_export(workspace, tmp_path)
+    assert read_csv(third.files[0]) == [] and third.counts["sms"] == 0  # told once, then nobody again
+
+
+def test_maintained_by_the_case_by_case_then_cancelled_is_a_change(workspace, tmp_path):
+    with workspace.session() as s:
+        kept = appointment(s, "ARL", "surgery", phone_kind="landline", last_name="Peeters")
+        appointment(s, "ARL", "surgery", phone_kind="mobile", last_name="Dupont")
+        meeting = open_meeting(s, date(2026, 12, 6))
+        decide(s, meeting, ["ARL"], ["surgery"], D1, D1, "case_by_case")
+        s.add(Override(meeting_id=meeting.id, scope="patient", site="ARL", activity="surgery", day_from=D1,
+                       day_to=D1, value="Peeters", appointment_id=kept.id, status="maintained"))
+    rows = read_call_lists(calls_export(workspace, tmp_path).files[0])["Arlon"]
+    assert sorted(r["status"] for r in rows) == ["EN ATTENTE : décision à venir", "Maintenu"]
+    with workspace.session() as s:
+        s.add(Override(meeting_id=meeting.id, scope="patient", site="ARL", activity="surgery", day_from=D1,
+                       day_to=D1, value="Peeters", appointment_id=kept.id, status="cancelled"))
+    result = calls_export(workspace, tmp_path)
+    statuses = {r["patient"].split()[0]: r["status"] for r in read_call_lists(result.files[0])["Arlon"]}
+    assert statuses["Peeters"] == "CHANGEMENT : finalement annulé"
+    assert statuses["Dupont"].startswith("EN ATTENTE")
+    with workspace.session() as s:
+        told = s.exec(select(Notification).where(Notification.appointment_id == kept.id)
+                      .order_by(Notification.id)).all()
+    assert [(n.told_status, n.channel, n.file) for n in told] == [
+        ("maintained", "call", told[0].file), ("cancelled", "call", str(result.files[0]))]
+    assert told[1].meeting_id == meeting.id and "finalement annulé" in told[1].message
