@@ -1,0 +1,48 @@
+"""Snapshots (120x40, fixed clock and target day, deterministic appointments) of the board and the import screen.
+
+Update after an intended change: `python -m pytest tests/test_ui_snapshots.py --snapshot-update -n 0`, then look
+at the SVGs (a failing run writes an HTML report showing the difference).
+"""
+
+from __future__ import annotations
+
+from tests.test_ui_import import write_csv
+from tests.ui_pilot import fill, make_app, settle
+
+SIZE = (120, 40)
+
+
+def pressing(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_board_in_french_with_decisions(workspace, snap_compare):
+    fill(workspace)
+    app = make_app(workspace, lang="fr")
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("c", "j", "l", "x", "l", "s", "v"))
+
+
+def test_board_in_english_over_a_range(workspace, snap_compare):
+    fill(workspace)
+    app = make_app(workspace, lang="en")
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("c", "}", "}", "l", "c", "v", "v"))
+
+
+def test_import_screen_lists_the_inbox(workspace, snap_compare):
+    write_csv(workspace.home.inbox / "consultations_arlon.csv", 12)
+    write_csv(workspace.home.inbox / "consultations_virton.csv", 5, site="Virton")
+    app = make_app(workspace, lang="fr")
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("i"))
+
+
+def test_import_screen_after_an_import(workspace, snap_compare):
+    write_csv(workspace.home.inbox / "consultations_arlon.csv", 12)
+    write_csv(workspace.home.inbox / "consultations_virton.csv", 5, site="Virton")
+    (workspace.home.inbox / "broken.xlsx").write_bytes(b"not a workbook")
+    app = make_app(workspace, lang="en")
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("i", "ctrl+s"))
