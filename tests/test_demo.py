@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from crisis_tui.cli import main
-from crisis_tui.core.demo import DEMO_DAY, DEMO_DIR, DEMO_MEETING_DAY, MANIFEST_NAME, copy_into, demo_files
+from crisis_tui.core.demo import (DEMO_DAY, DEMO_DIR, DEMO_MEETING_DAY, MANIFEST_NAME, copy_into, demo_files,
+                                  fill_demo_home)
 from crisis_tui.core.demo_exports import generate
 from crisis_tui.core.demo_population import ACTIVITIES, HOSPITALS, TWO_PHONE_COLUMNS, make_week
-from crisis_tui.core.models import Appointment
+from crisis_tui.core.models import Appointment, RejectedRow
 from crisis_tui.core.text import key
 
 COUNTS = ("rows", "imported", "duplicates", "rejected")
@@ -115,12 +116,6 @@ def test_copy_into_reuses_an_identical_copy_and_never_overwrites_another_file(tm
     assert sorted(p.name for p in inbox.iterdir()) == ["export (2).csv", "export.csv"]
 
 
-def _fill(workspace):
-    from crisis_tui.core.demo import fill_demo_home
-
-    return fill_demo_home(workspace)
-
-
 def _by_file(report) -> dict[str, dict[str, int]]:
     totals: dict[str, Counter] = {}
     for entry in report.files:
@@ -130,29 +125,40 @@ def _by_file(report) -> dict[str, dict[str, int]]:
 
 
 def test_fill_demo_home_imports_what_the_manifest_says(workspace, manifest):
-    pytest.importorskip("crisis_tui.core.ingest.importer")
-    report = _fill(workspace)
+    report = fill_demo_home(workspace)
     assert _by_file(report) == {name: {k: e[k] for k in COUNTS} for name, e in manifest["files"].items()}
     with workspace.session() as session:
         rows = session.exec(select(Appointment.site, Appointment.activity, func.count()).where(
             Appointment.day == DEMO_DAY).group_by(Appointment.site, Appointment.activity)).all()
         total = session.exec(select(func.count()).select_from(Appointment)).one()
+        by_kind = select(Appointment.phone_kind, func.count()).group_by(Appointment.phone_kind)
+        kinds = Counter(dict(session.exec(by_kind).all()))
+        rejects = session.exec(select(RejectedRow.file_name, RejectedRow.reason)).all()
+        first_day = session.exec(select(func.min(Appointment.day))).one()
+        lambert = session.exec(select(func.count()).where(Appointment.site == "LIB", Appointment.day == DEMO_DAY,
+                                                          Appointment.doctor == "Dr Lambert")).one()
+        formula_like = session.exec(select(Appointment.last_name).where(Appointment.last_name.startswith("="))).all()
     on_day = {(site, activity): n for site, activity, n in rows}
     expected = {(s, a): n for s, cells in manifest["appointments_on_demo_day"].items() for a, n in cells.items()}
     assert on_day == expected
     assert all(on_day.get((site, activity), 0) > 0 for site in HOSPITALS for activity in ACTIVITIES)
     assert total == manifest["totals"]["imported"]
+    assert {"mobile": kinds["mobile"], "landline_only": kinds["landline"],
+            "no_number": kinds["invalid"] + kinds["none"]} == manifest["phone_kinds"]
+    assert sorted(name for name, _ in rejects) == ["consultations_virton.xlsx", "examens_semaine_50.xlsx"]
+    assert "Mont-Godinne" in dict(rejects)["examens_semaine_50.xlsx"]
+    assert first_day == DEMO_DAY  # the hidden sheet (the week before) was left alone
+    assert lambert >= 3 and len(formula_like) == 1
     inbox = sorted(p.name for p in workspace.home.inbox.iterdir())
     assert inbox == manifest["import_order"]
 
-    _fill(workspace)
+    fill_demo_home(workspace)
     with workspace.session() as session:
         assert session.exec(select(func.count()).select_from(Appointment)).one() == total
     assert sorted(p.name for p in workspace.home.inbox.iterdir()) == inbox
 
 
 def test_demo_command_prints_the_import_report(tmp_path, capsys, manifest):
-    pytest.importorskip("crisis_tui.core.ingest.importer")
     assert main(["--home", str(tmp_path / "a"), "demo", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["imported"] == sum(f["imported"] for f in payload["files"]) == manifest["totals"]["imported"]

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from crisis_tui.config import BUNDLED_DATA
 from crisis_tui.core.errors import UsageError
-
-if TYPE_CHECKING:
-    from crisis_tui.core.ingest.importer import ImportReport
-    from crisis_tui.core.workspace import Workspace
+from crisis_tui.core.ingest.importer import ImportReport, import_paths
+from crisis_tui.core.workspace import Workspace
 
 DEMO_MEETING_DAY = date(2026, 12, 6)
 DEMO_DAY = date(2026, 12, 7)
@@ -45,10 +42,8 @@ def copy_into(inbox: Path, source: Path) -> Path:
     return target
 
 
-def fill_demo_home(workspace: "Workspace", *, progress=None, cancel=None) -> "ImportReport":
-    """Copy the bundled exports into the home's inbox and import them; doing it again adds nothing."""
-    from crisis_tui.core.ingest.importer import import_paths
-
+def fill_demo_home(workspace: Workspace, *, progress=None, cancel=None) -> ImportReport:
+    """Copy the bundled exports into the home's inbox and import them; doing it again adds no appointment."""
     inbox = workspace.home.inbox
     inbox.mkdir(parents=True, exist_ok=True)
     paths = [copy_into(inbox, source) for source in demo_files()]
