@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it.order import CycleError, restart_sequence
+from crisis_tui.core.text import key
 
 
 def test_without_dependencies_tiers_then_names_case_and_accents_ignored():
@@ -52,7 +53,7 @@ def test_a_cycle_is_an_error_naming_exactly_its_systems(systems, cycle):
 @st.composite
 def dags(draw):
     """Random systems whose dependencies only point to earlier ones (so no cycle), names shuffled."""
-    count = draw(st.integers(1, 25))
+    count = draw(st.integers(1, 15))
     names = [f"S{n:02d}" for n in range(count)]
     systems = {}
     for index, name in enumerate(names):
@@ -61,7 +62,7 @@ def dags(draw):
     return systems
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(dags())
 def test_any_acyclic_list_gives_every_system_once_after_its_dependencies(systems):
     order = restart_sequence(systems)
@@ -71,15 +72,15 @@ def test_any_acyclic_list_gives_every_system_once_after_its_dependencies(systems
         assert all(position[d] < position[name] for d in deps)
 
 
-@settings(max_examples=200, deadline=None)
-@given(dags())
-def test_among_free_systems_the_most_urgent_tier_goes_first(systems):
-    """With no system waiting on any other, the order is by tier then name."""
-    free = {name: (tier, ()) for name, (tier, _) in systems.items()}
-    assert restart_sequence(free) == sorted(free, key=lambda n: (free[n][0], n.lower()))
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[A-Za-z][a-z]{0,5}", fullmatch=True), st.integers(1, 4), max_size=20))
+def test_among_free_systems_the_most_urgent_tier_goes_first(tiers):
+    """With no system waiting on any other, the order is by tier, then name (case, accents, a plural s ignored)."""
+    free = {name: (tier, ()) for name, tier in tiers.items()}
+    assert restart_sequence(free) == sorted(free, key=lambda n: (free[n][0], key(n), n))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(dags(), st.data())
 def test_an_added_back_edge_makes_a_cycle_whose_named_systems_each_depend_on_the_next(systems, data):
     names = sorted(systems)
