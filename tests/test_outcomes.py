@@ -1,0 +1,158 @@
+"""Filled call lists read back: outcomes recorded by reference (FR or EN labels, any case or accents), altered
+or unknown rows reported one line each and never guessed, a foreign file refused whole; the board's figures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+from told_support import D1, calls_export, sms_export
+
+from crisis_tui.cli import main
+from crisis_tui.core.decisions import decide
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.models import CallOutcome, Notification, Override
+from crisis_tui.core.outcomes import outcome_counts, read_back, time_text
+from crisis_tui.i18n import Catalog
+from tests.factories import appointment
+
+OUTCOME, NOTES, PATIENT, TIME = "L", "M", "D", "C"
+
+
+def _scenario(workspace):
+    with workspace.session() as s:
+        for n in range(4):
+            appointment(s, "ARL", at=time(9 + n, 0), phone_kind="landline", doctor="Dr Roux", last_name=f"Dupont{n}")
+        appointment(s, "ARL", at=time(8, 0), phone_kind="mobile", doctor="Dr Lambert", last_name="Lambertin")
+        appointment(s, "ARL", at=time(8, 30), phone_kind="mobile", doctor="Dr Roux", last_name="Texto")
+        appointment(s, "ARL", at=time(13, 0), phone_kind="none", doctor="Dr Roux", last_name="Sansnumero")
+        meeting = open_meeting(s, date(2026, 12, 6))
+        decide(s, meeting, ["ARL"], ["consultation"], D1, D1, "cancelled")
+        s.add(Override(meeting_id=meeting.id, scope="doctor", site="ARL", activity="consultation", day_from=D1,
+                       day_to=D1, value="Lambert", status="maintained"))
+
+
+def _fill(source, target, edits: dict[str, dict[str, object]]):
+    """Save a copy of the list with cells changed: {sheet: {"L2": "Joint", ...}}."""
+    wb = load_workbook(source)
+    for sheet, cells in edits.items():
+        for ref, value in cells.items():
+            wb[sheet][ref] = value
+    wb.save(target)
+    return target
+
+
+def _outcomes(workspace):
+    with workspace.session() as s:
+        rows = s.exec(select(Notification.reference, CallOutcome.outcome, CallOutcome.notes)
+                      .join(CallOutcome, CallOutcome.notification_id == Notification.id).order_by(CallOutcome.id))
+        return [tuple(r) for r in rows]
+
+
+def test_round_trip_in_either_language_any_case(workspace, tmp_path):
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    refs = [r[0].value for r in load_workbook(exported)["Arlon"].iter_rows(min_row=2)]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {
+        "Arlon": {"L2": "Joint", "M2": "rappeler lundi", "L3": "messagerie", "L4": "PAS DE REPONSE",
+                  "L5": "Wrong number", "C5": time(12, 0)},
+        "Médecins": {"L2": " reached "},
+    })
+    with workspace.session() as s:
+        report = read_back(s, [filled], Catalog("fr"))
+    assert (report.recorded, report.unmatched, report.problems) == (5, 0, [])
+    assert report.files == [str(filled)]
+    assert _outcomes(workspace)[:4] == [(refs[0], "reached", "rappeler lundi"), (refs[1], "voicemail", ""),
+                                        (refs[2], "no_answer", ""), (refs[3], "wrong_number", "")]
+    assert _outcomes(workspace)[4][1] == "reached"
+    with workspace.session() as s:
+        again = read_back(s, [filled])
+        assert s.exec(select(CallOutcome.source_file)).first() == str(filled)
+    assert again.recorded == 5 and len(_outcomes(workspace)) == 5  # read twice, recorded once
+
+
+def test_altered_and_unknown_rows_are_reported_never_guessed(workspace, tmp_path):
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {
+        "L2": "Joint", "D2": "Quelquun Dautre",  # the patient changed
+        "L3": "Joint", "C3": "15:45",  # the time changed
+        "L4": "peut-être",  # not an outcome of the list
+        "L5": "Joint",  # fine
+        "A6": "C999-1", "L6": "Joint",  # a reference nobody exported
+        "L7": "Messagerie",  # an outcome without reference
+    }})
+    with workspace.session() as s:
+        report = read_back(s, [filled], Catalog("en"))
+    assert (report.recorded, report.unmatched) == (1, 5)
+    ref = load_workbook(exported)["Arlon"]
+    assert report.problems == [
+        f"rempli.xlsx, sheet Arlon, row 2: row {ref['A2'].value} no longer matches the exported list (Patient)",
+        f"rempli.xlsx, sheet Arlon, row 3: row {ref['A3'].value} no longer matches the exported list (Time)",
+        "rempli.xlsx, sheet Arlon, row 4: unknown outcome peut-être (expected: Reached, Voicemail, No answer, "
+        "Wrong number)",
+        "rempli.xlsx, sheet Arlon, row 6: unknown reference C999-1",
+        "rempli.xlsx, sheet Arlon, row 7: outcome without a reference",
+    ]
+    assert [r[0] for r in _outcomes(workspace)] == [ref["A5"].value]
+
+
+def test_a_foreign_or_missing_file_records_nothing(workspace, tmp_path):
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Joint"}})
+    sms = sms_export(workspace, tmp_path).files[1]
+    with workspace.session() as s, pytest.raises(UsageError, match="no call-list sheet"):
+        read_back(s, [filled, sms], Catalog("en"))
+    with workspace.session() as s, pytest.raises(UsageError, match="no such file"):
+        read_back(s, [filled, tmp_path / "absent.xlsx"], Catalog("en"))
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    with workspace.session() as s, pytest.raises(UsageError, match="broken.xlsx: cannot be read"):
+        read_back(s, [filled, broken], Catalog("en"))
+    assert _outcomes(workspace) == []
+    with workspace.session() as s:  # a folder: its call lists only (the SMS batch is skipped)
+        (tmp_path / "in").mkdir()
+        filled.rename(tmp_path / "in" / filled.name)
+        sms.rename(tmp_path / "in" / sms.name)
+        report = read_back(s, [tmp_path / "in"])
+    assert report.recorded == 1 and report.files == [str(tmp_path / "in" / filled.name)]
+
+
+def test_outcome_counts_for_the_board(workspace, tmp_path):
+    _scenario(workspace)
+    sms_export(workspace, tmp_path)
+    exported = calls_export(workspace, tmp_path).files[0]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Joint", "L3": "Messagerie"}})
+    with workspace.session() as s:
+        read_back(s, [filled])
+        counts = outcome_counts(s, D1, D1)
+    # 1 SMS, 4 calls (1 reached), 1 doctor's call, 1 unreachable
+    assert counts == {("ARL", "consultation"): {"told": 7, "reached": 1, "not_reached": 5}}
+    with workspace.session() as s:
+        decide(s, open_meeting(s, date(2026, 12, 6)), ["ARL"], ["consultation"], D1, D1, "stopped")
+    calls_export(workspace, tmp_path)  # told again (a new status): the earlier call no longer counts
+    with workspace.session() as s:
+        assert outcome_counts(s, D1, D1)[("ARL", "consultation")]["reached"] == 0
+
+
+def test_time_cells_in_any_shape():
+    assert [time_text(v) for v in ("09:05", "9h05", " 9:05 ", time(9, 5), 0.37847222, "soon", None)] == [
+        "09:05", "09:05", "09:05", "09:05", "09:05", None, None]
+
+
+def test_outcomes_command(workspace, home, tmp_path, capsys):
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Joint", "A3": "X1-1", "L3": "Joint"}})
+    assert main(["--home", str(home.root), "outcomes", str(filled), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"files": [str(filled)], "recorded": 1, "unmatched": 1,
+                               "problems": ["rempli.xlsx, feuille Arlon, ligne 3 : référence X1-1 inconnue"]}
+    assert err.splitlines() == ["rempli.xlsx, feuille Arlon, ligne 3 : référence X1-1 inconnue"]
+    assert main(["--home", str(home.root), "outcomes", str(tmp_path / "nope.xlsx")]) == 2
+    assert "nope.xlsx" in capsys.readouterr().err
