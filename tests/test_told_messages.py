@@ -88,3 +88,15 @@ def test_every_status_and_rule_has_its_words(workspace):
                     for rule in ("cancelled_unless_contacted", "attend_unless_contacted"):
                         text = wording.message(told(activity, status, change=change, rule=rule))
                         assert "{" not in text and "07/12" in text
+
+
+def test_callers_words_are_short_the_row_gives_the_rest(workspace):
+    fr = Wording(Catalog("fr"), workspace.reference)
+    assert fr.call_text(told(channel="call")) == (
+        "Rendez-vous annulé (cyberattaque). Sans nouvel avis de notre part, ne vous présentez pas. "
+        "Infos : 063 23 11 11")
+    pending = fr.call_text(told("surgery", "pending", rule="cancelled_unless_contacted", channel="call"))
+    assert pending.startswith("Décision pas encore prise, nous vous rappellerons. Sans nouvel appel de notre part, "
+                              "considérez-le comme annulé.")
+    assert fr.call_text(told(status="maintained", change=True, channel="doctor_call")).startswith(
+        "Changement : rendez-vous finalement maintenu. Présentez-vous comme prévu.")

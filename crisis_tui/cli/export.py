@@ -3,8 +3,8 @@
 Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
 ``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
 `status --json` sums them). `minutes` comes from `crisis_tui.core.documents.minutes`, whose
-``export_minutes(workspace, catalog, day_from, day_to, out_dir) -> list[Path]`` writes the file(s); until that
-module exists, `export minutes` exits 2 ("not available yet").
+``export_minutes(workspace, catalog, day_from, day_to, out_dir[, meeting_id=]) -> list[Path]`` writes the file(s);
+until that module exists, `export minutes` exits 2 ("not available yet").
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: 
         export_minutes = importlib.import_module("crisis_tui.core.documents.minutes").export_minutes
     except (ModuleNotFoundError, AttributeError):
         raise UsageError(catalog(args).t("telling.cli.minutes_missing")) from None
-    files = export_minutes(workspace, catalog(args), day_from, day_to, out_dir)
+    extra = {"meeting_id": args.meeting} if args.meeting is not None else {}
+    files = export_minutes(workspace, catalog(args), day_from, day_to, out_dir, **extra)
     with workspace.session() as session:
         cells = board_counts(session, workspace.reference, day_from, day_to)
     return {"files": [str(f) for f in files], **{k: sum(getattr(c, k) for c in cells) for k in COUNT_KEYS}}
@@ -56,6 +57,7 @@ def register(commands) -> None:
     parser.add_argument("--secretaries", type=int, default=1, help="split each site's calls into N lists")
     parser.add_argument("--out", help="folder for the files (default: <home>/exports)")
     parser.add_argument("--gsm7", action="store_true", help="SMS: transliterate to stay in GSM-7")
+    parser.add_argument("--meeting", type=int, help="minutes: the meeting's id (default: the latest)")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run)
 

@@ -1,0 +1,151 @@
+"""The export screen: a day or a range, which lists (SMS batch, call lists), how many secretaries per site,
+GSM-7 or not; the export runs in a thread worker with a progress bar, then the screen shows where the files are.
+
+The documents are written by `core.documents.sms_batch.export_sms` and `core.documents.call_lists.export_calls`
+(each in one transaction: all or nothing); this screen only starts them and shows their progress.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
+
+from crisis_tui.core.documents.call_lists import export_calls
+from crisis_tui.core.documents.sms_batch import export_sms
+from crisis_tui.core.told import ExportResult, run_export
+from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
+
+MAX_SECRETARIES = 50
+
+
+class ExportScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "export", "telling.screen.run", id="export.run"),
+        Binding("escape", "back", "telling.screen.close", id="export.back"),
+    ]
+
+    def __init__(self, workspace: Workspace, catalog: Catalog, day_from: date, day_to: date) -> None:
+        super().__init__()
+        localize_bindings(self, catalog)
+        self.workspace = workspace
+        self.catalog = catalog
+        self.day_from, self.day_to = day_from, day_to
+        self.results: list[ExportResult] = []  # those of the last export
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        t = self.catalog.t
+        yield Header()
+        with Vertical(id="export-body"):
+            yield Label(t("telling.screen.title"), id="export-title")
+            with Horizontal(classes="export-row"):
+                yield Label(t("telling.screen.date_from"))
+                yield Input(self.day_from.isoformat(), id="export-from")
+                yield Label(t("telling.screen.date_to"))
+                yield Input(self.day_to.isoformat(), id="export-to")
+            with Horizontal(classes="export-row"):
+                yield Checkbox(t("telling.screen.sms"), True, id="export-sms")
+                yield Checkbox(t("telling.screen.calls"), True, id="export-calls")
+                yield Checkbox(t("telling.screen.gsm7"), False, id="export-gsm7")
+            with Horizontal(classes="export-row"):
+                yield Label(t("telling.screen.secretaries"))
+                yield Input("1", type="integer", id="export-secretaries")
+            with Horizontal(classes="export-row"):
+                yield Button(t("telling.screen.run"), id="export-run", variant="primary")
+                yield ProgressBar(id="export-progress", show_eta=False)
+            yield Label(id="export-message", markup=False)
+            yield Static(id="export-files", markup=False)
+        yield Footer()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#export-message", Label).update(text)
+
+    def _date(self, widget_id: str) -> date | None:
+        value = self.query_one(widget_id, Input).value.strip()
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self._say(self.catalog.t("telling.screen.bad_date", value=value))
+            return None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-run":
+            event.stop()
+            self.action_export()
+
+    def action_back(self) -> None:
+        if not self.running:
+            self.dismiss()
+
+    def action_export(self) -> None:
+        if self.running:
+            return
+        t = self.catalog.t
+        day_from = self._date("#export-from")
+        day_to = self._date("#export-to") if day_from else None
+        if day_from is None or day_to is None:
+            return
+        if day_to < day_from:
+            self._say(t("telling.screen.bad_date", value=day_to.isoformat()))
+            return
+        kinds = [k for k in ("sms", "calls") if self.query_one(f"#export-{k}", Checkbox).value]
+        if not kinds:
+            self._say(t("telling.screen.nothing"))
+            return
+        try:
+            secretaries = int(self.query_one("#export-secretaries", Input).value or "1")
+        except ValueError:
+            secretaries = 0
+        if not 1 <= secretaries <= MAX_SECRETARIES:
+            self._say(t("telling.cli.secretaries", value=self.query_one("#export-secretaries", Input).value))
+            return
+        self.day_from, self.day_to = day_from, day_to
+        self.running = True
+        self.query_one("#export-run", Button).disabled = True
+        self.query_one("#export-files", Static).update("")
+        self._say(t("telling.screen.working"))
+        self.run_export(kinds, secretaries, self.query_one("#export-gsm7", Checkbox).value)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.app.call_from_thread(self.query_one("#export-progress", ProgressBar).update, total=max(total, 1),
+                                  progress=done)
+
+    @work(thread=True, exclusive=True, group="export")
+    def run_export(self, kinds: list[str], secretaries: int, gsm7: bool) -> None:
+        ws, reference, catalog = self.workspace, self.workspace.reference, self.catalog
+        out_dir = ws.home.exports
+        results: list[ExportResult] = []
+        try:
+            for kind in kinds:
+                if kind == "sms":
+                    results.append(run_export(ws, export_sms, reference, catalog, self.day_from, self.day_to,
+                                              out_dir, gsm7=gsm7, progress=self._progress))
+                else:
+                    results.append(run_export(ws, export_calls, reference, catalog, self.day_from, self.day_to,
+                                              out_dir, secretaries=secretaries, progress=self._progress))
+        except Exception as exc:  # shown to the user; each export already took its own files back
+            self.app.call_from_thread(self._finished, results, str(exc).splitlines()[0] if str(exc) else repr(exc))
+            return
+        self.app.call_from_thread(self._finished, results, None)
+
+    def _finished(self, results: list[ExportResult], error: str | None) -> None:
+        t = self.catalog.t
+        self.running = False
+        self.results = results
+        self.query_one("#export-run", Button).disabled = False
+        files = [str(path) for result in results for path in result.files]
+        self.query_one("#export-files", Static).update("\n".join(files))
+        if error is not None:
+            self._say(t("telling.screen.failed", error=error))
+            return
+        counts = results[-1].counts if results else {}
+        self._say(f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts
+                  else t("telling.screen.done"))

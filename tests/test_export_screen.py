@@ -1,0 +1,154 @@
+"""The export screen and the outcomes dialog, each pushed in a tiny App: the export runs in a worker and shows
+where the files are; bad input is said and nothing written; filled lists are read back."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, time
+
+from openpyxl import load_workbook
+from sqlmodel import select
+from textual.app import App
+from textual.widgets import Checkbox, Input, Label, Static
+from told_support import D1, D2, read_call_lists, read_csv
+
+from crisis_tui.core.decisions import decide
+from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.models import CallOutcome, Notification
+from crisis_tui.i18n import Catalog
+from crisis_tui.ui.screens.export import ExportScreen
+from crisis_tui.ui.screens.outcomes import OutcomesDialog
+from tests.factories import appointment
+
+
+class Host(App):
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self.first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first)
+
+
+def drive(screen, steps) -> None:
+    async def main():
+        async with Host(screen).run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await steps(pilot, screen)
+
+    asyncio.run(main())
+
+
+async def settled(pilot, screen) -> None:
+    for _ in range(600):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not screen.running:
+            return
+    raise AssertionError("screen busy")
+
+
+def _setup(workspace):
+    with workspace.session() as s:
+        for n, kind in enumerate(["mobile", "landline", "none", "mobile"]):
+            appointment(s, "ARL", at=time(9, n), phone_kind=kind)
+        appointment(s, "ARL", day=D2, phone_kind="mobile")
+        decide(s, open_meeting(s, date(2026, 12, 6)), ["ARL"], ["consultation"], D1, D2, "cancelled")
+
+
+def test_export_runs_in_a_worker_and_shows_the_files(workspace):
+    _setup(workspace)
+    screen = ExportScreen(workspace, Catalog("en"), D1, D1)
+
+    async def steps(pilot, screen):
+        screen.query_one("#export-secretaries", Input).value = "2"
+        await pilot.click("#export-run")
+        await settled(pilot, screen)
+        shown = str(screen.query_one("#export-files", Static).render())
+        files = [p for r in screen.results for p in r.files]
+        assert [p.suffix for p in files] == [".csv", ".xlsx", ".xlsx"]
+        assert all(str(p) in shown and p.parent == workspace.home.exports for p in files)
+        message = str(screen.query_one("#export-message", Label).render())
+        assert message.startswith("Done. Files written:") and "SMS 2, calls 1" in message
+        assert len(read_csv(files[0])) == 2 and "Arlon" in read_call_lists(files[2])
+
+    drive(screen, steps)
+
+
+def test_a_range_and_gsm7_from_the_form(workspace):
+    _setup(workspace)
+    screen = ExportScreen(workspace, Catalog("fr"), D1, D1)
+
+    async def steps(pilot, screen):
+        screen.query_one("#export-to", Input).value = D2.isoformat()
+        screen.query_one("#export-calls", Checkbox).value = False
+        screen.query_one("#export-gsm7", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settled(pilot, screen)
+        [result] = screen.results
+        assert result.files[0].name.startswith("sms_2026-12-07_2026-12-08_")
+        assert [r["encoding"] for r in read_csv(result.files[0])] == ["GSM-7"] * 3
+
+    drive(screen, steps)
+
+
+def test_bad_input_is_said_and_nothing_written(workspace):
+    _setup(workspace)
+    screen = ExportScreen(workspace, Catalog("en"), D1, D1)
+
+    async def steps(pilot, screen):
+        message = screen.query_one("#export-message", Label)
+        screen.query_one("#export-from", Input).value = "07/12/2026"
+        screen.action_export()
+        assert "Invalid date: 07/12/2026" in str(message.render())
+        screen.query_one("#export-from", Input).value = D1.isoformat()
+        screen.query_one("#export-secretaries", Input).value = "0"
+        screen.action_export()
+        assert "--secretaries 0" in str(message.render())
+        screen.query_one("#export-secretaries", Input).value = "1"
+        screen.query_one("#export-sms", Checkbox).value = False
+        screen.query_one("#export-calls", Checkbox).value = False
+        screen.action_export()
+        assert str(message.render()) == "Choose at least one list."
+        await settled(pilot, screen)
+        assert screen.results == [] and list(workspace.home.exports.iterdir()) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is not screen
+
+    drive(screen, steps)
+
+
+def test_outcomes_dialog_reads_filled_lists_back(workspace):
+    _setup(workspace)
+    screen = ExportScreen(workspace, Catalog("fr"), D1, D1)
+    exported = []
+
+    async def export(pilot, screen):
+        screen.query_one("#export-sms", Checkbox).value = False
+        screen.action_export()
+        await settled(pilot, screen)
+        exported.extend(screen.results[0].files)
+
+    drive(screen, export)
+    wb = load_workbook(exported[0])
+    wb["Arlon"]["L2"] = "Joint"
+    wb["Injoignables"]["L2"] = "n'importe quoi"
+    filled = workspace.home.inbox / "rempli.xlsx"
+    wb.save(filled)
+    dialog = OutcomesDialog(workspace, Catalog("fr"))
+
+    async def read(pilot, dialog):
+        assert dialog.query_one("#outcomes-paths", Input).value == str(workspace.home.inbox)
+        await pilot.click("#outcomes-run")
+        await settled(pilot, dialog)
+        assert (dialog.report.recorded, dialog.report.unmatched) == (1, 1)
+        assert "Injoignables, ligne 2" in str(dialog.query_one("#outcomes-problems", Static).render())
+        dialog.query_one("#outcomes-paths", Input).value = str(workspace.home.inbox / "absent.xlsx")
+        dialog.action_read()
+        await settled(pilot, dialog)
+        assert "introuvable" in str(dialog.query_one("#outcomes-message", Label).render())
+
+    drive(dialog, read)
+    with workspace.session() as s:
+        assert s.exec(select(Notification.channel).join(CallOutcome)).all() == ["call"]
