@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, true
+from sqlalchemy import and_, case, exists, func, literal, or_, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from crisis_tui.core.models import Appointment, Override
@@ -110,30 +111,24 @@ def overrides_query_any(overrides: list[Override], day_from: date, day_to: date)
     return select(Appointment).where(or_(*clauses))
 
 
-def is_pin(override: Override) -> bool:
-    """A patient decision naming its appointment (the review screen's kind: there may be thousands)."""
-    return override.scope == "patient" and override.appointment_id is not None
+def pin_condition(pin):
+    """Join condition for `pin`, an alias of Override: the latest active patient decision naming the Appointment
+    row and covering it (at most one row joins; the NOT EXISTS only runs for the rows that have one)."""
+    later = aliased(Override)
 
+    def naming(o):
+        return and_(o.appointment_id == Appointment.id, o.removed_at.is_(None), o.scope == "patient",
+                    o.activity == Appointment.activity, or_(o.site.is_(None), o.site == Appointment.site),
+                    Appointment.day >= o.day_from, Appointment.day <= o.day_to)
 
-def pinned_overrides(*conditions):
-    """Subquery (appointment_id, override_id): per appointment (meeting `conditions` on Appointment, if any), the
-    latest active pin that covers it."""
-    return (
-        select(Override.appointment_id.label("appointment_id"), func.max(Override.id).label("override_id"))
-        .join(Appointment, Appointment.id == Override.appointment_id)
-        .where(Override.removed_at.is_(None), Override.scope == "patient", Override.activity == Appointment.activity,
-               or_(Override.site.is_(None), Override.site == Appointment.site),
-               Appointment.day >= Override.day_from, Appointment.day <= Override.day_to, *conditions)
-        .group_by(Override.appointment_id)
-        .subquery()
-    )
+    return and_(naming(pin), ~exists().where(naming(later), later.id > pin.id))
 
 
 def effective_sql(overrides: list[Override], cell_statuses: dict[tuple[str, str, date], str], pin_id, pin_status):
     """SQL twin of `effective_status` over Appointment rows: (winning override id or NULL, effective status).
 
-    `overrides`: the active ones other than pins; the pins come as the columns `pin_id`, `pin_status` (outer join
-    of `pinned_overrides` and Override). `cell_statuses`: (site, activity, day) -> cell status, undecided ones left out.
+    `overrides`: the active ones other than the patient decisions naming an appointment, which come as the
+    columns `pin_id`, `pin_status` of an Override alias outer-joined on `pin_condition`. `cell_statuses`: (site, activity, day) -> cell status, undecided ones left out.
     """
     whens = []
     for scope in SCOPES:

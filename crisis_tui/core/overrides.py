@@ -19,8 +19,8 @@ from sqlmodel import Session, select
 
 from crisis_tui.core import audit
 from crisis_tui.core.decisions import cell_decisions
-from crisis_tui.core.effective import (SCOPES, TITLES, effective_sql, has_words, is_pin, match_words, override_condition,
-                                       pinned_overrides)
+from crisis_tui.core.effective import (SCOPES, TITLES, effective_sql, has_words, match_words, override_condition,
+                                       pin_condition)
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import ensure_unlocked
 from crisis_tui.core.models import OVERRIDE_STATUSES, Appointment, Meeting, Override, utcnow
@@ -121,9 +121,13 @@ def remove_override(session: Session, meeting: Meeting, override_id: int, *, rea
 
 
 def list_overrides(session: Session, day_from: date | None = None, day_to: date | None = None, *,
-                   scopes: Iterable[str] | None = None, activity: str | None = None) -> list[Override]:
-    """The active overrides touching the range (every one when no range), oldest first."""
+                   scopes: Iterable[str] | None = None, activity: str | None = None,
+                   pins: bool = True) -> list[Override]:
+    """The active overrides touching the range (every one when no range), oldest first; `pins=False` leaves out
+    the patient decisions naming an appointment."""
     query = select(Override).where(Override.removed_at.is_(None))
+    if not pins:
+        query = query.where((Override.scope != "patient") | Override.appointment_id.is_(None))
     if day_to is not None:
         query = query.where(Override.day_from <= day_to)
     if day_from is not None:
@@ -315,31 +319,35 @@ def review_page(session: Session, reference: Reference, site: str | None, activi
     if site is not None and site not in {s.code for s in reference.sites}:
         raise UsageError(f"--site {site!r} is not a known site")
     in_cell = _in_cell(activity, site, day_from, day_to)
-    pins = pinned_overrides(*in_cell)
     pin = aliased(Override)
-    others = [o for o in list_overrides(session, day_from, day_to, activity=activity)
-              if not is_pin(o) and (site is None or o.site in (None, site))]
+    others = [o for o in list_overrides(session, day_from, day_to, activity=activity, pins=False)
+              if site is None or o.site in (None, site)]
     cells = {k: d.status for k, d in cell_decisions(session, day_from, day_to).items()
              if k[1] == activity and (site is None or k[0] == site)}
     winner, effective = effective_sql(others, cells, pin.id, pin.status)
 
+    pinned = pin_condition(pin)
+
     def joined(query):
-        return (query.outerjoin(pins, pins.c.appointment_id == Appointment.id)
-                .outerjoin(pin, pin.id == pins.c.override_id))
+        return query.outerjoin(pin, pinned)
 
     searched = list(in_cell)
     for word in tokens(search):
         searched.append(Appointment.patient_key.contains(word) | Appointment.doctor_key.contains(word)
                         | Appointment.service_key.contains(word))
+    counted = select(func.count()).select_from(Appointment)
+    pending_left = session.exec(joined(counted).where(*in_cell, effective == "pending")).one()
+    ids = select(Appointment.id)
     if status is not None:
         searched.append(effective == status)
-    counted = select(func.count()).select_from(Appointment)
-    total = session.exec(joined(counted).where(*searched) if status else counted.where(*searched)).one()
-    pending_left = session.exec(joined(counted).where(*in_cell, effective == "pending")).one()
+        counted, ids = joined(counted), joined(ids)
+    total = session.exec(counted.where(*searched)).one()
+    order = (Appointment.day, Appointment.start, Appointment.id)  # the (site, activity, day) index gives the day
+    ids = ids.where(*searched).order_by(*order).offset(max(0, offset)).limit(limit)
     page = joined(select(Appointment.id, Appointment.start, Appointment.site, Appointment.last_name,
                          Appointment.first_name, Appointment.doctor, Appointment.service, Appointment.phone_kind,
                          winner, effective))
-    page = page.where(*searched).order_by(Appointment.start, Appointment.id).offset(max(0, offset)).limit(limit)
+    page = page.where(Appointment.id.in_(ids)).order_by(*order)
     results = session.exec(page).all()
     winners = {o.id: o for o in session.exec(select(Override).where(
         Override.id.in_([r[8] for r in results if r[8] is not None])))}

@@ -111,7 +111,7 @@ class ReviewScreen(Screen):
             self.decided_by = meeting.chair if meeting else ""
         self._show_reason()
         self.table.focus()
-        self.reload()
+        self.call_after_refresh(self.reload)  # once the screen is painted: its worker then has the CPU to itself
 
     def reload(self) -> None:
         """Read the current page again in a worker; only the latest request's answer is shown."""
