@@ -8,6 +8,7 @@ import uuid
 
 from sqlmodel import Session, select
 
+from crisis_tui.core.db import lock_writes
 from crisis_tui.core.models import AuditEntry, utcnow
 
 GENESIS = "0" * 64
@@ -46,8 +47,10 @@ def record(
     meeting_id: int | None = None,
     group: str = "",
 ) -> AuditEntry:
-    """Append one entry, chained to the last one. Locks the chain's tail where the database can (PostgreSQL)."""
-    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1).with_for_update()).first()
+    """Append one entry, chained to the last one. The writer lock is held first, so no other workstation can
+    append between the read of the tail and this entry (and a unique prev_hash makes a fork impossible anyway)."""
+    lock_writes(session)
+    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     prev = last.hash if last else GENESIS
     entry = AuditEntry(
         at=utcnow(), actor=actor, meeting_id=meeting_id, action=action, group=group or new_group(),

@@ -1,33 +1,76 @@
-"""The one engine factory, schema creation, and sessions. No engine exists until someone asks for one."""
+"""The one engine factory and the sessions. Every dialect-specific statement of the app lives in this file.
+
+Supported: SQLite (one laptop) and PostgreSQL (several workstations on one database), through their URL.
+The same rule on both: one writing transaction at a time, readers never wait.
+- SQLite: WAL, foreign keys, a busy timeout; a session's transaction starts with BEGIN IMMEDIATE (the write lock
+  is taken before the first read, so what a transaction reads cannot be changed by another before it writes).
+- PostgreSQL: a session's transaction first takes a transaction-level advisory lock (the "writer lock"),
+  released at commit or rollback; lock waits give up after a while instead of hanging.
+A read-only session (`session_scope(engine, readonly=True)`, e.g. the board's refresh) takes no lock: it reads one
+consistent snapshot and may not write. Never keep a session open while waiting for the user.
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import Table, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session, create_engine
 
-from crisis_tui.core import models  # noqa: F401  (registers the tables)
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.schema import upgrade
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_LOCK_TIMEOUT = "30s"
+PG_IDLE_IN_TRANSACTION_TIMEOUT = "5min"  # a frozen workstation cannot hold the writer lock for ever
+WRITER_LOCK = 0x43524953_54554901  # PostgreSQL advisory lock key: "CRISTUI" + 1
+READONLY = "crisis_tui_readonly"  # execution option read by the begin hooks
+PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+class DatabaseBusy(UsageError):
+    """Another workstation held the write lock for too long; nothing was changed."""
+
+
+def hidden(url: str) -> str:
+    """The URL as it may be printed: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
+    """An engine for an SQLite or PostgreSQL URL (`postgresql://` means the psycopg driver)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"database URL {url!r} is not an SQLAlchemy URL") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = parsed.database or ""
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(parsed, pool_pre_ping=True)
+        event.listen(engine, "connect", _pg_connect)
+        event.listen(engine, "begin", _pg_begin)
+        return engine
+    raise ValueError(f"database {hidden(url)}: only SQLite and PostgreSQL are supported")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # the begin hook emits BEGIN itself
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -36,17 +79,81 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READONLY) else "BEGIN IMMEDIATE")
+
+
+def _pg_connect(dbapi_connection, _record) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = '{PG_LOCK_TIMEOUT}'")
+        cursor.execute(f"SET idle_in_transaction_session_timeout = '{PG_IDLE_IN_TRANSACTION_TIMEOUT}'")
+    dbapi_connection.commit()
+
+
+def _pg_begin(conn: Connection) -> None:
+    if not conn.get_execution_options().get(READONLY):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
+def lock_writes(session: Session) -> None:
+    """Make sure this session's transaction holds the writer lock (a no-op when it already does, as sessions
+    from `session_scope` do; SQLite never lets two transactions write at once)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
+
+
+def reset_sequences(connection: Connection, tables: Iterable[Table]) -> None:
+    """After rows were inserted with their ids: the next id of each table follows its largest (PostgreSQL)."""
+    if connection.dialect.name != "postgresql":
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    for table in tables:
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        name, col = quote(table.name), quote(column.name)
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence(:table, :column), COALESCE(MAX({col}), 1), MAX({col}) IS NOT NULL)"
+            f" FROM {name}"
+        ), {"table": name, "column": column.name})
+
+
+def readonly_bind(engine: Engine) -> Engine:
+    """The engine as read-only sessions use it: no writer lock, one snapshot (PostgreSQL: repeatable read)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{READONLY: True}, isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    return engine.execution_options(**{READONLY: True})
+
+
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or upgrade the schema (see `crisis_tui.core.schema`)."""
+    upgrade(engine)
+
+
+def is_busy(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE
+
+
+def _refuse_writes(session, _context, _instances) -> None:
+    raise RuntimeError("a read-only session cannot write: use session_scope(engine) for changes")
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
-    with Session(engine, expire_on_commit=False) as session:
+def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any exception. A writing transaction
+    waits for the one in progress on another workstation; `readonly` ones never wait and cannot write."""
+    with Session(readonly_bind(engine) if readonly else engine, expire_on_commit=False) as session:
+        if readonly:
+            event.listen(session, "before_flush", _refuse_writes)
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if is_busy(exc):
+                raise DatabaseBusy("the database is busy: another workstation kept it locked too long; "
+                                   "nothing was changed, try again") from exc
+            raise
         except BaseException:
             session.rollback()
             raise

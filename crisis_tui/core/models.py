@@ -92,6 +92,11 @@ class RejectedRow(SQLModel, table=True):
 
 
 class Meeting(SQLModel, table=True):
+    """Signed: `minutes_json` holds the minutes as signed (canonical JSON), `minutes_hash` its SHA-256, chained to the
+    previously signed meeting's hash (`prev_hash`; one successor per hash: the chain cannot fork)."""
+
+    __table_args__ = (Index("ux_meeting_prev_hash", "prev_hash", unique=True),)
+
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(default="daily", max_length=16)  # daily or emergency
     day: date
@@ -105,6 +110,9 @@ class Meeting(SQLModel, table=True):
     signed_role: Optional[str] = None
     minutes_hash: Optional[str] = None
     prev_hash: Optional[str] = None
+    minutes_from: Optional[date] = None  # the days the signed minutes cover
+    minutes_to: Optional[date] = None
+    minutes_json: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
 
     @property
     def signed(self) -> bool:
@@ -171,7 +179,9 @@ class CallOutcome(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Append-only, hash-chained log of every change."""
+    """Append-only, hash-chained log of every change. One successor per entry: the chain cannot fork."""
+
+    __table_args__ = (Index("ux_auditentry_prev_hash", "prev_hash", unique=True),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
