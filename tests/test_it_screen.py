@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Input, Static
 from crisis_tui.core.it_restart import load_systems
 from crisis_tui.core.models import AuditEntry, ITSystem
 from crisis_tui.i18n import Catalog
-from crisis_tui.ui.screens.it_board import ItBoardScreen, TextPrompt
+from crisis_tui.ui.screens.it_board import ItBoardScreen
+from crisis_tui.ui.widgets.dialogs import ErrorDialog, TextInputDialog
 
 LIST = (
     "Système;Priorité;Dépend de;Statut;Activités;Notes\n"
@@ -100,7 +101,7 @@ def test_status_keys_change_the_selected_system_and_write_the_audit(board):
 def test_the_note_is_edited_in_a_modal_and_escape_cancels(board):
     async def steps(pilot, screen):
         await pilot.press("down", "n")
-        assert isinstance(pilot.app.screen, TextPrompt)
+        assert isinstance(pilot.app.screen, TextInputDialog)
         prompt_input = pilot.app.screen.query_one(Input)
         assert prompt_input.value == "images"
         prompt_input.value = "réindexation en cours"
@@ -121,6 +122,8 @@ def test_the_eta_is_edited_and_a_bad_date_changes_nothing(board):
         await pilot.press("down", "e")
         pilot.app.screen.query_one(Input).value = "demain"
         await pilot.press("enter")
+        assert isinstance(pilot.app.screen, ErrorDialog) and "demain" in pilot.app.screen.text
+        await pilot.press("escape")
         await pilot.press("e")
         pilot.app.screen.query_one(Input).value = "21/04/2022"
         await pilot.press("enter")
@@ -137,11 +140,17 @@ def test_a_list_is_loaded_from_the_screen_and_a_bad_one_changes_nothing(board, t
     good.write_text("System;Priority\nMail;3\n", encoding="utf-8")
 
     async def steps(pilot, screen):
-        for path in (bad, good):
-            await pilot.press("l")
-            pilot.app.screen.query_one(Input).value = str(path)
-            await pilot.press("enter")
-            await pilot.pause()
+        await pilot.press("l")
+        pilot.app.screen.query_one(Input).value = str(bad)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ErrorDialog)
+        assert "bad.csv: dependency cycle between A, B" in pilot.app.screen.text
+        await pilot.press("escape")
+        await pilot.press("l")
+        pilot.app.screen.query_one(Input).value = str(good)
+        await pilot.press("enter")
+        await pilot.pause()
         table = screen.query_one("#it-systems", DataTable)
         return [table.get_row_at(n)[2] for n in range(table.row_count)]
 

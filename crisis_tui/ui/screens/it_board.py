@@ -14,9 +14,9 @@ from rich.text import Text
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it.listfile import parse_eta
@@ -26,6 +26,8 @@ from crisis_tui.core.it_restart import (
 )
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
+from crisis_tui.ui.widgets.dialogs import ErrorDialog, TextInputDialog
 
 STYLES = {
     "red": "bold white on red3",
@@ -34,46 +36,19 @@ STYLES = {
     "blue": "bold white on dodger_blue2",
 }
 READINESS_STYLES = {"can_resume": "bold green3", "restoring": "dark_orange", "systems_down": "bold red3"}
-_KEYS = (
-    ("1,d", "set_status('down')", "it.key.down"),
-    ("2,r", "set_status('restoring')", "it.key.restoring"),
-    ("3,s", "set_status('restored')", "it.key.restored"),
-    ("4,v", "set_status('verified')", "it.key.verified"),
-    ("n", "edit_note", "it.key.note"),
-    ("e", "edit_eta", "it.key.eta"),
-    ("l", "load", "it.key.load"),
-    ("escape", "back", "it.key.back"),
-)
-
-
-class TextPrompt(ModalScreen[str | None]):
-    """One line of text: enter gives it, escape gives None."""
-
-    DEFAULT_CSS = """
-    TextPrompt { align: center middle; }
-    TextPrompt > Vertical { width: 80; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", show=False)]
-
-    def __init__(self, title: str, value: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text)
-            yield Input(value=self.value, id="prompt-input")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ItBoardScreen(Screen):
+    BINDINGS = [
+        Binding("1,d", "set_status('down')", "it.key.down", id="it.down"),
+        Binding("2,r", "set_status('restoring')", "it.key.restoring", id="it.restoring"),
+        Binding("3,s", "set_status('restored')", "it.key.restored", id="it.restored"),
+        Binding("4,v", "set_status('verified')", "it.key.verified", id="it.verified"),
+        Binding("n", "edit_note", "it.key.note", id="it.note"),
+        Binding("e", "edit_eta", "it.key.eta", id="it.eta"),
+        Binding("l", "load", "it.key.load", id="it.load"),
+        Binding("escape", "back", "it.key.back", id="it.back"),
+    ]
     DEFAULT_CSS = """
     ItBoardScreen #it-title { text-style: bold; padding: 0 1; }
     ItBoardScreen #it-systems { height: 1fr; }
@@ -90,8 +65,7 @@ class ItBoardScreen(Screen):
         self.actor = actor
         self.meeting_id = meeting_id
         self.items: list[OrderItem] = []
-        for keys, action, label in _KEYS:
-            self._bindings.bind(keys, action, catalog.t(label))
+        localize_bindings(self, catalog)
 
     def compose(self) -> ComposeResult:
         t = self.catalog.t
@@ -127,7 +101,7 @@ class ItBoardScreen(Screen):
                 counts = progress(session)
                 readiness = activity_readiness(session, self.workspace.reference)
         except UsageError as exc:
-            self.notify(str(exc), severity="error")
+            self.app.push_screen(ErrorDialog(self.catalog, str(exc)))
             return
         self._fill_systems()
         self._fill_progress(counts)
@@ -207,7 +181,7 @@ class ItBoardScreen(Screen):
             with self.workspace.session() as session:
                 message = change(session)
         except UsageError as exc:
-            self.notify(str(exc), severity="error")
+            self.app.push_screen(ErrorDialog(self.catalog, str(exc)))
             return
         self.refresh_board()
         self.notify(message)
@@ -237,7 +211,7 @@ class ItBoardScreen(Screen):
             if note is not None:
                 self._change(lambda session: change(session, note))
 
-        self.app.push_screen(TextPrompt(self.catalog.t("it.dialog.note", name=item.name), item.notes), save)
+        self.app.push_screen(TextInputDialog(self.catalog, self.catalog.t("it.dialog.note", name=item.name), item.notes), save)
 
     def action_edit_eta(self) -> None:
         item = self._selected()
@@ -255,12 +229,12 @@ class ItBoardScreen(Screen):
             try:
                 eta = parse_eta(value)
             except ValueError:
-                self.notify(self.catalog.t("it.bad_date", value=value), severity="error")
+                self.app.push_screen(ErrorDialog(self.catalog, self.catalog.t("it.bad_date", value=value)))
                 return
             self._change(lambda session: change(session, eta))
 
         current = item.eta.strftime("%d/%m/%Y") if item.eta else ""
-        self.app.push_screen(TextPrompt(self.catalog.t("it.dialog.eta", name=item.name), current), save)
+        self.app.push_screen(TextInputDialog(self.catalog, self.catalog.t("it.dialog.eta", name=item.name), current), save)
 
     def action_load(self) -> None:
         def load(value: str | None) -> None:
@@ -272,7 +246,7 @@ class ItBoardScreen(Screen):
                     session, path, self.actor, reference=self.workspace.reference, meeting_id=self.meeting_id),
             ))
 
-        self.app.push_screen(TextPrompt(self.catalog.t("it.dialog.load"), str(self.workspace.home.inbox) + "/"), load)
+        self.app.push_screen(TextInputDialog(self.catalog, self.catalog.t("it.dialog.load"), str(self.workspace.home.inbox) + "/"), load)
 
     def action_back(self) -> None:
         self.app.pop_screen()
