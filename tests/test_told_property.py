@@ -26,32 +26,40 @@ from tests.factories import appointment
 
 SITES, ACTS = ["ARL", "LIB"], ["consultation", "surgery", "radiology"]
 KINDS = ["mobile", "landline", "invalid", "none"]
+STATUSES = ["maintained", "cancelled", "case_by_case", "stopped"]
 appointments_st = st.lists(
     st.tuples(st.sampled_from(SITES), st.sampled_from(ACTS), st.sampled_from([D1, D2]), st.sampled_from(KINDS),
               st.sampled_from(["Dr Lambert", "Dr Roux"]), st.sampled_from(["Oncologie", "Cardiologie"]),
               st.sampled_from(["Dupont", "Peeters", "Lefèvre"])),
-    max_size=30,
+    min_size=3, max_size=30,
 )
 decisions_st = st.lists(st.tuples(st.sampled_from(SITES + ["all"]), st.sampled_from(ACTS), st.sampled_from([D1, D2]),
-                                  st.sampled_from(["maintained", "cancelled", "case_by_case", "stopped"])),
-                        max_size=6)
+                                  st.sampled_from(STATUSES)), min_size=1, max_size=6)
+CELLS = [(site, act) for site in SITES for act in ACTS]
+first_day_st = st.lists(st.sampled_from(STATUSES), min_size=len(CELLS), max_size=len(CELLS))  # every cell on D1
+flips_st = st.lists(st.tuples(st.integers(0, len(CELLS) - 1), st.sampled_from(STATUSES)), min_size=1, max_size=4)
 overrides_st = st.lists(st.tuples(st.sampled_from(["doctor", "service", "patient"]),
                                   st.sampled_from(["Lambert", "Oncologie", "Dupont", "Roux"]),
                                   st.sampled_from(SITES + [None]), st.sampled_from(ACTS),
                                   st.sampled_from(["maintained", "cancelled", "pending"])), max_size=4)
 
 
-def expected_list(cell: str, effective, activity_channel: str, kind: str) -> str | None:
-    """The list an appointment belongs on, stated from the issue's words (not from notify)."""
+def expected_list(cell: str, effective, activity_channel: str, kind: str, last: str | None) -> str | None:
+    """The list an appointment belongs on, stated from the issue's words (not from notify); `last` is the status
+    it was told on an earlier list, if any."""
     reachable = kind in ("mobile", "landline")
     if effective.status == "maintained":
         if effective.source == "doctor" and cell in ("cancelled", "stopped"):
             return "doctors"
-        if cell != "case_by_case":
+        if cell != "case_by_case" and last not in ("cancelled", "stopped"):
             return None
     if cell == "case_by_case" or effective.status == "pending" or activity_channel == "call":
         return "calls" if reachable else "unreachable"
     return "sms" if kind == "mobile" else "calls" if kind == "landline" else "unreachable"
+
+
+def is_change(status: str, last: str | None) -> bool:
+    return last in ("cancelled", "stopped") if status == "maintained" else last == "maintained"
 
 
 def _clear(session) -> None:
@@ -59,52 +67,77 @@ def _clear(session) -> None:
         session.exec(delete(model))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(appointments_st, decisions_st, overrides_st, st.integers(1, 3))
-def test_every_one_to_tell_is_on_exactly_one_list(workspace, appts, decisions, overrides, secretaries):
+def _expected(workspace, told_before: dict[int, str]) -> tuple[dict, dict, dict]:
+    """appointment id -> (list, effective status, change), and the board's sums."""
     channels = {a.code: a.channel for a in workspace.reference.activities}
-    with workspace.session() as s:
-        _clear(s)
-        for i, (site, act, day, kind, doc, svc, name) in enumerate(appts):
-            appointment(s, site, act, day, time(8 + i % 10, i % 60), phone_kind=kind, doctor=doc, service=svc,
-                        last_name=name)
-        m = open_meeting(s, date(2026, 12, 6))
-        for site, act, day, status in decisions:
-            decide(s, m, SITES if site == "all" else [site], [act], day, day, status)
-        for scope, value, site, act, status in overrides:
-            s.add(Override(meeting_id=m.id, scope=scope, site=site, activity=act, day_from=D1, day_to=D2,
-                           value=value, status=status))
     with workspace.session() as s:
         cells = cell_decisions(s, D1, D2)
         active = active_overrides(s, D1, D2)
         expected = {}
         for a in s.exec(select(Appointment)):
             cell = cells.get((a.site, a.activity, a.day), UNDECIDED).status
-            expected[a.id] = expected_list(cell, effective_status(cell, a, active), channels[a.activity],
-                                           a.phone_kind)
+            effective = effective_status(cell, a, active)
+            last = told_before.get(a.id)
+            expected[a.id] = (expected_list(cell, effective, channels[a.activity], a.phone_kind, last),
+                              effective.status, is_change(effective.status, last))
         board = board_counts(s, workspace.reference, D1, D2)
+    return expected, {k: sum(getattr(c, k) for c in board) for k in COUNT_KEYS}
+
+
+def _export_and_check(workspace, told_before: dict[int, str], secretaries: int) -> dict[int, str]:
+    """Export both kinds, read the files back, check them against the oracle; what each one was told."""
+    expected, sums = _expected(workspace, told_before)
     with tempfile.TemporaryDirectory() as tmp:
         sms = sms_export(workspace, Path(tmp), D1, D2)
         calls = calls_export(workspace, Path(tmp), D1, D2, secretaries=secretaries)
-        found: Counter = Counter()
-        seen: list[int] = []
         csv_rows = read_csv(sms.files[0])
         assert [r["reference"] for r in csv_rows] == [r["reference"] for r in read_sms_xlsx(sms.files[1])]
+        found: list[tuple[int, str, str, bool]] = []  # id, list, times told, change
         for row in csv_rows:
-            seen.append(int(re.fullmatch(r"S(\d+)-1", row["reference"]).group(1)))
-            found["sms"] += 1
+            found.append((*_reference(row["reference"], "S"), "sms", row["change"] == "1"))
         for sheet, rows in read_call_lists(calls.files[0]).items():
             kind = {"Médecins": "doctors", "Injoignables": "unreachable"}.get(sheet, "calls")
-            for row in rows:
-                appointment_id = int(re.fullmatch(r"[CDU](\d+)-1", row["reference"]).group(1))
-                assert expected[appointment_id] == kind, (row, sheet)
-                seen.append(appointment_id)
-                found[kind] += 1
-    for appointment_id in seen[: found["sms"]]:
-        assert expected[appointment_id] == "sms"
-    must = sorted(i for i, where in expected.items() if where is not None)
-    assert sorted(seen) == must  # each once, and nobody maintained
-    sums = {k: sum(getattr(c, k) for c in board) for k in COUNT_KEYS}
+            found += [(*_reference(row["reference"], "CDU"), kind, row["status"].startswith("CHANGEMENT"))
+                      for row in rows]
+    assert sorted(i for i, *_ in found) == sorted(i for i, (where, *_) in expected.items() if where)
+    for appointment_id, times, where, change in found:
+        assert (where, change) == (expected[appointment_id][0], expected[appointment_id][2]), appointment_id
+        assert times == 1 + (appointment_id in told_before)
     assert sms.counts == calls.counts == sums
+    listed = Counter(where for _, _, where, _ in found)
     assert (sums["sms"], sums["calls"], sums["doctor_calls"], sums["unreachable"]) == (
-        found["sms"], found["calls"], found["doctors"], found["unreachable"])
+        listed["sms"], listed["calls"], listed["doctors"], listed["unreachable"])
+    return {**told_before, **{i: expected[i][1] for i, *_ in found}}
+
+
+def _reference(text: str, letters: str) -> tuple[int, int]:
+    match = re.fullmatch(rf"[{letters}](\d+)-(\d+)", text)
+    return int(match.group(1)), int(match.group(2))
+
+
+def _decide(workspace, decisions, overrides) -> None:
+    with workspace.session() as s:
+        m = open_meeting(s, date(2026, 12, 6))
+        for site, act, day, status in decisions:
+            decide(s, m, SITES if site == "all" else [site], [act], day, day, status)
+        for scope, value, site, act, status in overrides:
+            s.add(Override(meeting_id=m.id, scope=scope, site=site, activity=act, day_from=D1, day_to=D2,
+                           value=value, status=status))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(appointments_st, first_day_st, decisions_st, overrides_st, flips_st, overrides_st, st.integers(1, 3))
+def test_every_one_to_tell_is_on_exactly_one_list(workspace, appts, first_day, decisions, overrides, flips,
+                                                  later_overrides, secretaries):
+    """The lists after a first meeting, then after a second that flips some of its decisions."""
+    with workspace.session() as s:
+        _clear(s)
+        for i, (site, act, day, kind, doc, svc, name) in enumerate(appts):
+            appointment(s, site, act, day, time(8 + i % 10, i % 60), phone_kind=kind, doctor=doc, service=svc,
+                        last_name=name)
+    _decide(workspace, [(site, act, D1, status) for (site, act), status in zip(CELLS, first_day)] + decisions,
+            overrides)
+    told = _export_and_check(workspace, {}, secretaries)
+    later = [(*CELLS[n], D1, status) for n, status in flips]
+    _decide(workspace, later, later_overrides)
+    _export_and_check(workspace, told, secretaries)
