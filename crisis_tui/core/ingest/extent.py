@@ -58,10 +58,13 @@ def xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None
     the furthest row and the widest column reference found bound the grid calamine will build.
     """
     rows = columns = 0
-    tail = b""
+    pending = b""
     with archive.open(member) as handle:
-        while chunk := handle.read(_CHUNK):
-            text = tail + chunk
+        while True:
+            chunk = handle.read(_CHUNK)
+            text = pending + chunk
+            cut = text.rfind(b">") + 1 if chunk else len(text)  # scan whole tags only; the rest waits
+            text, pending = text[:cut], text[cut:]
             for number in _ROW_NUMBER.findall(text):
                 rows = max(rows, int(number))
             for letters in set(_WIDE_COLUMN.findall(text)):
@@ -72,7 +75,8 @@ def xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None
                     return None
                 rows = max(rows, int(reference.group(2)))
                 columns = max(columns, column_number(reference.group(1)))
-            tail = text[-64:]
+            if not chunk:
+                break
     return rows, max(columns, 26 if rows else 0)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from crisis_tui.core.ingest.cells import ReadError, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_totals
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
-from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
+from crisis_tui.core.ingest.rowmap import APPOINTMENT_COLUMNS, Place, Reason, SheetPlan, place_from_names
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
 from crisis_tui.i18n import Catalog
 
@@ -154,7 +155,8 @@ class _FileImport:
         self.english = Catalog("en")
         self.batch_id = 0
         self.seen: set[str] = set()
-        self.pending: list[dict] = []
+        self.pending: list[tuple] = []
+        self.inserter = _Inserter(session)
         self.rejected: list[Rejected] = []
         self.rows = self.imported = self.duplicates = 0
         self.done = self.total = 0
@@ -170,13 +172,16 @@ class _FileImport:
         self.session.add(batch)
         self.session.flush()
         self.batch_id = batch.id
-        imported_sheets = [sheet.name for sheet in sheets if self._sheet(sheet)]
+        with _Writer(self.inserter) as self.writer:
+            imported_sheets = [sheet.name for sheet in sheets if self._sheet(sheet)]
+            self._flush()
+        self.imported = self.writer.inserted
+        self.duplicates += self.writer.submitted - self.writer.inserted
         if not imported_sheets:
             raise _FileRefused("no recognisable header row (a patient name and a date column) in the first "
                                f"{HEADER_SEARCH_ROWS} rows")
         if not self.rows:
             raise _FileRefused("no data rows under the header")
-        self._flush()
         self._store_rejects()
         names = [name for name in imported_sheets if name]
         batch.sheet = ", ".join(names) or None
@@ -205,7 +210,8 @@ class _FileImport:
         if columns is None:
             self.done += rows.total
             return False
-        plan = SheetPlan(columns, self._place("site", columns, sheet), self._place("activity", columns, sheet))
+        plan = SheetPlan(columns, self._place("site", columns, sheet), self._place("activity", columns, sheet),
+                         self.batch_id, *self.inserter.stores)
         below = [(number, cells) for number, cells in head if number > columns.row_number]
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
         self._rows(plan, columns, sheet.name, _chain(below, numbered))
@@ -222,7 +228,7 @@ class _FileImport:
 
     def _rows(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,
               rows: Iterable[tuple[int, Sequence[object]]]) -> None:
-        convert, seen, pending, batch_id = plan.convert, self.seen, self.pending, self.batch_id
+        convert, seen = plan.convert, self.seen
         count = 0
         for number, cells in rows:
             count += 1
@@ -232,15 +238,14 @@ class _FileImport:
             if not any(cells):
                 continue
             result = convert(cells)
-            if type(result) is dict:
+            if len(result) > 2:  # the appointment's values, not a (reason, values) pair
                 self.rows += 1
-                dedupe_key = result["dedupe_key"]
+                dedupe_key = result[-1]
                 if dedupe_key in seen:
                     self.duplicates += 1
                     continue
                 seen.add(dedupe_key)
-                result["batch_id"] = batch_id
-                pending.append(result)
+                self.pending.append(result)
             elif not _not_data(cells, columns):
                 self.rows += 1
                 self._reject(sheet_name, number, result, cells, columns)
@@ -259,21 +264,11 @@ class _FileImport:
         self.rejected.append(Rejected(sheet, number, english, local, tuple(texts), columns.headers))
 
     def _flush(self) -> None:
-        """Insert the pending rows whose dedupe key is not in the database yet; check for a cancel."""
+        """Hand the pending rows to the writer; report progress; check for a cancel."""
         self._check_cancel()
         if self.pending:
-            keys = [row["dedupe_key"] for row in self.pending]
-            existing: set[str] = set()
-            for start in range(0, len(keys), LOOKUP_KEYS):
-                chosen = keys[start : start + LOOKUP_KEYS]
-                existing.update(self.session.execute(
-                    select(Appointment.dedupe_key).where(Appointment.dedupe_key.in_(chosen))).scalars())
-            new = [row for row in self.pending if row["dedupe_key"] not in existing] if existing else self.pending
-            if new:
-                self.session.execute(insert(Appointment.__table__), new)
-            self.imported += len(new)
-            self.duplicates += len(self.pending) - len(new)
-            self.pending.clear()
+            self.writer.submit(self.pending)
+            self.pending = []
         self._report_progress()
 
     def _store_rejects(self) -> None:
@@ -294,6 +289,82 @@ class _FileImport:
         if self.progress is not None:
             total = max(self.total, self.done)
             self.progress(total if final else self.done, total, self.message)
+
+
+class _Writer:
+    """Runs the inserts in a second thread, a chunk at a time: the database works (without the GIL) while the
+    next rows are read and converted. Only this thread touches the session until the `with` block ends."""
+
+    def __init__(self, inserter: "_Inserter") -> None:
+        self.inserter = inserter
+        self.chunks: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
+        self.submitted = self.inserted = 0
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> "_Writer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
+
+    def submit(self, rows: list[tuple]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.submitted += len(rows)
+        self.chunks.put(rows)
+
+    def _work(self) -> None:
+        while (rows := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.inserted += self.inserter.insert(rows)
+                except BaseException as exc:  # handed to the importing thread, which rolls back
+                    self.error = exc
+
+
+class _Inserter:
+    """Appointment rows (APPOINTMENT_COLUMNS tuples) into the database, skipping those whose dedupe key is there.
+
+    On SQLite the rows go to the driver's executemany as they are, dates already in SQLAlchemy's own storage format
+    (`stores`), with ON CONFLICT (dedupe_key) DO NOTHING: ~3x faster than a Core insert of dicts after a lookup.
+    Other databases get the lookup (in chunks) and a Core insert.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        dialect = session.get_bind().dialect
+        self.direct = dialect.name == "sqlite"
+        table = Appointment.__table__
+        self.stores = (
+            (_storer(table.c.start.type, dialect), _storer(table.c.day.type, dialect)) if self.direct else ()
+        )
+        self.sql = (f"INSERT INTO {table.name} ({', '.join(APPOINTMENT_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(APPOINTMENT_COLUMNS))}) ON CONFLICT (dedupe_key) DO NOTHING")
+
+    def insert(self, rows: list[tuple]) -> int:
+        """Insert the rows not in the database yet; how many were."""
+        if self.direct:
+            return self.session.connection().exec_driver_sql(self.sql, rows).rowcount
+        keys = [row[-1] for row in rows]
+        existing: set[str] = set()
+        for start in range(0, len(keys), LOOKUP_KEYS):
+            existing.update(self.session.execute(
+                select(Appointment.dedupe_key).where(Appointment.dedupe_key.in_(keys[start : start + LOOKUP_KEYS]))
+            ).scalars())
+        new = [dict(zip(APPOINTMENT_COLUMNS, row)) for row in rows if row[-1] not in existing]
+        if new:
+            self.session.execute(insert(Appointment.__table__), new)
+        return len(new)
+
+
+def _storer(column_type, dialect):
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else (lambda value: value)
 
 
 def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:

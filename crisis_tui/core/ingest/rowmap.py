@@ -8,7 +8,6 @@ met again are converted once (dates, names and places repeat across thousands of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Callable, Sequence
 
 from crisis_tui.core.ingest import normalize
@@ -48,126 +47,142 @@ def place_from_names(what: str, find: Finder, names: Sequence[str | None]) -> tu
     return None, reason
 
 
-class SheetPlan:
-    """Converts the data rows of one sheet. `convert` returns the appointment's values or a Reason."""
+# the values `SheetPlan.convert` gives, in this order (the dedupe key last)
+APPOINTMENT_COLUMNS = (
+    "batch_id", "site", "activity", "start", "day", "service", "doctor", "last_name", "first_name", "birth_date",
+    "phone_raw", "phones", "phone_kinds", "phone_kind", "patient_key", "doctor_key", "service_key", "dedupe_key",
+)
+Store = Callable[[object], object]  # a date or datetime as the database driver takes it
 
-    def __init__(self, columns: ColumnMap, site: Place, activity: Place) -> None:
+
+def _same(value: object) -> object:
+    return value
+
+
+class SheetPlan:
+    """Converts the data rows of one sheet: `convert` gives the APPOINTMENT_COLUMNS values, or a Reason.
+
+    Dates go out through `store_datetime` / `store_date` (the dialect's own conversion when rows are handed to the
+    driver directly). Each distinct cell value of a column is converted once per sheet: dates, names, doctors and
+    places repeat across thousands of rows, and an import of 100k rows must stay close to the bare read.
+    """
+
+    def __init__(self, columns: ColumnMap, site: Place, activity: Place, batch_id: int,
+                 store_datetime: Store = _same, store_date: Store = _same) -> None:
         roles = columns.roles
         self.patient = roles.get("patient")
         self.last = roles.get("last_name")
         self.first = roles.get("first_name")
-        self.date = roles.get("datetime") if "datetime" in roles and "time" not in roles else roles.get("date")
-        if self.date is None:
-            self.date = roles.get("datetime")
         self.time = roles.get("time")
+        self.date = roles["datetime"] if self.time is None and "datetime" in roles else roles.get("date")
+        if self.date is None:
+            self.date = roles["datetime"]
         self.birth = roles.get("birth_date")
         self.doctor = roles.get("doctor")
         self.service = roles.get("service")
         self.phones = columns.phones
-        self.site = site
-        self.activity = activity
-        self._starts: dict[tuple[object, object], datetime | None] = {}
-        self._texts: dict[object, str] = {}
-        self._keys: dict[str, str] = {}
-        self._names: dict[object, tuple[str, str]] = {}
-        self._places: dict[tuple[str, object], str | Reason] = {}
+        self.site, self.activity = site, activity
+        self.batch_id = batch_id
+        self.store_datetime, self.store_date = store_datetime, store_date
+        used = [i for i in (self.patient, self.last, self.first, self.date, self.time, self.birth, self.doctor,
+                            self.service, site.column, activity.column, *self.phones) if i is not None]
+        self.width = max(used) + 1
+        self._starts: dict[tuple[object, object], tuple[object, object, str] | None] = {}
+        self._words: dict[object, tuple[str, str]] = {}  # cell -> (clean text, key)
+        self._names: dict[object, tuple[str, str, str, str]] = {}  # patient cell -> last, first and their keys
+        self._sites: dict[object, str | Reason] = {}
+        self._activities: dict[object, str | Reason] = {}
         self._births: dict[object, object] = {}
+        self._phone_infos: dict[tuple[object, ...], normalize.PhoneInfo] = {}
 
-    def convert(self, cells: Sequence[object]) -> dict | Reason:
-        width = len(cells)
+    def convert(self, cells: Sequence[object]) -> tuple | Reason:
+        if len(cells) < self.width:
+            cells = [*cells, *([None] * (self.width - len(cells)))]
         if self.patient is not None:
-            value = cells[self.patient] if self.patient < width else None
+            value = cells[self.patient]
             names = self._names.get(value)
             if names is None:
-                names = self._names[value] = normalize.split_patient(value)
-            last, first = names
+                names = self._names[value] = self._split(value)
+            last, first, last_key, first_key = names
         else:
-            last = self.text(cells, self.last)
-            first = self.text(cells, self.first)
-        date_value = cells[self.date] if self.date < width else None
-        time_value = cells[self.time] if self.time is not None and self.time < width else None
-        try:
-            start = self._starts[date_value, time_value]
-        except KeyError:
-            start = self._starts[date_value, time_value] = _start(date_value, time_value)
-        except TypeError:  # an unhashable cell never comes from our readers; convert it without the cache
-            start = _start(date_value, time_value)
+            last, last_key = self.words(cells, self.last)
+            first, first_key = self.words(cells, self.first)
+        date_value = cells[self.date]
+        time_value = cells[self.time] if self.time is not None else None
+        moment = self._starts.get((date_value, time_value), False)
+        if moment is False:
+            moment = self._starts[date_value, time_value] = self._start(date_value, time_value)
         if not (last or first):
             return ("no_name", ())
-        if start is None:
-            if date_value is None or cell_text(date_value).strip() == "":
+        if moment is None:
+            if date_value is None or not cell_text(date_value).strip():
                 return ("no_date", ())
             return ("bad_date", (("value", cell_text(date_value)),))
-        site = self._place(self.site, cells, width)
-        if not isinstance(site, str):
+        site = self._place(self.site, self._sites, cells)
+        if type(site) is not str:
             return site
-        activity = self._place(self.activity, cells, width)
-        if not isinstance(activity, str):
+        activity = self._place(self.activity, self._activities, cells)
+        if type(activity) is not str:
             return activity
-        phones = normalize.phone_info([cells[i] for i in self.phones if i < width])
-        doctor = self.text(cells, self.doctor)
-        service = self.text(cells, self.service)
-        last_key, first_key = self.key(last), self.key(first)
-        return {
-            "site": site,
-            "activity": activity,
-            "start": start,
-            "day": start.date(),
-            "service": service,
-            "doctor": doctor,
-            "last_name": last,
-            "first_name": first,
-            "birth_date": self._birth(cells, width),
-            "phone_raw": phones.raw,
-            "phones": phones.phones,
-            "phone_kinds": phones.kinds,
-            "phone_kind": phones.kind,
-            "patient_key": f"{last_key} {first_key}".strip(),
-            "doctor_key": self.key(doctor),
-            "service_key": self.key(service),
-            "dedupe_key": f"{site}|{activity}|{start:%Y-%m-%dT%H:%M}|{last_key}|{first_key}",
-        }
+        phone_values = tuple([cells[i] for i in self.phones])
+        phones = self._phone_infos.get(phone_values)
+        if phones is None:
+            phones = self._phone_infos[phone_values] = normalize.phone_info(phone_values)
+        doctor, doctor_key = self.words(cells, self.doctor)
+        service, service_key = self.words(cells, self.service)
+        start, day, minute = moment
+        return (
+            self.batch_id, site, activity, start, day, service, doctor, last, first, self._birth(cells),
+            phones.raw, phones.phones, phones.kinds, phones.kind, f"{last_key} {first_key}".strip(),
+            doctor_key, service_key, f"{site}|{activity}|{minute}|{last_key}|{first_key}",
+        )
 
-    def text(self, cells: Sequence[object], index: int | None) -> str:
-        if index is None or index >= len(cells):
-            return ""
+    def words(self, cells: Sequence[object], index: int | None) -> tuple[str, str]:
+        """A text cell cleaned, and its comparison key."""
+        if index is None:
+            return "", ""
         value = cells[index]
-        text = self._texts.get(value)
-        if text is None:
-            text = self._texts[value] = normalize.clean_text(value)
-        return text
-
-    def key(self, text: str) -> str:
-        folded = self._keys.get(text)
-        if folded is None:
-            folded = self._keys[text] = key(text)
-        return folded
-
-    def _birth(self, cells: Sequence[object], width: int):
-        if self.birth is None or self.birth >= width:
-            return None
-        value = cells[self.birth]
-        if value not in self._births:
-            self._births[value] = normalize.to_date(value)
-        return self._births[value]
-
-    def _place(self, place: Place, cells: Sequence[object], width: int) -> str | Reason:
-        value = cells[place.column] if place.column is not None and place.column < width else None
-        text = self.text(cells, place.column) if value is not None else ""
-        if not text:
-            return place.fallback or place.fallback_reason
-        found = self._places.get((place.what, text))
+        found = self._words.get(value)
         if found is None:
-            try:
-                code = place.find(text)
-            except Ambiguous as exc:
-                found = (f"{place.what}_ambiguous", (("value", text), ("codes", str(exc))))
-            else:
-                found = code or (f"{place.what}_unknown", (("value", text),))
-            self._places[place.what, text] = found
+            text = normalize.clean_text(value)
+            found = self._words[value] = (text, key(text))
         return found
 
+    def _split(self, value: object) -> tuple[str, str, str, str]:
+        last, first = normalize.split_patient(value)
+        return last, first, key(last), key(first)
 
-def _start(date_value: object, time_value: object) -> datetime | None:
-    start = normalize.to_datetime(date_value, time_value)
-    return start.replace(second=0, microsecond=0) if start is not None else None
+    def _start(self, date_value: object, time_value: object) -> tuple[object, object, str] | None:
+        start = normalize.to_datetime(date_value, time_value)
+        if start is None:
+            return None
+        start = start.replace(second=0, microsecond=0)
+        return self.store_datetime(start), self.store_date(start.date()), f"{start:%Y-%m-%dT%H:%M}"
+
+    def _birth(self, cells: Sequence[object]):
+        if self.birth is None:
+            return None
+        value = cells[self.birth]
+        born = self._births.get(value, False)
+        if born is False:
+            day = normalize.to_date(value)
+            born = self._births[value] = None if day is None else self.store_date(day)
+        return born
+
+    def _place(self, place: Place, cache: dict[object, str | Reason], cells: Sequence[object]) -> str | Reason:
+        value = cells[place.column] if place.column is not None else None
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = self._find(place, value)
+        return found
+
+    @staticmethod
+    def _find(place: Place, value: object) -> str | Reason:
+        text = normalize.clean_text(value)
+        if not text:
+            return place.fallback or place.fallback_reason
+        try:
+            code = place.find(text)
+        except Ambiguous as exc:
+            return (f"{place.what}_ambiguous", (("value", text), ("codes", str(exc))))
+        return code or (f"{place.what}_unknown", (("value", text),))

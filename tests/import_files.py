@@ -1,0 +1,59 @@
+"""Spreadsheet files for the import tests, written into a test's tmp_path (never into the repo)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Sequence
+
+from openpyxl import Workbook
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+FR_HEADER = ["Nom", "Prénom", "Date RDV", "Heure", "GSM", "Site", "Examen"]
+
+
+def xlsx(path: Path, *sheets: tuple[str, Sequence[Sequence[object]]], hidden: Sequence[str] = ()) -> Path:
+    """An xlsx with the given (name, rows) sheets; `hidden` names sheets to hide."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    workbook.save(path)
+    return path
+
+
+def text_file(path: Path, rows: Sequence[Sequence[object]], *, separator: str = ";",
+              encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def sample(tmp_path: Path, name: str) -> Path:
+    """A copy of one of the shared samples (that folder is read-only)."""
+    target = tmp_path / name
+    shutil.copyfile(SAMPLES / name, target)
+    return target
+
+
+def rewrite_zip(source: Path, target: Path, member: str, change) -> Path:
+    """A copy of a zip where `member`'s bytes go through `change`."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            copy.writestr(info.filename, change(data) if info.filename == member else data)
+    return target
+
+
+def appointments(n: int, *, site: str = "Arlon", activity: str = "Consultation", day: str = "17/05/2022"):
+    """n distinct, valid rows under FR_HEADER."""
+    return [[f"Patient{i:03d}", "Anne", day, f"{8 + i // 12:02d}:{(i % 12) * 5:02d}", "0475 12 34 56", site,
+             activity] for i in range(n)]
