@@ -21,6 +21,7 @@ LIST = (
     "PACS;1;Réseau;rouge;radiology;images\n"
     "RIS;1;PACS;rouge;radiology;\n"
     "DPI;2;Réseau;ambre;consultation;\n"
+    "MN;3;PACS;rouge;scintigraphy@LIB;\n"
 )
 
 
@@ -71,7 +72,7 @@ def test_the_table_lists_systems_in_restart_order_with_status_colour_and_next_ma
         return rows, str(screen.query_one("#it-next", Static).render())
 
     rows, next_line = drive(board, steps)
-    assert [row[2] for row in rows] == ["Réseau", "PACS", "RIS", "DPI"]
+    assert [row[2] for row in rows] == ["Réseau", "PACS", "RIS", "DPI", "MN"]
     assert str(rows[0][4]).strip() == "Rétabli · vert"
     assert str(rows[1][4]).strip() == "En panne · rouge" and "red" in str(rows[1][4].style)
     assert str(rows[1][1]) == "▶ à lancer" and rows[2][1] == ""
@@ -173,7 +174,12 @@ def test_counts_and_activities_in_english_and_escape_goes_back(board):
     columns, rows, readiness, footer, top = drive(board, steps, lang="en")
     assert columns == ["", "Down", "Restoring", "Restored", "Verified", "Total"]
     assert rows[0] == ["Priority 1", "2", "0", "1", "0", "3"]
-    assert rows[4] == ["All", "2", "1", "1", "0", "4"]
-    assert ["Arlon", "Radiology", "Systems down"] == [str(cell) for cell in readiness[1]]
+    assert rows[2] == ["Priority 3", "1", "0", "0", "0", "1"]
+    assert rows[4] == ["All", "3", "1", "1", "0", "5"]
+    assert rows[5] == ["Arlon", "2", "1", "1", "0", "4"] and rows[6] == ["Libramont", "3", "1", "1", "0", "5"]
+    assert [[str(cell) for cell in row] for row in readiness] == [
+        ["Consultations", "Systems being restored", "every site"], ["Radiology", "Systems down", "every site"],
+        ["Scintigraphy", "Systems down", "Libramont"],
+    ]
     assert "Restored" in footer and "Back" in footer
     assert not isinstance(top, ItBoardScreen)

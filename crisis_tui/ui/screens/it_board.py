@@ -22,7 +22,7 @@ from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it.listfile import parse_eta
 from crisis_tui.core.it.vocab import COLOURS, STATUSES, TIERS
 from crisis_tui.core.it_restart import (
-    OrderItem, activity_readiness, load_systems, progress, restart_order, set_eta, set_note, set_status,
+    READINESS, OrderItem, activity_readiness, load_systems, progress, restart_order, set_eta, set_note, set_status,
 )
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
@@ -80,7 +80,7 @@ class ItBoardScreen(Screen):
     def on_mount(self) -> None:
         t = self.catalog.t
         systems = self.query_one("#it-systems", DataTable)
-        for column in ("order", "next", "name", "tier", "status", "depends_on", "owner", "eta", "notes"):
+        for column in ("order", "next", "name", "tier", "status", "eta", "depends_on", "owner", "notes"):
             systems.add_column(t(f"it.column.{column}"), key=column)
         counts = self.query_one("#it-progress", DataTable)
         counts.add_column("", key="label")
@@ -88,7 +88,7 @@ class ItBoardScreen(Screen):
             counts.add_column(t(f"it.status.{status}"), key=status)
         counts.add_column(t("it.column.total"), key="total")
         activities = self.query_one("#it-activities", DataTable)
-        for column in ("site", "activity", "readiness"):
+        for column in ("activity", "readiness", "sites"):
             activities.add_column(t(f"it.column.{column}"), key=column)
         self.refresh_board()
         systems.focus()
@@ -130,9 +130,9 @@ class ItBoardScreen(Screen):
                 item.name,
                 f"P{item.tier}",
                 self.status_cell(item.status),
+                item.eta.strftime("%d/%m/%Y") if item.eta else "",
                 ", ".join(item.depends_on),
                 item.owner,
-                item.eta.strftime("%d/%m/%Y") if item.eta else "",
                 item.notes,
                 key=item.name,
             )
@@ -151,16 +151,18 @@ class ItBoardScreen(Screen):
             table.add_row(label, *(str(bucket[s]) for s in STATUSES), str(bucket["total"]))
 
     def _fill_activities(self, readiness: dict[tuple[str, str], str]) -> None:
+        """One row per activity and state, with the sites in that state ("every site" when all are)."""
         table = self.query_one("#it-activities", DataTable)
         table.clear()
         reference = self.workspace.reference
-        for site in reference.sites:
-            for activity in reference.activities:
-                state = readiness.get((site.code, activity.code))
-                if state is not None:
-                    label = activity.label_fr if self.catalog.lang == "fr" else activity.label_en
-                    text = Text(self.catalog.t(f"it.readiness.{state}"), style=READINESS_STYLES[state])
-                    table.add_row(site.name, label, text)
+        for activity in reference.activities:
+            label = activity.label_fr if self.catalog.lang == "fr" else activity.label_en
+            for state in READINESS:
+                sites = [site.name for site in reference.sites if readiness.get((site.code, activity.code)) == state]
+                if sites:
+                    shown = self.catalog.t("it.every_site") if len(sites) == len(reference.sites) else ", ".join(sites)
+                    table.add_row(label, Text(self.catalog.t(f"it.readiness.{state}"), style=READINESS_STYLES[state]),
+                                  shown)
 
     def selected_name(self) -> str | None:
         table = self.query_one("#it-systems", DataTable)
