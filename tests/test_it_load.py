@@ -188,8 +188,9 @@ def lists(draw):
     for index, name in enumerate(names):
         status = draw(st.sampled_from(sorted(STATUS_WORDS)))
         deps = draw(st.lists(st.sampled_from(names[:index]), max_size=3, unique=True)) if index else []
+        word = draw(st.sampled_from(STATUS_WORDS[status]))
         rows.append({"name": name, "tier": draw(st.integers(1, 4)), "status": status, "depends_on": deps,
-                     "word": draw(st.sampled_from(STATUS_WORDS[status])), "notes": draw(st.sampled_from(("", "é; x")))})
+                     "word": word, "notes": draw(st.sampled_from(("", "é; x")))})
     return rows
 
 

@@ -206,15 +206,16 @@ def _order_items(states: list[dict]) -> list[OrderItem]:
     by_name = {s["name"]: s for s in states}
     deps = {name: tuple(d for d in s["depends_on"] if d in by_name) for name, s in by_name.items()}
     sequence = restart_sequence({name: (s["tier"], deps[name]) for name, s in by_name.items()})
-    return [
-        OrderItem(
-            position=position, name=name, tier=by_name[name]["tier"], status=by_name[name]["status"],
-            ready=all(by_name[d]["status"] in UP for d in deps[name]), depends_on=deps[name],
-            owner=by_name[name]["owner"], eta=date.fromisoformat(by_name[name]["eta"]) if by_name[name]["eta"] else None,
-            notes=by_name[name]["notes"], activities=tuple(by_name[name]["activities"]),
-        )
-        for position, name in enumerate(sequence, start=1)
-    ]
+    items = []
+    for position, name in enumerate(sequence, start=1):
+        state = by_name[name]
+        items.append(OrderItem(
+            position=position, name=name, tier=state["tier"], status=state["status"],
+            ready=all(by_name[d]["status"] in UP for d in deps[name]), depends_on=deps[name], owner=state["owner"],
+            eta=date.fromisoformat(state["eta"]) if state["eta"] else None, notes=state["notes"],
+            activities=tuple(state["activities"]),
+        ))
+    return items
 
 
 def restart_order(session: Session) -> list[OrderItem]:

@@ -16,7 +16,8 @@ class CycleError(UsageError):
         self.systems = tuple(systems)
         loop = " -> ".join((*self.systems, self.systems[0]))
         prefix = f"{where}: " if where else ""
-        super().__init__(f"{prefix}dependency cycle between {', '.join(self.systems)} ({loop}, each depends on the next)")
+        names = ", ".join(self.systems)
+        super().__init__(f"{prefix}dependency cycle between {names} ({loop}, each depends on the next)")
 
 
 def _name_key(name: str) -> tuple[str, str]:

@@ -188,6 +188,9 @@ class ItBoardScreen(Screen):
         self.refresh_board()
         self.notify(message)
 
+    def _prompt(self, title: str, value: str, then: Callable[[str | None], None]) -> None:
+        self.app.push_screen(TextInputDialog(self.catalog, title, value), then)
+
     def action_set_status(self, status: str) -> None:
         item = self._selected()
         if item is None or item.status == status:
@@ -213,7 +216,7 @@ class ItBoardScreen(Screen):
             if note is not None:
                 self._change(lambda session: change(session, note))
 
-        self.app.push_screen(TextInputDialog(self.catalog, self.catalog.t("it.dialog.note", name=item.name), item.notes), save)
+        self._prompt(self.catalog.t("it.dialog.note", name=item.name), item.notes, save)
 
     def action_edit_eta(self) -> None:
         item = self._selected()
@@ -236,7 +239,7 @@ class ItBoardScreen(Screen):
             self._change(lambda session: change(session, eta))
 
         current = item.eta.strftime("%d/%m/%Y") if item.eta else ""
-        self.app.push_screen(TextInputDialog(self.catalog, self.catalog.t("it.dialog.eta", name=item.name), current), save)
+        self._prompt(self.catalog.t("it.dialog.eta", name=item.name), current, save)
 
     def action_load(self) -> None:
         def load(value: str | None) -> None:
@@ -248,7 +251,7 @@ class ItBoardScreen(Screen):
                     session, path, self.actor, reference=self.workspace.reference, meeting_id=self.meeting_id),
             ))
 
-        self.app.push_screen(TextInputDialog(self.catalog, self.catalog.t("it.dialog.load"), str(self.workspace.home.inbox) + "/"), load)
+        self._prompt(self.catalog.t("it.dialog.load"), f"{self.workspace.home.inbox}/", load)
 
     def action_back(self) -> None:
         self.app.pop_screen()
