@@ -140,6 +140,8 @@ def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
         roles.setdefault("patient", roles.pop("last_name"))  # one "Nom" column holds the whole name
     elif "last_name" in roles:
         roles.pop("patient", None)
+    elif "patient" in roles and "first_name" in roles:
+        roles["last_name"] = roles.pop("patient")  # beside a first-name column, "Patient" is the family name
     if not ({"patient", "last_name"} & roles.keys() and set(DATE_ROLES) & roles.keys()):
         return None
     return ColumnMap(row_number, tuple("" if c is None else str(c) for c in cells), roles, tuple(phones))

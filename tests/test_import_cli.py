@@ -1,0 +1,100 @@
+"""`crisis-tui import`: the shared samples give exactly their manifest's counts; exit codes; human lines in FR/EN."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crisis_tui.cli import main
+from import_files import FR_HEADER, SAMPLES, appointments, sample, text_file
+
+MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+COUNTS = ("rows", "imported", "duplicates", "rejected")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_each_shared_sample_gives_its_manifest_counts(tmp_path, capsys, name):
+    expected = MANIFEST[name]
+    path = sample(tmp_path, name)
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(path), *expected["args"], "--json")
+    payload = json.loads(out)
+    (entry,) = payload["files"]
+    assert set(entry) == {"path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected",
+                          "rejects_file"}
+    if "exit" in expected:
+        assert code == expected["exit"] == 2
+        assert entry["status"] == "error" and entry["imported"] == 0
+        assert err.count("\n") == 1 and name in err
+        return
+    assert code == 0 and err == ""
+    assert {k: entry[k] for k in COUNTS} == {k: expected[k] for k in COUNTS}
+    assert entry["rows"] == entry["imported"] + entry["duplicates"] + entry["rejected"]
+    assert {k: payload[k] for k in COUNTS[1:]} == {k: expected[k] for k in COUNTS[1:]}
+    assert (entry["rejects_file"] is not None) == (expected["rejected"] > 0)
+
+
+def test_a_folder_imports_every_spreadsheet_and_a_bad_one_gives_exit_2(tmp_path, capsys):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    for name in MANIFEST:
+        sample(usb, name)
+    (usb / "notes.pdf").write_bytes(b"%PDF-1.4")
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(usb), "--json")
+    payload = json.loads(out)
+    names = [entry["path"].rsplit("/", 1)[-1] for entry in payload["files"]]
+    assert names == sorted(MANIFEST)
+    assert code == 2 and err.strip() == "crisis-tui: export_tronque.xlsx: truncated or damaged workbook " \
+        "(File is not a zip file)"
+    imported = [e for e in payload["files"] if e["status"] == "imported"]
+    assert len(imported) == 4 and payload["imported"] == sum(e["imported"] for e in imported)
+
+
+def test_a_second_import_of_the_same_files_adds_nothing(tmp_path, capsys):
+    path = sample(tmp_path, "export_consultations_bastogne.xlsx")
+    home = str(tmp_path / "home")
+    run(capsys, "--home", home, "import", str(path), "--json")
+    code, out, _ = run(capsys, "--home", home, "import", str(path), "--json")
+    payload = json.loads(out)
+    assert code == 0 and (payload["imported"], payload["duplicates"], payload["rejected"]) == (0, 40, 1)
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--site", "Namur", "--site 'Namur' is not a known site"),
+    ("--activity", "yoga", "--activity 'yoga' is not a known activity"),
+])
+def test_an_unknown_site_or_activity_option_is_exit_2_and_imports_nothing(tmp_path, capsys, option, value, message):
+    path = text_file(tmp_path / "x.csv", [FR_HEADER, *appointments(2)])
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(path), option, value, "--json")
+    assert code == 2 and out == "" and err.strip() == f"crisis-tui: {message}"
+
+
+def test_options_take_names_and_aliases(tmp_path, capsys):
+    path = text_file(tmp_path / "x.csv", [["Nom", "Date"], ["Dupont", "17/05/2022"]])
+    code, out, _ = run(capsys, "--home", str(tmp_path / "home"), "import", str(path), "--site", "CHA",
+                       "--activity", "Radiologie", "--json")
+    assert code == 0 and json.loads(out)["imported"] == 1
+
+
+def test_human_lines_in_french_and_english(tmp_path, capsys):
+    path = sample(tmp_path, "export_consultations_bastogne.xlsx")
+    code, out, _ = run(capsys, "--home", str(tmp_path / "fr"), "import", str(path))
+    assert code == 0
+    assert ("export_consultations_bastogne.xlsx [Feuil1] : 41 lignes, 40 importées, 0 doublons, 1 rejetées"
+            in out)
+    assert "lignes rejetées et leur motif" in out and "Total : 40 importés" in out
+    code, out, _ = run(capsys, "--home", str(tmp_path / "en"), "--lang", "en", "import", str(path))
+    assert "export_consultations_bastogne.xlsx [Feuil1]: 41 rows, 40 imported, 0 duplicates, 1 rejected" in out
+    assert "Total: 40 imported, 0 duplicates, 1 rejected" in out
+
+
+def test_an_empty_folder_is_exit_2(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(tmp_path / "empty"))
+    assert code == 2 and "no spreadsheet in this folder" in err and err.count("\n") == 1

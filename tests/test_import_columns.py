@@ -1,0 +1,110 @@
+"""Header row detection and column roles: FR / NL / EN names, any case or accent, extra words."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crisis_tui.core.ingest.columns import (
+    HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_totals, map_columns,
+)
+
+
+@pytest.mark.parametrize(("header", "role"), [
+    ("Nom", "last_name"), ("NAAM", "last_name"), ("Last name", "last_name"), ("Achternaam", "last_name"),
+    ("Prénom", "first_name"), ("PRENOM", "first_name"), ("Voornaam", "first_name"), ("First name", "first_name"),
+    ("Patient", "patient"), ("Nom du patient", "patient"), ("Patiënt", "patient"), ("Nom et prénom", "patient"),
+    ("Date", "date"), ("Date RDV", "date"), ("DATE RDV", "date"), ("Datum", "date"), ("Datum afspraak", "date"),
+    ("Surgery date", "date"), ("Date intervention", "date"), ("Date de l'examen", "date"),
+    ("Heure", "time"), ("HEURE RDV", "time"), ("Uur", "time"), ("Time", "time"), ("Appointment time", "time"),
+    ("Date/heure", "datetime"), ("Datum en tijd", "datetime"), ("RDV", "datetime"), ("Date and time", "datetime"),
+    ("Date de naissance", "birth_date"), ("DDN", "birth_date"), ("Né(e) le", "birth_date"),
+    ("Geboortedatum", "birth_date"), ("Date of birth", "birth_date"), ("Birth date", "birth_date"),
+    ("GSM", "phone"), ("N° GSM", "phone"), ("Tél. fixe", "phone"), ("TEL DOMICILE", "phone"), ("Téléphone", "phone"),
+    ("Telefoon", "phone"), ("Mobile", "phone"), ("Phone", "phone"), ("Tél. patient", "phone"),
+    ("Site", "site"), ("Campus", "site"), ("Hôpital", "site"), ("Ziekenhuis", "site"), ("Hospital", "site"),
+    ("Lieu RDV", "site"),
+    ("Examen", "activity"), ("Type d'examen", "activity"), ("Onderzoek", "activity"), ("Exam", "activity"),
+    ("Activité", "activity"), ("Prestation", "activity"),
+    ("Service", "service"), ("Dienst", "service"), ("Department", "service"), ("Unité", "service"),
+    ("Médecin", "doctor"), ("MEDECIN", "doctor"), ("Chirurgien", "doctor"), ("Arts", "doctor"), ("Doctor", "doctor"),
+    ("Prescripteur", "doctor"), ("Surgeon", "doctor"), ("Nom du médecin", "doctor"),
+    ("N° patient", "ignore"), ("Patient ID", "ignore"), ("Date de création", "ignore"), ("Heure de fin", "ignore"),
+    ("Médecin traitant", "ignore"), ("Adresse e-mail", "ignore"),
+    ("Remarque", None), ("", None), ("N° dossier", None),
+])
+def test_header_roles(header, role):
+    assert column_role(header) == role
+
+
+_ROLES = sorted({role for role, _ in HEADER_ALIASES} - {"ignore"})
+_NOISE = st.sampled_from(["", " ", ".", ":", " (*)", " :", "  "])
+
+
+@given(st.sampled_from([(role, alias) for role, aliases in HEADER_ALIASES for alias in aliases if role != "ignore"]),
+       st.sampled_from([str.upper, str.lower, str.title, str]), _NOISE, _NOISE)
+def test_case_punctuation_and_spacing_never_change_a_role(pair, case, before, after):
+    _, alias = pair
+    assert column_role(f"{before}{case(alias)}{after}") == column_role(alias)
+
+
+def test_every_role_has_aliases():
+    assert set(_ROLES) == {"birth_date", "datetime", "date", "time", "phone", "doctor", "service", "site", "activity",
+                           "first_name", "last_name", "patient"}
+
+
+def test_the_header_below_a_title_block_is_found_with_every_column():
+    rows = [
+        (1, ["Planning des consultations", "", ""]),
+        (2, ["Édité le 16/05/2022", "", ""]),
+        (3, ["", "", ""]),
+        (4, ["N° dossier", "NOM", "PRENOM", "Date de naissance", "DATE RDV", "HEURE", "GSM", "Tél. fixe", "Médecin",
+             "Service", "Site", "Examen"]),
+        (5, ["1", "Dupont", "Jean", "01/01/1950", "17/05/2022", "08:30", "", "", "", "", "", ""]),
+    ]
+    found = find_header(rows)
+    assert found.row_number == 4
+    assert found.roles == {"last_name": 1, "first_name": 2, "birth_date": 3, "date": 4, "time": 5, "doctor": 8,
+                           "service": 9, "site": 10, "activity": 11}
+    assert found.phones == (6, 7)
+
+
+def test_the_birth_date_is_never_the_appointment_date():
+    found = map_columns(1, ["Date of birth", "Last name", "First name", "Surgery date", "Time"])
+    assert found.roles["birth_date"] == 0 and found.roles["date"] == 3
+
+
+def test_a_lone_name_column_holds_the_whole_name():
+    assert map_columns(1, ["Nom", "Date"]).roles == {"patient": 0, "date": 1}
+    assert map_columns(1, ["Nom", "Prénom", "Patient", "Date"]).roles == {"last_name": 0, "first_name": 1, "date": 3}
+    assert map_columns(1, ["Patient", "Prénom", "Date"]).roles == {"last_name": 0, "first_name": 1, "date": 2}
+
+
+def test_a_header_needs_a_patient_and_a_date():
+    assert map_columns(1, ["Nom", "Prénom", "GSM"]) is None
+    assert map_columns(1, ["Date", "Heure", "GSM"]) is None
+    assert find_header([(1, ["Dupont", "Jean", "17/05/2022"]), (2, ["Durand", "Anne", "18/05/2022"])]) is None
+
+
+def test_the_header_is_searched_in_the_first_non_empty_rows_only():
+    title = [(n, [f"ligne {n}"]) for n in range(1, HEADER_SEARCH_ROWS + 1)]
+    blank = [(n, ["", ""]) for n in range(100, 110)]
+    header = [(200, ["Nom", "Date"])]
+    assert find_header(blank + title[:-1] + header).row_number == 200
+    assert find_header(title + header) is None
+
+
+def test_a_repeated_header_row_is_recognised():
+    found = map_columns(3, ["Nom", "Prénom", "Date", "GSM"])
+    assert found.is_header_again(["NOM", "prénom", "Date", "GSM"])
+    assert not found.is_header_again(["Nomé", "Jean", "17/05/2022", "0475"])
+
+
+@pytest.mark.parametrize(("row", "totals"), [
+    (["Total", "", "", "41"], True), (["", "Totaal: 41"], True), (["Totaux : 41 rendez-vous"], True),
+    (["Nombre de patients", "41"], True), (["Sous-total", "12"], True), (["TOTAL GENERAL", None, 41], True),
+    (["Dupont", "Jean"], False), (["", "", ""], False), ([41, "Total"], False),
+])
+def test_totals_lines(row, totals):
+    assert is_totals(row) is totals

@@ -1,0 +1,221 @@
+"""Imports of messy exports: title blocks, totals, several sheets, headers in three languages, odd dates and phones,
+sites and activities from columns, names or options, duplicates, rejects."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from crisis_tui.core.ingest.importer import import_file, import_paths
+from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
+from import_files import FR_HEADER, appointments, text_file, xlsx
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def stored(workspace, model=Appointment):
+    with workspace.session() as session:
+        return session.exec(select(model)).all()
+
+
+def counts(report):
+    return report.rows, report.imported, report.duplicates, report.rejected
+
+
+def test_title_block_blank_rows_repeated_header_and_totals_are_not_data_rows(workspace, tmp_path):
+    rows = [["Hôpital d'Arlon — consultations"], ["Semaine 20"], [], FR_HEADER, *appointments(3), [], [],
+            FR_HEADER, *appointments(5)[3:], ["   ", None, ""], ["Totaux: 5", None, None, None, None, None, 5]]
+    report = import_file(workspace, xlsx(tmp_path / "planning.xlsx", ("Feuil1", rows)))
+    assert report.status == "imported" and counts(report) == (5, 5, 0, 0)
+
+
+def test_several_sheets_hidden_one_skipped_names_give_the_site(workspace, tmp_path):
+    header = ["Nom", "Prénom", "Date", "Heure"]
+    path = xlsx(tmp_path / "consultations.xlsx",
+                ("Arlon", [header, ["Dupont", "Jean", "17/05/2022", "08:00"]]),
+                ("Notes", [["Rien à voir ici"]]),
+                ("Virton", [header, ["Durand", "Anne", "17/05/2022", "09:00"]]),
+                ("Bastogne (ancien)", [header, ["Martin", "Paul", "17/05/2022", "10:00"]]),
+                hidden=["Bastogne (ancien)"])
+    report = import_file(workspace, path)
+    assert report.sheet == "Arlon, Virton" and counts(report) == (2, 2, 0, 0)
+    assert sorted((a.site, a.activity, a.last_name) for a in stored(workspace)) == [
+        ("ARL", "consultation", "Dupont"), ("VIR", "consultation", "Durand")]
+    (batch,) = stored(workspace, ImportBatch)
+    assert batch.sheet == "Arlon, Virton" and batch.file_name == "consultations.xlsx" and len(batch.sha256) == 64
+
+
+@pytest.mark.parametrize("header", [
+    ["Nom", "Prénom", "Date RDV", "Heure RDV", "N° GSM", "Tél. fixe", "Médecin", "Service", "Hôpital", "Type d'examen"],
+    ["Naam", "Voornaam", "Datum afspraak", "Uur", "GSM-nummer", "Telefoon", "Arts", "Dienst", "Ziekenhuis",
+     "Onderzoek"],
+    ["Last name", "First name", "Appointment date", "Time", "Mobile phone", "Landline", "Doctor", "Department",
+     "Hospital", "Exam"],
+    ["NOM DU PATIENT (famille)", "prénom usuel", "date du rendez-vous", "heure :", "GSM patient", "tél. domicile",
+     "Médecin responsable", "Service demandeur", "Site / campus", "Examen prévu"],
+])
+def test_french_dutch_english_and_wordy_headers_import_alike(workspace, tmp_path, header):
+    row = ["Dupont", "Jean", "17/05/2022", "8:30", "0475 12 34 56", "061 21 21 21", "Dr Adam", "Cardiologie",
+           "Libramont", "IRM lombaire"]
+    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", [header, row])))
+    assert counts(report) == (1, 1, 0, 0)
+    (a,) = stored(workspace)
+    assert (a.site, a.activity, a.start, a.day) == ("LIB", "radiology", datetime(2022, 5, 17, 8, 30), date(2022, 5, 17))
+    assert (a.last_name, a.first_name, a.doctor, a.service) == ("Dupont", "Jean", "Dr Adam", "Cardiologie")
+    assert (a.phones, a.phone_kinds, a.phone_kind) == ("+32475123456;+3261212121", "mobile;landline", "mobile")
+    assert (a.patient_key, a.doctor_key, a.service_key) == ("dupont jean", "dr adam", "cardiologie")
+    assert a.dedupe_key == "LIB|radiology|2022-05-17T08:30|dupont|jean"
+
+
+def test_patient_in_one_column_date_and_time_in_one_column(workspace, tmp_path):
+    rows = [["Patient", "Date et heure", "Téléphone"],
+            ["DUPONT Jean", "17/05/2022 08:30", "0475/12.34.56"],
+            ["Van den Berghe, Anne", datetime(2022, 5, 17, 9, 45), ""],
+            ["Müller-Lüdenscheidt Hans", "2022-05-17 10:00", "0032475123456"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (3, 3, 0, 0)
+    found = {(a.last_name, a.first_name, a.start, a.phone_kind) for a in stored(workspace)}
+    assert found == {("DUPONT", "Jean", datetime(2022, 5, 17, 8, 30), "mobile"),
+                     ("Van den Berghe", "Anne", datetime(2022, 5, 17, 9, 45), "none"),
+                     ("Müller-Lüdenscheidt", "Hans", datetime(2022, 5, 17, 10, 0), "mobile")}
+
+
+def test_excel_serial_dates_floats_for_phones_birth_date_before_the_appointment(workspace, tmp_path):
+    rows = [["Date de naissance", "Nom", "Prénom", "Date", "Heure", "GSM", "Fixe"],
+            [18264, "Dupont", "Jean", 44698, 0.354166666667, 475123456.0, 61212121.0],
+            [date(1960, 3, 1), "Durand", "Anne", 44698.375, None, None, "pas de numéro"]]
+    report = import_file(workspace, xlsx(tmp_path / "radiologie_virton.xlsx", ("S", rows)))
+    assert counts(report) == (2, 2, 0, 0)
+    got = {a.last_name: a for a in stored(workspace)}
+    assert got["Dupont"].start == datetime(2022, 5, 17, 8, 30) and got["Dupont"].birth_date == date(1950, 1, 1)
+    assert got["Dupont"].phones == "+32475123456;+3261212121"
+    assert got["Durand"].start == datetime(2022, 5, 17, 9, 0) and got["Durand"].birth_date == date(1960, 3, 1)
+    assert got["Durand"].phone_kind == "invalid" and got["Durand"].phone_raw == "pas de numéro"
+
+
+def test_site_and_activity_from_option_column_file_name_and_their_reasons(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Site", "Examen"],
+            ["A", "a", "17/05/2022", "Arlon", "Scintigraphie osseuse"],
+            ["B", "b", "17/05/2022", "", ""],
+            ["C", "c", "17/05/2022", "Namur", "Radio"],
+            ["D", "d", "17/05/2022", "CHA", "Radiologie et scintigraphie"],
+            ["E", "e", "17/05/2022", "Marche", "Bilan sanguin complet"]]
+    path = xlsx(tmp_path / "radiologie_bastogne.xlsx", ("S", rows))
+    report = import_file(workspace, path)
+    assert counts(report) == (5, 2, 0, 3)
+    assert {(a.last_name, a.site, a.activity) for a in stored(workspace)} == {
+        ("A", "ARL", "scintigraphy"), ("B", "BAS", "radiology")}
+    assert sorted((r.row_number, r.reason) for r in stored(workspace, RejectedRow)) == [
+        (4, "site 'Namur' unknown"), (5, "activity 'Radiologie et scintigraphie' ambiguous (radiology, scintigraphy)"),
+        (6, "activity 'Bilan sanguin complet' unknown")]
+
+    again = import_file(workspace, path, site="VIR", activity="surgery")
+    assert counts(again) == (5, 5, 0, 0)
+    assert {a.site for a in stored(workspace) if a.activity == "surgery"} == {"VIR"}
+
+
+def test_no_site_anywhere_and_an_ambiguous_file_name_are_reasons(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date"], ["A", "a", "17/05/2022"]]
+    report = import_file(workspace, xlsx(tmp_path / "export.xlsx", ("Feuil1", rows)), activity="consultation")
+    assert counts(report) == (1, 0, 0, 1)
+    report = import_file(workspace, xlsx(tmp_path / "arlon_virton.xlsx", ("Feuil1", rows)), activity="consultation")
+    assert counts(report) == (1, 0, 0, 1)
+    assert [r.reason for r in stored(workspace, RejectedRow)] == [
+        "no site (no site column, none in the file or sheet name)", "site 'arlon_virton' ambiguous (ARL, VIR)"]
+
+
+def test_rows_without_name_or_usable_date_are_rejected_rows_without_phone_are_imported(workspace, tmp_path):
+    rows = [FR_HEADER, ["", "", "17/05/2022", "08:00", "0475 12 34 56", "Arlon", "Consultation"],
+            ["Sans", "Date", "", "08:00", "", "Arlon", "Consultation"],
+            ["Mauvaise", "Date", "le 31 du mois", "08:00", "", "Arlon", "Consultation"],
+            ["Sans", "Téléphone", "17/05/2022", "08:00", "", "Arlon", "Consultation"]]
+    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)))
+    assert counts(report) == (4, 1, 0, 3)
+    assert sorted(r.reason for r in stored(workspace, RejectedRow)) == [
+        "date 'le 31 du mois' not understood", "no date", "no patient name"]
+    assert [(a.last_name, a.phone_kind, a.phones) for a in stored(workspace)] == [("Sans", "none", "")]
+
+
+def test_duplicates_within_a_file_across_files_and_a_reimport_adds_nothing(workspace, tmp_path):
+    first = xlsx(tmp_path / "a.xlsx", ("S", [FR_HEADER, *appointments(4), appointments(4)[2]]))
+    report = import_file(workspace, first)
+    assert counts(report) == (5, 4, 1, 0)
+    shifted = [["PATIENT001", "anne", "17/05/2022", "08:05:40", "", "ARLON", "consultations"], *appointments(7)[4:]]
+    second = text_file(tmp_path / "b.csv", [FR_HEADER, *shifted], encoding="cp1252")
+    assert counts(import_file(workspace, second)) == (4, 3, 1, 0)
+    again = import_paths(workspace, [first, second])
+    assert [counts(f) for f in again.files] == [(5, 0, 5, 0), (4, 0, 4, 0)]
+    assert len(stored(workspace)) == 7
+
+
+def test_formula_like_text_stays_text_in_the_database_and_in_the_rejects_workbook(workspace, tmp_path, home):
+    rows = [FR_HEADER, [FORMULA, "+32 x", "17/05/2022", "08:00", "@SUM(A1)", "Arlon", "Consultation"],
+            [FORMULA, "-1", "", "08:00", "=1+1", "Arlon", "Consultation"]]
+    report = import_file(workspace, text_file(tmp_path / "formules.csv", rows))
+    assert counts(report) == (2, 1, 0, 1)
+    (a,) = stored(workspace)
+    assert (a.last_name, a.first_name) == (FORMULA, "+32 x")
+    (rejected,) = stored(workspace, RejectedRow)
+    assert json.loads(rejected.raw) == [FORMULA, "-1", "", "08:00", "=1+1", "Arlon", "Consultation"]
+    assert rejected.row_number == 3 and rejected.file_name == "formules.csv"
+
+    assert report.rejects_file and report.rejects_file.startswith(str(home.rejects))
+    assert "formules_rejets_" in report.rejects_file
+    sheet = load_workbook(report.rejects_file).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Ligne", "Feuille", "Motif", *FR_HEADER]
+    assert values[1] == ["3", None, "pas de date", FORMULA, "-1", None, "08:00", "=1+1", "Arlon", "Consultation"]
+    assert {c.data_type for c in sheet[2] if c.value is not None} == {"s"}
+    (batch,) = stored(workspace, ImportBatch)
+    assert batch.rejects_file == report.rejects_file and batch.rejected == 1
+
+
+def test_rejects_workbook_in_english_and_never_overwritten(workspace, tmp_path):
+    path = text_file(tmp_path / "x.csv", [["Nom", "Date"], ["Dupont", ""]])
+    first = import_file(workspace, path, site="ARL", activity="consultation", lang="en")
+    second = import_file(workspace, path, site="ARL", activity="consultation", lang="en")
+    assert first.rejects_file != second.rejects_file
+    assert "x_rejects_" in first.rejects_file
+    assert [c.value for c in load_workbook(first.rejects_file).active[2]][:3] == ["2", None, "no date"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["Dupont", "Durand", "", "Martin"]), st.sampled_from(["17/05/2022", "", "x"]),
+                          st.sampled_from(["08:00", "08:00:30", "09:15"]), st.sampled_from(["Arlon", "Namur", ""])),
+                min_size=1, max_size=30))
+def test_every_data_row_is_imported_a_duplicate_or_rejected(workspace, tmp_path, rows):
+    path = text_file(tmp_path / "consultations.csv", [["Nom", "Date", "Heure", "Site"], *rows])
+    before = len(stored(workspace))
+    report = import_file(workspace, path)
+    data = [r for r in rows if any(r)]
+    if not data:
+        assert report.status == "error"
+        return
+    valid = {(r[0], r[2][:5], r[3]) for r in data if r[0] and r[1] == "17/05/2022" and r[3] == "Arlon"}
+    assert report.rows == len(data) == report.imported + report.duplicates + report.rejected
+    assert report.rejected == sum(1 for r in data if not (r[0] and r[1] == "17/05/2022" and r[3] == "Arlon"))
+    assert len(stored(workspace)) - before == report.imported <= len(valid)
+
+
+def test_progress_is_reported_up_to_the_whole_file(workspace, tmp_path, monkeypatch):
+    monkeypatch.setattr("crisis_tui.core.ingest.importer.CHUNK_ROWS", 10)
+    calls = []
+    path = xlsx(tmp_path / "consultations_arlon.xlsx", ("S", [FR_HEADER, *appointments(45)]))
+    report = import_file(workspace, path, progress=lambda done, total, message: calls.append((done, total, message)))
+    assert report.imported == 45
+    assert len(calls) >= 5 and calls[-1][0] == calls[-1][1] == 46
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+    assert calls[0][2] == "consultations_arlon.xlsx [S]"
+
+
+def test_headers_in_the_first_rows_only_and_time_columns_beside_datetimes(workspace, tmp_path):
+    rows = [["Nom", "Date", "Heure"], ["Dupont", datetime(2022, 5, 17, 0, 0), time(14, 5)]]
+    report = import_file(workspace, xlsx(tmp_path / "chirurgie_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (1, 1, 0, 0)
+    assert stored(workspace)[0].start == datetime(2022, 5, 17, 14, 5)

@@ -1,0 +1,113 @@
+"""A file that fails, or an import that is cancelled, changes nothing; an import never opens a socket."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+from sqlmodel import func, select
+
+from crisis_tui.core.ingest import importer
+from crisis_tui.core.ingest.importer import ImportCancelled, import_file, import_paths
+from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
+from import_files import FR_HEADER, SAMPLES, appointments, sample, text_file, xlsx
+
+
+def snapshot(workspace, home):
+    with workspace.session() as session:
+        tables = tuple(session.exec(select(func.count()).select_from(model)).one()
+                       for model in (Appointment, ImportBatch, RejectedRow))
+    return tables, sorted(p.name for p in home.rejects.glob("*")) if home.rejects.exists() else []
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("vide.xlsx", b"", "empty file"),
+    ("sans_entete.csv", "Dupont;Jean;17/05/2022\r\nDurand;Anne;18/05/2022\r\n".encode(), "no recognisable header"),
+    ("entete_seule.csv", b"Nom;Date;Site\r\n;;\r\n", "no data rows"),
+    ("pas_un_classeur.xls", b"<html><body>Erreur 500</body></html>", "without a table"),
+])
+def test_a_failed_file_changes_nothing_and_says_why_in_one_line(workspace, home, tmp_path, name, content, reason):
+    import_file(workspace, xlsx(tmp_path / "ok.xlsx", ("S", [FR_HEADER, *appointments(3)])))
+    before = snapshot(workspace, home)
+    path = tmp_path / name
+    path.write_bytes(content)
+    report = import_file(workspace, path)
+    assert report.status == "error" and report.error.startswith(f"{name}: ") and reason in report.error
+    assert "\n" not in report.error
+    assert (report.rows, report.imported, report.rejected, report.rejects_file) == (0, 0, 0, None)
+    assert snapshot(workspace, home) == before
+
+
+def test_a_truncated_sample_changes_nothing(workspace, home, tmp_path):
+    before = snapshot(workspace, home)
+    report = import_file(workspace, sample(tmp_path, "export_tronque.xlsx"))
+    assert report.status == "error" and report.error.startswith("export_tronque.xlsx: truncated")
+    assert snapshot(workspace, home) == before
+
+
+def test_a_database_error_midway_rolls_the_whole_file_back(workspace, home, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 5)
+    calls = []
+    real_insert = importer._Inserter.insert
+
+    def failing_insert(self, rows):
+        calls.append(len(rows))
+        if len(calls) == 3:
+            self.session.connection().exec_driver_sql("INSERT INTO appointment (id) VALUES (NULL)")
+        return real_insert(self, rows)
+
+    monkeypatch.setattr(importer._Inserter, "insert", failing_insert)
+    rows = [FR_HEADER, *appointments(30), ["Sans", "Date", "", "", "", "Arlon", "Consultation"]]
+    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)))
+    assert report.status == "error" and report.error.startswith("x.xlsx: database error")
+    assert len(calls) >= 3
+    assert snapshot(workspace, home) == (((0, 0, 0)), [])
+
+
+def test_cancel_rolls_the_file_back_and_raises(workspace, home, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 10)
+    done = import_file(workspace, xlsx(tmp_path / "first.xlsx", ("S", [FR_HEADER, *appointments(5)])))
+    before = snapshot(workspace, home)
+    cancel = threading.Event()
+
+    def progress(rows_done, total, message):
+        if rows_done >= 20:
+            cancel.set()
+
+    rows = [FR_HEADER, *appointments(60, day="18/05/2022"), ["Sans", "Date", "", "", "", "Arlon", "Consultation"]]
+    with pytest.raises(ImportCancelled, match="second.xlsx"):
+        import_paths(workspace, [xlsx(tmp_path / "second.xlsx", ("S", rows))], progress=progress, cancel=cancel)
+    assert done.imported == 5 and cancel.is_set()
+    assert snapshot(workspace, home) == before
+
+
+def test_the_generic_database_path_imports_and_dedupes_alike(workspace, tmp_path, monkeypatch):
+    """What PostgreSQL takes: a lookup of the keys already there, then a Core insert."""
+    real_init = importer._Inserter.__init__
+
+    def generic(self, session):
+        real_init(self, session)
+        self.direct, self.stores = False, ()
+
+    monkeypatch.setattr(importer._Inserter, "__init__", generic)
+    monkeypatch.setattr(importer, "LOOKUP_KEYS", 3)
+    path = xlsx(tmp_path / "x.xlsx", ("S", [FR_HEADER, *appointments(8), appointments(8)[0]]))
+    assert (import_file(workspace, path).imported, import_file(workspace, path).duplicates) == (8, 9)
+    with workspace.session() as session:
+        starts = {a.start.isoformat() for a in session.exec(select(Appointment))}
+    assert "2022-05-17T08:05:00" in starts and len(starts) == 8
+
+
+def test_an_import_opens_no_socket(workspace, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("an import tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    for name in sorted(p.name for p in SAMPLES.iterdir()):
+        sample(tmp_path, name)
+    text_file(tmp_path / "covid_arlon.csv", [FR_HEADER, *appointments(4)], encoding="cp1252")
+    report = import_paths(workspace, [tmp_path])
+    assert report.imported > 100 and [f.status for f in report.files].count("error") == 1
