@@ -105,18 +105,19 @@ def test_site_and_activity_from_option_column_file_name_and_their_reasons(worksp
             ["B", "b", "17/05/2022", "", ""],
             ["C", "c", "17/05/2022", "Namur", "Radio"],
             ["D", "d", "17/05/2022", "CHA", "Radiologie et scintigraphie"],
-            ["E", "e", "17/05/2022", "Marche", "Bilan sanguin complet"]]
+            ["E", "e", "17/05/2022", "Marche", "Bilan sanguin complet"],
+            ["F", "f", "17/05/2022", "Arlon ou Virton", "Radio"]]
     path = xlsx(tmp_path / "radiologie_bastogne.xlsx", ("S", rows))
     report = import_file(workspace, path)
-    assert counts(report) == (5, 2, 0, 3)
+    assert counts(report) == (6, 2, 0, 4)
     assert {(a.last_name, a.site, a.activity) for a in stored(workspace)} == {
         ("A", "ARL", "scintigraphy"), ("B", "BAS", "radiology")}
     assert sorted((r.row_number, r.reason) for r in stored(workspace, RejectedRow)) == [
         (4, "site 'Namur' unknown"), (5, "activity 'Radiologie et scintigraphie' ambiguous (radiology, scintigraphy)"),
-        (6, "activity 'Bilan sanguin complet' unknown")]
+        (6, "activity 'Bilan sanguin complet' unknown"), (7, "site 'Arlon ou Virton' ambiguous (ARL, VIR)")]
 
     again = import_file(workspace, path, site="VIR", activity="surgery")
-    assert counts(again) == (5, 5, 0, 0)
+    assert counts(again) == (6, 6, 0, 0)
     assert {a.site for a in stored(workspace) if a.activity == "surgery"} == {"VIR"}
 
 

@@ -8,10 +8,10 @@ import threading
 import pytest
 from sqlmodel import func, select
 
-from crisis_tui.core.ingest import importer
+from crisis_tui.core.ingest import importer, store
 from crisis_tui.core.ingest.importer import ImportCancelled, import_file, import_paths
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
-from import_files import FR_HEADER, SAMPLES, appointments, sample, text_file, xlsx
+from import_files import FR_HEADER, SAMPLES, appointments, rewrite_zip, sample, text_file, xlsx
 
 
 def snapshot(workspace, home):
@@ -49,7 +49,7 @@ def test_a_truncated_sample_changes_nothing(workspace, home, tmp_path):
 def test_a_database_error_midway_rolls_the_whole_file_back(workspace, home, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 5)
     calls = []
-    real_insert = importer._Inserter.insert
+    real_insert = store.Inserter.insert
 
     def failing_insert(self, rows):
         calls.append(len(rows))
@@ -57,7 +57,7 @@ def test_a_database_error_midway_rolls_the_whole_file_back(workspace, home, tmp_
             self.session.connection().exec_driver_sql("INSERT INTO appointment (id) VALUES (NULL)")
         return real_insert(self, rows)
 
-    monkeypatch.setattr(importer._Inserter, "insert", failing_insert)
+    monkeypatch.setattr(store.Inserter, "insert", failing_insert)
     rows = [FR_HEADER, *appointments(30), ["Sans", "Date", "", "", "", "Arlon", "Consultation"]]
     report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)))
     assert report.status == "error" and report.error.startswith("x.xlsx: database error")
@@ -84,14 +84,14 @@ def test_cancel_rolls_the_file_back_and_raises(workspace, home, tmp_path, monkey
 
 def test_the_generic_database_path_imports_and_dedupes_alike(workspace, tmp_path, monkeypatch):
     """What PostgreSQL takes: a lookup of the keys already there, then a Core insert."""
-    real_init = importer._Inserter.__init__
+    real_init = store.Inserter.__init__
 
     def generic(self, session):
         real_init(self, session)
         self.direct, self.stores = False, ()
 
-    monkeypatch.setattr(importer._Inserter, "__init__", generic)
-    monkeypatch.setattr(importer, "LOOKUP_KEYS", 3)
+    monkeypatch.setattr(store.Inserter, "__init__", generic)
+    monkeypatch.setattr(store, "LOOKUP_KEYS", 3)
     path = xlsx(tmp_path / "x.xlsx", ("S", [FR_HEADER, *appointments(8), appointments(8)[0]]))
     assert (import_file(workspace, path).imported, import_file(workspace, path).duplicates) == (8, 9)
     with workspace.session() as session:
@@ -111,3 +111,12 @@ def test_an_import_opens_no_socket(workspace, tmp_path, monkeypatch):
     text_file(tmp_path / "covid_arlon.csv", [FR_HEADER, *appointments(4)], encoding="cp1252")
     report = import_paths(workspace, [tmp_path])
     assert report.imported > 100 and [f.status for f in report.files].count("error") == 1
+
+
+def test_a_workbook_reaching_xfd1048576_imports_what_it_holds(workspace, tmp_path):
+    small = xlsx(tmp_path / "small.xlsx", ("S", [["Nom", "Date"], ["Dupont", "17/05/2022"]]))
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    path = rewrite_zip(small, tmp_path / "consultations_arlon.xlsx", "xl/worksheets/sheet1.xml",
+                       lambda data: data.replace(b"</sheetData>", far))
+    report = import_file(workspace, path)
+    assert (report.status, report.rows, report.imported, report.rejected) == ("imported", 2, 1, 1)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -24,14 +23,14 @@ from crisis_tui.core.ingest.cells import ReadError, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_totals
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
-from crisis_tui.core.ingest.rowmap import APPOINTMENT_COLUMNS, Place, Reason, SheetPlan, place_from_names
-from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
+from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
+from crisis_tui.core.ingest.store import Inserter, Writer
+from crisis_tui.core.models import ImportBatch, RejectedRow
 from crisis_tui.i18n import Catalog
 
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
+HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
 CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
-LOOKUP_KEYS = 900  # dedupe keys per IN (...) lookup
-SQLITE_IMPORT_CACHE_KIB = 65536  # index pages kept in memory during an import (inserts land at random places)
 
 Progress = Callable[[int, int, str], None]
 
@@ -156,7 +155,7 @@ class _FileImport:
         self.batch_id = 0
         self.seen: set[str] = set()
         self.pending: list[tuple] = []
-        self.inserter = _Inserter(session)
+        self.inserter = Inserter(session)
         self.rejected: list[Rejected] = []
         self.rows = self.imported = self.duplicates = 0
         self.done = self.total = 0
@@ -166,13 +165,11 @@ class _FileImport:
 
     def run(self, sheets: Sequence[Sheet], report: FileReport) -> None:
         self._check_cancel()
-        if self.session.get_bind().dialect.name == "sqlite":
-            self.session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
         batch = ImportBatch(file_name=self.path.name, path=str(self.path), sha256=_sha256(self.path))
         self.session.add(batch)
         self.session.flush()
         self.batch_id = batch.id
-        with _Writer(self.inserter) as self.writer:
+        with Writer(self.inserter) as self.writer:
             imported_sheets = [sheet.name for sheet in sheets if self._sheet(sheet)]
             self._flush()
         self.imported = self.writer.inserted
@@ -204,7 +201,7 @@ class _FileImport:
         for number, cells in numbered:
             head.append((number, cells))
             filled += 1 if any(cells) else 0
-            if filled >= HEADER_SEARCH_ROWS:
+            if filled >= HEADER_SEARCH_ROWS or len(head) >= HEADER_SEARCH_SPAN:
                 break
         columns = find_header(head)
         if columns is None:
@@ -289,82 +286,6 @@ class _FileImport:
         if self.progress is not None:
             total = max(self.total, self.done)
             self.progress(total if final else self.done, total, self.message)
-
-
-class _Writer:
-    """Runs the inserts in a second thread, a chunk at a time: the database works (without the GIL) while the
-    next rows are read and converted. Only this thread touches the session until the `with` block ends."""
-
-    def __init__(self, inserter: "_Inserter") -> None:
-        self.inserter = inserter
-        self.chunks: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=2)
-        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
-        self.submitted = self.inserted = 0
-        self.error: BaseException | None = None
-
-    def __enter__(self) -> "_Writer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.chunks.put(None)
-        self.thread.join()
-        if self.error is not None and exc_info[0] is None:
-            raise self.error
-
-    def submit(self, rows: list[tuple]) -> None:
-        if self.error is not None:
-            raise self.error
-        self.submitted += len(rows)
-        self.chunks.put(rows)
-
-    def _work(self) -> None:
-        while (rows := self.chunks.get()) is not None:
-            if self.error is None:
-                try:
-                    self.inserted += self.inserter.insert(rows)
-                except BaseException as exc:  # handed to the importing thread, which rolls back
-                    self.error = exc
-
-
-class _Inserter:
-    """Appointment rows (APPOINTMENT_COLUMNS tuples) into the database, skipping those whose dedupe key is there.
-
-    On SQLite the rows go to the driver's executemany as they are, dates already in SQLAlchemy's own storage format
-    (`stores`), with ON CONFLICT (dedupe_key) DO NOTHING: ~3x faster than a Core insert of dicts after a lookup.
-    Other databases get the lookup (in chunks) and a Core insert.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        dialect = session.get_bind().dialect
-        self.direct = dialect.name == "sqlite"
-        table = Appointment.__table__
-        self.stores = (
-            (_storer(table.c.start.type, dialect), _storer(table.c.day.type, dialect)) if self.direct else ()
-        )
-        self.sql = (f"INSERT INTO {table.name} ({', '.join(APPOINTMENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(APPOINTMENT_COLUMNS))}) ON CONFLICT (dedupe_key) DO NOTHING")
-
-    def insert(self, rows: list[tuple]) -> int:
-        """Insert the rows not in the database yet; how many were."""
-        if self.direct:
-            return self.session.connection().exec_driver_sql(self.sql, rows).rowcount
-        keys = [row[-1] for row in rows]
-        existing: set[str] = set()
-        for start in range(0, len(keys), LOOKUP_KEYS):
-            existing.update(self.session.execute(
-                select(Appointment.dedupe_key).where(Appointment.dedupe_key.in_(keys[start : start + LOOKUP_KEYS]))
-            ).scalars())
-        new = [dict(zip(APPOINTMENT_COLUMNS, row)) for row in rows if row[-1] not in existing]
-        if new:
-            self.session.execute(insert(Appointment.__table__), new)
-        return len(new)
-
-
-def _storer(column_type, dialect):
-    process = column_type.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else (lambda value: value)
 
 
 def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
