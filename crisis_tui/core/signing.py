@@ -1,0 +1,173 @@
+"""The medical director's sign-off, and `verify`: what was signed never changes without it being seen.
+
+Signing a meeting locks it (every service that changes a meeting calls `meetings.ensure_unlocked`), freezes its
+minutes (`minutes_json`: the content with the signed figures and the `record` of what it decided) and stores the
+SHA-256 of that canonical JSON (`minutes_hash`), chained to the hash of the meeting signed before it (`prev_hash`,
+the first one to `audit.GENESIS`); an audit entry `sign` carries the same hash.
+
+`verify` recomputes everything: each signed meeting's hash from its stored minutes, its record from the live rows
+(naming each decision, exception or column altered), the chain of signed meetings, the `sign` entries of the
+audit log, and the audit log's own chain.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from crisis_tui.core import audit
+from crisis_tui.core.db import session_scope
+from crisis_tui.core.errors import LockedError, UsageError
+from crisis_tui.core.minutes import decided_days, digest, live_content, local_time, record
+from crisis_tui.core.models import AuditEntry, Meeting, utcnow
+from crisis_tui.core.reference import Reference
+from crisis_tui.core.sync import lock_meeting
+from crisis_tui.i18n import Catalog
+
+SIGN_ACTION = "sign"
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    meetings_signed: int
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"ok": self.ok, "meetings_signed": self.meetings_signed, "problems": list(self.problems)}
+
+
+def already_signed(meeting: Meeting) -> str:
+    at = local_time(meeting.signed_at).strftime("%Y-%m-%d %H:%M") if meeting.signed_at else "?"
+    return f"meeting {meeting.id} was already signed by {meeting.signed_by} at {at}"
+
+
+def chain_tail(session: Session) -> Meeting | None:
+    """The last signed meeting of the chain: the one whose hash no other signed meeting follows (the latest signed
+    of them should the chain be broken)."""
+    signed = session.exec(select(Meeting).where(Meeting.signed_at.is_not(None))
+                          .order_by(Meeting.signed_at, Meeting.id)).all()
+    followed = {m.prev_hash for m in signed}
+    tails = [m for m in signed if m.minutes_hash not in followed]
+    return tails[-1] if tails else (signed[-1] if signed else None)
+
+
+def sign_meeting(session: Session, reference: Reference, meeting_id: int, by: str, role: str = "") -> Meeting:
+    """Sign the meeting's minutes and lock it. UsageError when `by` is empty, the meeting does not exist or is
+    signed already ("meeting N was already signed by X at T")."""
+    by, role = by.strip(), role.strip()
+    if not by:
+        raise UsageError("--by: give the signer's name")
+    try:
+        meeting = lock_meeting(session, meeting_id)
+    except LockedError:
+        raise UsageError(already_signed(session.get(Meeting, meeting_id))) from None
+    day_from, day_to = decided_days(session, meeting)
+    tail = chain_tail(session)
+    content = live_content(session, reference, meeting, day_from, day_to)
+    meeting.minutes_from, meeting.minutes_to = day_from, day_to
+    meeting.signed_by, meeting.signed_role, meeting.signed_at = by, role, utcnow()
+    meeting.prev_hash = tail.minutes_hash if tail is not None else audit.GENESIS
+    content["signature"] = {"by": by, "role": role, "at": meeting.signed_at.isoformat(timespec="microseconds"),
+                            "local": local_time(meeting.signed_at).strftime("%Y-%m-%d %H:%M"),
+                            "prev_hash": meeting.prev_hash}
+    content["record"] = record(session, meeting)
+    meeting.minutes_json = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    meeting.minutes_hash = digest(content)
+    session.add(meeting)
+    session.flush()
+    audit.record(session, action=SIGN_ACTION, target=f"meeting {meeting.id}", new=meeting.minutes_hash,
+                 reason=role, actor=by, meeting_id=meeting.id)
+    return meeting
+
+
+# --- verify --------------------------------------------------------------------------------------------------------
+
+def verify(session: Session) -> VerifyReport:
+    """Every problem found, one line each, naming what was altered."""
+    meetings = session.exec(select(Meeting).order_by(Meeting.id)).all()
+    signed = [m for m in meetings if m.signed_at is not None]
+    sign_entries: dict[int, AuditEntry] = {}
+    for entry in session.exec(select(AuditEntry).where(AuditEntry.action == SIGN_ACTION).order_by(AuditEntry.id)):
+        if entry.meeting_id is not None:
+            sign_entries.setdefault(entry.meeting_id, entry)
+    problems: list[str] = []
+    for meeting in meetings:
+        entry = sign_entries.get(meeting.id)
+        if meeting.signed_at is None and entry is not None:
+            problems.append(f"meeting {meeting.id}: its signature by {entry.actor} was removed "
+                            f"(the audit log records it)")
+        elif meeting.signed_at is not None:
+            problems += _meeting_problems(session, meeting, entry)
+    problems += _chain_problems(signed)
+    problems += audit.verify_chain(session)
+    return VerifyReport(not problems, len(signed), problems)
+
+
+def _meeting_problems(session: Session, meeting: Meeting, entry: AuditEntry | None) -> list[str]:
+    name = f"meeting {meeting.id}"
+    if not meeting.minutes_json or not meeting.minutes_hash:
+        return [f"{name}: signed but its minutes or their hash are missing"]
+    try:
+        stored = json.loads(meeting.minutes_json)
+    except json.JSONDecodeError:
+        return [f"{name}: minutes content altered (not readable any more)"]
+    problems = []
+    if not isinstance(stored, dict) or digest(stored) != meeting.minutes_hash:
+        problems.append(f"{name}: minutes content altered (their SHA-256 differs from the one signed)")
+    if entry is None:
+        problems.append(f"{name}: no 'sign' entry in the audit log")
+    elif entry.new != meeting.minutes_hash:
+        problems.append(f"{name}: minutes hash altered (it differs from the audit log's 'sign' entry)")
+    sealed = stored.get("record") if isinstance(stored, dict) else None
+    if not isinstance(sealed, dict):
+        return problems + [f"{name}: minutes content altered (the sealed record is missing)"]
+    return problems + _record_problems(name, sealed, record(session, meeting))
+
+
+def _record_problems(name: str, sealed: dict, live: dict) -> list[str]:
+    problems = []
+    facts_then, facts_now = sealed.get("meeting", {}), live["meeting"]
+    for fact in sorted(set(facts_then) | set(facts_now)):
+        if facts_then.get(fact) != facts_now.get(fact):
+            problems.append(f"{name}: {fact} altered after signing")
+    for part, label in (("decisions", "decision"), ("overrides", "exception or patient decision")):
+        then, now = sealed.get(part, {}), live[part]
+        for key in sorted(set(then) | set(now)):
+            if key not in now:
+                problems.append(f"{name}: {label} {key} removed after signing")
+            elif key not in then:
+                problems.append(f"{name}: {label} {key} added after signing")
+            elif then[key] != now[key]:
+                problems.append(f"{name}: {label} {key} altered after signing")
+    return problems
+
+
+def _chain_problems(signed: list[Meeting]) -> list[str]:
+    """The signed meetings must form one line from GENESIS: each prev_hash the hash of one other, no fork."""
+    problems = []
+    by_hash = {m.minutes_hash: m for m in signed}
+    successors: dict[str | None, list[Meeting]] = {}
+    for meeting in signed:
+        successors.setdefault(meeting.prev_hash, []).append(meeting)
+        if meeting.prev_hash != audit.GENESIS and meeting.prev_hash not in by_hash:
+            problems.append(f"meeting {meeting.id}: chain broken (the hash it follows belongs to no signed meeting: "
+                            "a meeting signed before it was altered or removed)")
+    for prev, followers in successors.items():
+        if len(followers) > 1:
+            ids = ", ".join(str(m.id) for m in followers)
+            problems.append(f"meetings {ids}: chain forked (they follow the same hash {str(prev)[:12]})")
+    return problems
+
+
+def startup_warning(workspace, catalog: Catalog | None = None) -> str | None:
+    """The warning the TUI shows at start when `verify` finds a problem (None when all is intact)."""
+    with session_scope(workspace.engine, readonly=True) as session:
+        report = verify(session)
+    if report.ok:
+        return None
+    catalog = catalog or Catalog("fr")
+    return catalog.t("minutes.verify.warning", n=len(report.problems), problems="\n".join(report.problems))
+

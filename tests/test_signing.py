@@ -1,0 +1,141 @@
+"""Sign-off: the hash chained to the previous signature, the meeting locked for every writer (core and CLI), the
+next change opening a new meeting, a second signature refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from crisis_tui.core.audit import GENESIS
+from crisis_tui.core.decisions import decide, undo_last
+from crisis_tui.core.errors import LockedError, UsageError
+from crisis_tui.core.meetings import open_meeting, update_meeting
+from crisis_tui.core.minutes import canonical, decided_days, digest
+from crisis_tui.core.models import AuditEntry, Decision, Meeting
+from crisis_tui.core.overrides import add_override, remove_override
+from crisis_tui.core.signing import sign_meeting, verify
+from minutes_support import D1, D2, MEETING_DAY, PATIENT, run, seed
+
+
+def signed(workspace, meeting_id: int, by: str = "Dr Director", role: str = "Directeur médical") -> Meeting:
+    with workspace.session() as s:
+        return sign_meeting(s, workspace.reference, meeting_id, by, role)
+
+
+def test_signing_seals_the_minutes_and_chains_the_hash(workspace):
+    meeting = signed(workspace, seed(workspace))
+    assert meeting.signed and meeting.signed_by == "Dr Director" and meeting.signed_role == "Directeur médical"
+    assert (meeting.minutes_from, meeting.minutes_to) == (D1, D2)  # the days its decisions cover
+    stored = json.loads(meeting.minutes_json)
+    assert meeting.minutes_hash == digest(stored) and len(meeting.minutes_hash) == 64
+    assert meeting.prev_hash == GENESIS == stored["signature"]["prev_hash"]
+    assert set(stored["record"]["decisions"]) == {"BAS/consultation/2026-12-07", "LIB/surgery/2026-12-07",
+                                                  "LIB/surgery/2026-12-08"}
+    assert PATIENT not in meeting.minutes_json  # the patient decision is sealed by a hash of the name only
+    with workspace.session() as s:
+        entry = s.exec(select(AuditEntry).where(AuditEntry.action == "sign")).one()
+        assert (entry.new, entry.actor, entry.meeting_id) == (meeting.minutes_hash, "Dr Director", meeting.id)
+        assert verify(s).ok
+
+    with workspace.session() as s:
+        second = open_meeting(s, MEETING_DAY)
+        decide(s, second, ["ARL"], ["radiology"], D2, D2, "stopped")
+        second_id = second.id
+    later = signed(workspace, second_id)
+    assert later.prev_hash == meeting.minutes_hash and later.minutes_hash != meeting.minutes_hash
+    with workspace.session() as s:
+        report = verify(s)
+    assert report.ok and report.meetings_signed == 2
+
+
+def test_a_meeting_that_decided_nothing_signs_for_the_next_day(workspace):
+    with workspace.session() as s:
+        meeting_id = open_meeting(s, MEETING_DAY, chair="Dr Chair").id
+    meeting = signed(workspace, meeting_id)
+    assert meeting.minutes_from == meeting.minutes_to == MEETING_DAY + timedelta(days=1)
+
+
+def test_a_second_signature_is_refused_naming_the_first(workspace):
+    meeting_id = seed(workspace)
+    first = signed(workspace, meeting_id)
+    with pytest.raises(UsageError, match=rf"meeting {meeting_id} was already signed by Dr Director at \d{{4}}-"):
+        signed(workspace, meeting_id, by="Dr Other")
+    with workspace.session() as s:
+        assert s.get(Meeting, meeting_id).minutes_hash == first.minutes_hash
+
+
+def test_signing_needs_a_name_and_an_existing_meeting(workspace):
+    meeting_id = seed(workspace)
+    with pytest.raises(UsageError, match="--by"):
+        signed(workspace, meeting_id, by="  ")
+    with pytest.raises(UsageError, match="meeting 99"):
+        signed(workspace, 99)
+    with workspace.session() as s:
+        assert not s.get(Meeting, meeting_id).signed
+
+
+def test_the_core_refuses_every_change_to_a_signed_meeting(workspace):
+    meeting_id = seed(workspace)
+    signed(workspace, meeting_id)
+    attempts = [
+        lambda s, m: decide(s, m, ["BAS"], ["consultation"], D1, D1, "maintained"),
+        lambda s, m: undo_last(s, m),
+        lambda s, m: update_meeting(s, m, notes="changed"),
+        lambda s, m: update_meeting(s, m, chair="Dr Else"),
+        lambda s, m: add_override(s, m, scope="service", value="Cardiologie", activity="consultation", site=None,
+                                  day_from=D1, day_to=D1, status="maintained"),
+        lambda s, m: remove_override(s, m, 1),
+    ]
+    for attempt in attempts:
+        with pytest.raises(LockedError, match=f"meeting {meeting_id}"):
+            with workspace.session() as s:
+                attempt(s, s.get(Meeting, meeting_id))
+    with workspace.session() as s:
+        assert verify(s).ok
+
+
+def test_the_cli_refuses_a_signed_meeting_with_exit_2(capsys, home, workspace):
+    meeting_id = seed(workspace)
+    code, out, _ = run(capsys, home, "sign", "--by", "Dr Director", "--role", "DM", "--json")
+    assert code == 0 and json.loads(out)["meeting"] == meeting_id
+    for args in (["sign", "--by", "Dr Other"], ["sign", "--by", "Dr Other", "--meeting", str(meeting_id)],
+                 ["minutes", "--notes", "too late"], ["minutes", "--actions", "too late"]):
+        code, out, err = run(capsys, home, *args)
+        assert code == 2 and f"meeting {meeting_id}" in err and len(err.strip().splitlines()) == 1, args
+    with workspace.session() as s:
+        assert s.get(Meeting, meeting_id).notes == "IT expects the DPI back on Wednesday"
+        assert verify(s).ok
+
+
+def test_after_signing_decide_opens_an_emergency_meeting_the_same_day(capsys, home, workspace, monkeypatch):
+    monkeypatch.setattr("crisis_tui.cli.meeting.today", lambda: MEETING_DAY)
+    meeting_id = seed(workspace)
+    signed(workspace, meeting_id)
+    code, _, _ = run(capsys, home, "decide", "--date", "2026-12-07", "--site", "BAS", "--activity", "consultation",
+                     "--status", "maintained", "--note", "DPI back")
+    assert code == 0
+    with workspace.session() as s:
+        meetings = s.exec(select(Meeting).order_by(Meeting.id)).all()
+        assert [(m.kind, m.day, m.signed) for m in meetings] == [("daily", MEETING_DAY, True),
+                                                                 ("emergency", MEETING_DAY, False)]
+        old = s.exec(select(Decision).where(Decision.meeting_id == meeting_id, Decision.site == "BAS")).one()
+        assert old.status == "cancelled"  # the signed decision stays; the new meeting's wins from now on
+        assert verify(s).ok
+    with workspace.session() as s:  # a new meeting the next day is a daily one again
+        assert open_meeting(s, MEETING_DAY + timedelta(days=1)).kind == "daily"
+
+
+def test_decided_days_of_an_unsigned_meeting_follow_its_decisions(workspace):
+    meeting_id = seed(workspace)
+    with workspace.session() as s:
+        meeting = s.get(Meeting, meeting_id)
+        assert decided_days(s, meeting) == (D1, D2)
+        decide(s, meeting, ["ARL"], ["radiology"], D2 + timedelta(days=3), D2 + timedelta(days=3), "stopped")
+        assert decided_days(s, meeting) == (D1, D2 + timedelta(days=3))
+
+
+def test_canonical_json_is_key_order_free():
+    assert canonical({"b": 1, "a": [1, "é"]}) == canonical({"a": [1, "é"], "b": 1}) == '{"a":[1,"é"],"b":1}'
