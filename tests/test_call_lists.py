@@ -29,8 +29,8 @@ def _scenario(workspace, calls_per_service=3):
     number; LIB radiology cancelled with one patient without a number."""
     with workspace.session() as s:
         for n in range(calls_per_service):
-            appointment(s, "ARL", at=time(14 - n % 3, n // 3), phone_kind="landline", service="Oncologie", doctor="Dr Roux")
-            appointment(s, "ARL", at=time(9 + n % 3, n // 3), phone_kind="landline", service="Cardiologie", doctor="Dr Roux")
+            for service, hour in (("Oncologie", 14 - n % 3), ("Cardiologie", 9 + n % 3)):
+                appointment(s, "ARL", at=time(hour, n // 3), phone_kind="landline", service=service, doctor="Dr Roux")
         foreign = appointment(s, "ARL", at=time(7, 45), phone_kind="landline", service="Cardiologie", doctor="Dr Roux",
                               last_name=FORMULA)
         foreign.phones = "+352621123456;+3261212121"
@@ -61,8 +61,8 @@ def test_sheets_rows_and_order(workspace, tmp_path):
     assert arlon[1]["phones"] == "061 21 21 21"
     assert (first["date"], first["activity"], first["site"], first["status"], first["outcome"]) == (
         "07/12/2026", "Consultations", "Arlon", "Annulé", None)
-    assert first["tell"] == ("Rendez-vous annulé (cyberattaque). Sans nouvel avis de notre part, ne vous présentez pas. "
-                             "Infos : 063 23 11 11")
+    assert first["tell"] == ("Rendez-vous annulé (cyberattaque). Sans nouvel avis de notre part, "
+                             "ne vous présentez pas. Infos : 063 23 11 11")
     assert [r["time"] for r in sheets["Médecins"]] == ["08:00", "08:15"]
     assert [(r["site"], r["time"]) for r in sheets["Injoignables"]] == [("Arlon", "11:00"), ("Libramont", "10:00")]
     assert result.counts == {"sms": 0, "calls": 7, "doctor_calls": 2, "unreachable": 2, "pending": 0}

@@ -55,7 +55,8 @@ def test_french_sms_names_date_time_site_service_rule_and_callback(workspace):
 def test_english_and_other_activities(workspace):
     wording = Wording(Catalog("en"), workspace.reference)
     text = wording.message(told("radiology", "stopped", "LIB", service=""))
-    assert text.startswith("Libramont: your radiology appointment on Mon 07/12 at 9:05 is cancelled, the service is stopped")
+    assert text.startswith("Libramont: your radiology appointment on Mon 07/12 at 9:05 is cancelled, "
+                           "the service is stopped")
     assert text.endswith("Info: 061 23 81 11")
     pending = wording.message(told("surgery", "pending", rule="attend_unless_contacted", channel="call"))
     assert "decision pending" in pending and "Unless we call you again, please come as planned." in pending
@@ -64,8 +65,8 @@ def test_english_and_other_activities(workspace):
 def test_changes_are_said_as_changes(workspace):
     fr = Wording(Catalog("fr"), workspace.reference)
     kept = told(status="maintained", change=True)
-    assert "CHANGEMENT, votre rendez-vous de consultation (Cardiologie) du lundi 07/12 à 9h05 est finalement maintenu" \
-        in fr.message(kept)
+    assert ("CHANGEMENT, votre rendez-vous de consultation (Cardiologie) du lundi 07/12 à 9h05 est finalement "
+            "maintenu") in fr.message(kept)
     assert "Présentez-vous comme prévu." in fr.message(kept)
     assert fr.status(kept.verdict) == "CHANGEMENT : finalement maintenu"
     assert fr.status(told(change=True).verdict) == "CHANGEMENT : finalement annulé"

@@ -8,11 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlmodel import select
 
 from crisis_tui.core.documents.call_lists import COLUMNS, export_calls
 from crisis_tui.core.documents.sms_batch import export_sms
-from crisis_tui.core.models import Notification
 from crisis_tui.core.told import run_export
 from crisis_tui.i18n import Catalog
 
@@ -48,7 +46,3 @@ def read_call_lists(path: Path) -> dict[str, list[dict[str, object]]]:
         sheets[ws.title] = [dict(zip(COLUMNS, row)) for row in rows[1:] if any(v is not None for v in row)]
     return sheets
 
-
-def appointment_of(session, reference: str) -> int:
-    """The appointment a written reference names, through what the export recorded."""
-    return session.exec(select(Notification.appointment_id).where(Notification.reference == reference)).one()
