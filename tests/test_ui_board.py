@@ -257,7 +257,7 @@ async def test_timer_recounts_when_another_workstation_decides(workspace):
         await settle(pilot)
         assert board.refreshed == shown
         with workspace.session() as session:
-            meeting = pilot.app.current_meeting(session)
+            meeting = pilot.app.lock_meeting(session)
             decide(session, meeting, ["VIR"], ["radiology"], DAY, DAY, "stopped")
         board.poll()
         await settle(pilot)
@@ -280,3 +280,26 @@ async def test_goto_day_dialog(workspace):
         assert isinstance(pilot.app.screen, ErrorDialog)
         await pilot.press("c")
         assert "tomorrow" in pilot.app._clipboard
+
+
+@pilot_test
+async def test_a_write_waiting_for_another_workstation_does_not_freeze_the_board(workspace):
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        board = pilot.app.screen
+        with workspace.engine.connect() as other:
+            held = other.begin()  # another workstation's writing transaction holds the writer lock
+            await pilot.press("c", "l", "x")
+            assert pilot.app.writes.busy and board.grid.cursor_col == 1
+            shown = board.refreshed
+            await pilot.press("]")
+            for _ in range(200):
+                if board.refreshed > shown:
+                    break
+                await pilot.pause(0.01)
+            assert board.refreshed > shown, "a recount (read-only) must not wait for the writer"
+            assert cells(workspace) == {}
+            held.commit()
+        await settle(pilot)
+    assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled",
+                                ("ARL", "surgery", DAY): "case_by_case"}

@@ -10,7 +10,9 @@ from datetime import date, time
 
 from rich.console import Console
 from sqlmodel import select
+from textual.worker import WorkerState
 
+from crisis_tui.core.db import session_scope
 from crisis_tui.core.models import AuditEntry, Decision, Meeting
 from crisis_tui.ui.app import CrisisApp
 from tests.factories import appointment
@@ -52,16 +54,20 @@ def make_app(workspace, lang: str = "en", **kwargs) -> CrisisApp:
 
 
 async def settle(pilot) -> None:
-    """Wait for every worker and for the messages their results post."""
-    for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
+    """Wait for every worker (and the writes queued after one another) and for the messages their results post."""
+    app = pilot.app
+    for _ in range(1000):
         await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
-            return
+        if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers):
+            await pilot.pause()
+            if not app.writes.busy and not any(worker.is_running for worker in app.workers):
+                return
+        await asyncio.sleep(0.005)
+    raise TimeoutError("workers still running")
 
 
 def decisions(workspace) -> list[Decision]:
-    with workspace.session() as session:
+    with session_scope(workspace.engine, readonly=True) as session:
         return list(session.exec(select(Decision).order_by(Decision.site, Decision.activity, Decision.day)))
 
 

@@ -14,15 +14,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from crisis_tui.core.clock import today
+from crisis_tui.core.db import session_scope
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import attendees_of, open_meeting, update_meeting
 from crisis_tui.core.models import Meeting
+from crisis_tui.core.sync import lock_meeting
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.commands import CrisisCommands
@@ -34,6 +37,7 @@ from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
 from crisis_tui.ui.widgets.decision_grid import DecisionGrid
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog, TextInputDialog
 from crisis_tui.ui.widgets.meeting_dialog import People, PeopleDialog
+from crisis_tui.ui.writes import Job, Then, WriteQueue
 
 
 @dataclass(frozen=True)
@@ -82,13 +86,14 @@ class CrisisApp(App):
         self.meeting_signed = False
         self.chair = ""
         self.board: BoardScreen | None = None
+        self.writes = WriteQueue(self, workspace, on_error=self._write_failed, on_idle=self._writes_done)
 
     def on_mount(self) -> None:
         self.title = self.catalog.t("app.title")
         keymap_problem = self._load_keymap()
-        self.open_meeting()
         self.board = BoardScreen(self.workspace, self.catalog, target_day=self.target_day)
         self.push_screen(self.board)
+        self.open_meeting()
         if keymap_problem:
             self.show_error(keymap_problem)
 
@@ -109,29 +114,50 @@ class CrisisApp(App):
             return self.target_day, self.target_day
         return self.board.day_from, self.board.day_to
 
-    # -- the meeting ----------------------------------------------------------------------------------------------
-    def open_meeting(self, *, emergency: bool = False) -> bool:
-        """Today's meeting opened or resumed (or a new emergency one). False (and an error shown) on failure."""
-        try:
-            with self.workspace.session() as session:
-                self.show_meeting(open_meeting(session, self.clock(), emergency=emergency))
-        except (UsageError, SQLAlchemyError) as exc:
-            self.show_error(exc)
-            return False
-        return True
+    # -- writes and the meeting ------------------------------------------------------------------------------------
+    def write(self, job: Job, then: Then | None = None) -> None:
+        """`job(session)` in a writing transaction off the UI thread, after the writes asked before it; `then(result)`
+        on the UI thread. A failure (a signed meeting, a busy database) ends in the error dialog."""
+        self.writes.submit(job, then)
 
-    def current_meeting(self, session) -> Meeting:
-        """The app's meeting, read again in `session` (so a signature made elsewhere is seen)."""
-        meeting = session.get(Meeting, self.meeting_id) if self.meeting_id is not None else None
-        if meeting is None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.writes.handle(event)
+
+    def _write_failed(self, error: BaseException) -> None:
+        self.show_error(error)
+        self.refresh_meeting()
+
+    def _writes_done(self) -> None:
+        if self.board is not None and self.board.is_mounted:
+            self.board.recount()
+
+    def open_meeting(self, *, emergency: bool = False, then: Then | None = None) -> None:
+        """Today's meeting opened or resumed, or a new emergency one; shown in the header once open."""
+
+        def opened(meeting: object) -> None:
+            self.show_meeting(meeting)
+            if then is not None:
+                then(meeting)
+
+        self.write(lambda session: open_meeting(session, self.clock(), emergency=emergency), opened)
+
+    def lock_meeting(self, session: Session) -> Meeting:
+        """The app's meeting as committed now, locked for this writing transaction; LockedError once signed."""
+        if self.meeting_id is None:
             raise UsageError(self.catalog.t("ui.meeting.none"))
-        return meeting
+        return lock_meeting(session, self.meeting_id)
+
+    def read_meeting(self) -> Meeting | None:
+        """The app's meeting as committed now (a read that never waits)."""
+        if self.meeting_id is None:
+            return None
+        with session_scope(self.workspace.engine, readonly=True) as session:
+            return session.get(Meeting, self.meeting_id)
 
     def refresh_meeting(self) -> None:
-        with self.workspace.session() as session:
-            meeting = session.get(Meeting, self.meeting_id) if self.meeting_id is not None else None
-            if meeting is not None:
-                self.show_meeting(meeting)
+        meeting = self.read_meeting()
+        if meeting is not None:
+            self.show_meeting(meeting)
 
     def show_meeting(self, meeting: Meeting) -> None:
         t = self.catalog.t
@@ -147,41 +173,37 @@ class CrisisApp(App):
         self.sub_title = " · ".join(parts)
         self.set_class(meeting.kind == "emergency", "-emergency")
         self.set_class(meeting.signed, "-signed")
-        if self.board is not None and self.board.is_mounted:
-            self.board.recount()
+        if self.board is not None:
+            self.board.show_info()
 
     def action_emergency(self) -> None:
         t = self.catalog.t
 
+        def opened(meeting: object) -> None:
+            self.notify(t("ui.meeting.emergency_opened", id=self.meeting_id), severity="warning")
+
         def confirmed(yes: bool | None) -> None:
-            if yes and self.open_meeting(emergency=True):
-                self.notify(t("ui.meeting.emergency_opened", id=self.meeting_id), severity="warning")
+            if yes:
+                self.open_meeting(emergency=True, then=opened)
 
         self.push_screen(ConfirmDialog(self.catalog, t("ui.meeting.confirm_emergency"), danger=False), confirmed)
 
     def action_people(self) -> None:
-        try:
-            with self.workspace.session() as session:
-                meeting = self.current_meeting(session)
-                chair, attendees = meeting.chair, attendees_of(meeting)
-        except UsageError as exc:
-            self.show_error(exc)
+        meeting = self.read_meeting()
+        if meeting is None:
+            self.show_error(self.catalog.t("ui.meeting.none"))
             return
 
-        def done(people: People | None) -> None:
-            if people is None:
-                return
-            try:
-                with self.workspace.session() as session:
-                    meeting = self.current_meeting(session)
-                    self.show_meeting(update_meeting(session, meeting, chair=people.chair, attendees=people.attendees))
-            except UsageError as exc:
-                self.show_error(exc)
-                self.refresh_meeting()
-                return
+        def saved(updated: object) -> None:
+            self.show_meeting(updated)
             self.notify(self.catalog.t("ui.people.saved"))
 
-        self.push_screen(PeopleDialog(self.catalog, chair, attendees), done)
+        def done(people: People | None) -> None:
+            if people is not None:
+                self.write(lambda session: update_meeting(session, self.lock_meeting(session), chair=people.chair,
+                                                          attendees=people.attendees), saved)
+
+        self.push_screen(PeopleDialog(self.catalog, meeting.chair, attendees_of(meeting)), done)
 
     # -- screens, help, errors ------------------------------------------------------------------------------------
     def action_go(self, name: str) -> None:

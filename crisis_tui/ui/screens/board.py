@@ -17,7 +17,6 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.decisions import UNDECIDED, decide, undo_last
-from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import STATUSES
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
@@ -93,7 +92,7 @@ class BoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.grid.focus()
-        self._show_info()
+        self.show_info()
         self.set_interval(POLL_SECONDS, self.poll, name="board-poll")
 
     def on_screen_resume(self) -> None:
@@ -103,7 +102,7 @@ class BoardScreen(Screen):
     def recount(self) -> None:
         """Read the board again in a worker; only the latest request's answer is shown."""
         self._generation += 1
-        self._show_info()
+        self.show_info()
         self._load(self._generation, self.day_from, self.day_to, self.app.meeting_id)
 
     def action_recount(self) -> None:
@@ -157,7 +156,7 @@ class BoardScreen(Screen):
         what = {"cell": f"{site} · {activity}", "row": site, "column": activity, "board": ""}[selection.scope]
         return self.catalog.t(f"ui.scope.{selection.scope}", what=what)
 
-    def _show_info(self) -> None:
+    def show_info(self) -> None:
         if not self.is_mounted:
             return
         t = self.catalog.t
@@ -167,7 +166,7 @@ class BoardScreen(Screen):
         self.query_one("#board-info", Static).update("  ·  ".join(parts))
 
     def on_decision_grid_selection_changed(self, event: DecisionGrid.SelectionChanged) -> None:
-        self._show_info()
+        self.show_info()
         self._show_impact(event.selection)
 
     def _show_impact(self, selection: Selection) -> None:
@@ -214,18 +213,18 @@ class BoardScreen(Screen):
         self.app.push_screen(ConfirmDialog(self.catalog, message), confirmed)
 
     def _apply(self, status: str, selection: Selection, reason: str | None, uncontacted: str | None) -> None:
-        try:
-            with self.workspace.session() as session:
-                meeting = self.app.current_meeting(session)
-                changed = decide(session, meeting, selection.sites, selection.activities, self.day_from,
-                                 self.day_to, status, reason=reason, uncontacted=uncontacted)
-        except UsageError as exc:
-            self.app.show_error(exc)
-            self.app.refresh_meeting()
-            return
-        if selection.scope != "cell":
-            self.notify(self.catalog.t("ui.board.changed", n=changed))
-        self.recount()
+        """Queued on the app's writes (in key order, off the UI thread); the board recounts once they are done."""
+        day_from, day_to = self.day_from, self.day_to
+
+        def job(session) -> int:
+            return decide(session, self.app.lock_meeting(session), selection.sites, selection.activities, day_from,
+                          day_to, status, reason=reason, uncontacted=uncontacted)
+
+        def done(changed: object) -> None:
+            if selection.scope != "cell":
+                self.notify(self.catalog.t("ui.board.changed", n=changed))
+
+        self.app.write(job, done)
 
     def action_edit(self) -> None:
         if self.data is None:
@@ -242,16 +241,11 @@ class BoardScreen(Screen):
         self.app.push_screen(DecisionDialog(self.catalog, what, edit), done)
 
     def action_undo(self) -> None:
-        try:
-            with self.workspace.session() as session:
-                restored = undo_last(session, self.app.current_meeting(session))
-        except UsageError as exc:
-            self.app.show_error(exc)
-            self.app.refresh_meeting()
-            return
-        key = "ui.board.undone" if restored else "ui.board.nothing_to_undo"
-        self.notify(self.catalog.t(key, n=restored), severity="information" if restored else "warning")
-        self.recount()
+        def done(restored: object) -> None:
+            key = "ui.board.undone" if restored else "ui.board.nothing_to_undo"
+            self.notify(self.catalog.t(key, n=restored), severity="information" if restored else "warning")
+
+        self.app.write(lambda session: undo_last(session, self.app.lock_meeting(session)), done)
 
     # -- days -----------------------------------------------------------------------------------------------------
     def set_days(self, day_from: date, day_to: date) -> None:

@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
-
 from crisis_tui.core.board import CellCounts, board_counts
+from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import CellDecision, CellKey, Change, cell_decisions, changes_since_previous
-from crisis_tui.core.models import AuditEntry, ImportBatch, Meeting, Notification
+from crisis_tui.core.models import Meeting
+from crisis_tui.core.sync import change_marker
 from crisis_tui.core.workspace import Workspace
 
 
@@ -26,14 +25,9 @@ class BoardData:
     marker: tuple
 
 
-def change_marker(session: Session) -> tuple:
-    """One cheap query whose answer changes when anything that could change the board was written."""
-    latest = [select(func.max(column)).scalar_subquery() for column in (AuditEntry.id, ImportBatch.id, Notification.id)]
-    return tuple(session.exec(select(*latest)).one())
-
-
 def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day_to: date) -> BoardData:
-    with workspace.session() as session:
+    """Everything the board shows, from one snapshot, in a read-only session (it never waits for a writer)."""
+    with session_scope(workspace.engine, readonly=True) as session:
         cells = board_counts(session, workspace.reference, day_from, day_to)
         decisions = cell_decisions(session, day_from, day_to)
         meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
@@ -43,7 +37,7 @@ def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day
 
 
 def read_marker(workspace: Workspace) -> tuple:
-    with workspace.session() as session:
+    with session_scope(workspace.engine, readonly=True) as session:
         return change_marker(session)
 
 
