@@ -156,3 +156,16 @@ def test_outcomes_command(workspace, home, tmp_path, capsys):
     assert err.splitlines() == ["rempli.xlsx, feuille Arlon, ligne 3 : référence X1-1 inconnue"]
     assert main(["--home", str(home.root), "outcomes", str(tmp_path / "nope.xlsx")]) == 2
     assert "nope.xlsx" in capsys.readouterr().err
+
+
+def test_a_list_saved_as_csv_reads_back(workspace, tmp_path):
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    rows = [[c.value or "" for c in row] for row in load_workbook(exported)["Arlon"].iter_rows()]
+    rows[1][11], rows[2][11] = "Joint", "Faux numéro"
+    saved = tmp_path / "arlon.csv"
+    saved.write_bytes("\r\n".join(";".join(f'"{v}"' for v in row) for row in rows).encode("cp1252"))
+    with workspace.session() as s:
+        report = read_back(s, [saved])
+    assert (report.recorded, report.unmatched) == (2, 0)
+    assert [o for _, o, _ in _outcomes(workspace)] == ["reached", "wrong_number"]

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-import python_calamine
 from sqlmodel import Session, select
 
 from crisis_tui.core.documents.call_lists import COLUMNS, patient_name
 from crisis_tui.core.errors import UsageError
+from crisis_tui.core.ingest.cells import ReadError
+from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.models import OUTCOMES, Appointment, CallOutcome, Notification
 from crisis_tui.core.text import fold, key
 from crisis_tui.i18n import LANGUAGES, Catalog
 
-READABLE = (".xlsx", ".xlsm", ".xls", ".ods")
 NEEDED = ("reference", "time", "patient", "outcome")
 HEADER_SEARCH = 10  # rows above the header a sheet may hold (a title someone added)
 _CHUNK = 500
@@ -111,8 +111,7 @@ def spreadsheet_files(paths: Iterable[Path | str], catalog: Catalog) -> list[tup
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted((p, False) for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE
-                            and not p.name.startswith((".", "~$")))
+            files += sorted((p, False) for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
         elif path.is_file():
             files.append((path, True))
         else:
@@ -122,25 +121,26 @@ def spreadsheet_files(paths: Iterable[Path | str], catalog: Catalog) -> list[tup
 
 def _read(path: Path, labels: dict[str, str], t, named: bool) -> list[_Row] | None:
     """The data rows of every call-list sheet of the file (those whose header names the needed columns); None
-    for a workbook of a folder that holds no call list (a file named must hold one)."""
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = [(m.name, workbook.get_sheet_by_name(m.name).to_python(skip_empty_area=False))
-                  for m in workbook.sheets_metadata]
-    except Exception as exc:  # calamine raises its own error types, one per format
-        raise UsageError(t("telling.problem.unreadable", file=path, error=str(exc).splitlines()[0][:200])) from None
+    for a file of a folder that holds no call list (a file named must hold one). Read by the import's reader:
+    any spreadsheet a secretary may save it as, hostile files refused."""
     rows: list[_Row] = []
     found = False
-    for name, cells in sheets:
-        for index, header in enumerate(cells[:HEADER_SEARCH]):
-            columns = {labels[f]: n for n, f in ((n, fold(v)) for n, v in enumerate(header)) if f in labels}
-            if all(c in columns for c in NEEDED):
-                found = True
-                for number, values in enumerate(cells[index + 1:], start=index + 2):
-                    row = {c: values[n] if n < len(values) else None for c, n in columns.items()}
-                    if _text(row["reference"]) or _text(row["outcome"]):
-                        rows.append(_Row(path, name, number, row))
-                break
+    try:
+        for sheet in read_sheets(path):
+            header: dict[str, int] | None = None
+            for number, values in sheet.load().numbered:
+                if header is None:
+                    if number > HEADER_SEARCH:
+                        break
+                    columns = {labels[f]: n for n, f in ((n, fold(v)) for n, v in enumerate(values)) if f in labels}
+                    if all(c in columns for c in NEEDED):
+                        header, found = columns, True
+                    continue
+                row = {c: values[n] if n < len(values) else None for c, n in header.items()}
+                if _text(row["reference"]) or _text(row["outcome"]):
+                    rows.append(_Row(path, sheet.name or path.name, number, row))
+    except ReadError as exc:
+        raise UsageError(t("telling.problem.unreadable", file=path, error=str(exc))) from None
     if not found and not named:
         return None
     if not found:
