@@ -12,7 +12,7 @@ LibreOffice does not grow a row for wrapped text in merged cells: each such row 
 from __future__ import annotations
 
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from crisis_tui.core.documents.workbook import (HEADER_STYLE, STATUS_COLOURS, atomic_save, output_path,
-                                                register_styles, set_text, set_widths, setup_print, status_style)
+                                                register_styles, set_text, set_widths, setup_print, status_fill)
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import latest_meeting
 from crisis_tui.core.minutes import decided_days, minutes_content
@@ -37,6 +37,7 @@ TITLE_STYLE, SUBTITLE_STYLE, EMERGENCY_STYLE = "minutes_title", "minutes_subtitl
 SECTION_STYLE, LABEL_STYLE, WRAP_STYLE, BOX_STYLE = "minutes_section", "minutes_label", "minutes_wrap", "minutes_box"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 COUNT_COLUMNS = ("appointments", "sms", "calls", "doctor_calls", "unreachable", "pending")
+TOLD = COUNT_COLUMNS[1:]
 
 
 class Wording:
@@ -61,6 +62,9 @@ class Wording:
             return ""
         day = date.fromisoformat(iso[:10])
         return f"{self.t('minutes.weekday.' + WEEKDAYS[day.weekday()])} {day:%d/%m/%Y}"
+
+    def short(self, iso: str | None) -> str:
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
 
     def days(self, first: str, last: str) -> str:
         return self.day(first) if first == last else f"{self.day(first)} → {self.day(last)}"
@@ -151,10 +155,13 @@ def _add_styles(wb: Workbook) -> None:
                   NamedStyle(name=WRAP_STYLE, alignment=wrap, border=box),
                   NamedStyle(name=BOX_STYLE, border=Border(bottom=Side(style="medium", color="000000")))):
         wb.add_named_style(style)
+    for status, (_, ink) in STATUS_COLOURS.items():
+        wb.add_named_style(NamedStyle(name=_status(status), font=Font(bold=True, color=ink), fill=status_fill(status),
+                                      border=box, alignment=wrap))
 
 
 def _status(status: str) -> str:
-    return status_style(status) if status in STATUS_COLOURS else WRAP_STYLE
+    return f"minutes_status_{status}" if status in STATUS_COLOURS else WRAP_STYLE
 
 
 def write_minutes(content: dict, reference: Reference, catalog: Catalog, path: Path,
@@ -212,7 +219,7 @@ def _it(sheet: _Sheet, w: Wording, systems: list[dict]) -> None:
                      (t("minutes.col.notes"), sheet.columns - 8)], header=True)
     for s in systems:
         sheet.table_row([(s["position"], 1), (s["name"], 3), (s["tier"], 1), (t(f"it.status.{s['status']}"), 1),
-                         (w.day(s["eta"]), 1), (t("minutes.doc.next") if s["next"] else "", 1),
+                         (w.short(s["eta"]), 1), (t("minutes.doc.next") if s["next"] else "", 1),
                          (s["notes"], sheet.columns - 8)])
 
 
@@ -236,15 +243,29 @@ def _changes(sheet: _Sheet, w: Wording, changes: list[dict]) -> None:
     if not changes:
         sheet.line("", t("minutes.doc.no_changes"))
         return
-    sheet.table_row([(t("minutes.col.site"), 2), (t("minutes.col.activity"), 2), (t("minutes.col.day"), 2),
+    sheet.table_row([(t("minutes.col.site"), 2), (t("minutes.col.activity"), 2), (t("minutes.col.days"), 4),
                      (t("minutes.col.before"), 2), (t("minutes.col.after"), 2)], header=True)
-    for c in changes:
-        sheet.table_row([(w.site(c["site"]), 2), (w.activity(c["activity"]), 2), (w.day(c["day"]), 2),
+    for c, last in grouped_changes(changes):
+        sheet.table_row([(w.site(c["site"]), 2), (w.activity(c["activity"]), 2), (w.days(c["day"], last), 4),
                          (w.status(c["before"]), 2, _status(c["before"])), (w.status(c["after"]), 2, _status(c["after"]))])
 
 
+def grouped_changes(changes: list[dict]) -> list[tuple[dict, str]]:
+    """The same change of a cell on consecutive days, once: (its first day's change, its last day)."""
+    groups: list[tuple[dict, str]] = []
+    for change in changes:
+        if groups:
+            first, last = groups[-1]
+            same = all(first[k] == change[k] for k in ("site", "activity", "before", "after"))
+            if same and date.fromisoformat(change["day"]) == date.fromisoformat(last) + timedelta(days=1):
+                groups[-1] = (first, change["day"])
+                continue
+        groups.append((change, change["day"]))
+    return groups
+
+
 def _impact(sheet: _Sheet, w: Wording, content: dict) -> None:
-    """Every cell decided, not maintained, or with appointments; the totals are those of every cell."""
+    """Every cell decided, not maintained, or with anyone to tell; the totals are those of every cell."""
     t = w.t
     sheet.section(t("minutes.doc.impact"))
     decided = {(d["site"], d["activity"]) for d in content["decisions"]}
@@ -252,7 +273,7 @@ def _impact(sheet: _Sheet, w: Wording, content: dict) -> None:
                      (t("minutes.col.reason"), 2), (t("minutes.col.rule"), 1)]
                     + [(t(f"minutes.col.{k}"), 1) for k in COUNT_COLUMNS], header=True)
     for c in content["impact"]:
-        if not (c["appointments"] or c["status"] != "maintained" or (c["site"], c["activity"]) in decided):
+        if not (any(c[k] for k in TOLD) or c["status"] != "maintained" or (c["site"], c["activity"]) in decided):
             continue
         status = w.status(c["status"])
         if c["status"] == "mixed":
@@ -307,7 +328,7 @@ def _signature(sheet: _Sheet, w: Wording, signature: dict | None, minutes_hash: 
     sheet.section(t("minutes.doc.signature"))
     if signature is None:
         sheet.line("", t("minutes.doc.unsigned"), LABEL_STYLE)
-        for label in ("name", "role", "date", "sign_here"):
+        for label in ("blank_name", "role", "date", "sign_here"):
             sheet.put(1, t(f"minutes.doc.sig_{label}"), LABEL_STYLE)
             sheet.put(2, None, BOX_STYLE, 5)
             sheet.next(2)
