@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import fields
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 from sqlmodel import select
 
+from crisis_tui.core.board import board_counts
 from crisis_tui.core.decisions import decide
 from crisis_tui.core.effective import active_overrides, effective_status
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import open_meeting
-from crisis_tui.core.models import AuditEntry, utcnow
+from crisis_tui.core.models import Appointment, AuditEntry, Override, utcnow
+from crisis_tui.core.notify import told_appointments
 from crisis_tui.core.overrides import (ReviewRow, add_override, covered_count, decide_patients, lift_patients,
                                        list_overrides, matching_names, remove_matching, remove_override,
                                        resolve_patient, review_page)
@@ -218,3 +221,22 @@ def test_review_rows_hold_what_the_call_needs_no_more():
     names = {f.name for f in fields(ReviewRow)}
     assert not names & {"phones", "phone_raw", "birth_date", "first_name", "last_name", "dedupe_key"}
     assert {"patient", "start", "doctor", "service", "phone_kind"} <= names
+
+
+def test_board_and_lists_take_thousands_of_patient_decisions(workspace):
+    """One decision per patient of a big cell: one subquery selects them, each appointment meets only its own."""
+    with workspace.session() as s:
+        m = open_meeting(s, D1)
+        decide(s, m, ["LIB"], ["surgery"], D1, D1, "case_by_case")
+        rows = [Appointment(site="LIB", activity="surgery", start=datetime(2026, 12, 7, 8, 0), day=D1,
+                            phone_kind="landline", dedupe_key=f"bulk{i}") for i in range(1500)]
+        s.add_all(rows)
+        s.flush()
+        s.add_all([Override(meeting_id=m.id, scope="patient", site="LIB", activity="surgery", day_from=D1, day_to=D1,
+                            value="x", appointment_id=r.id, status="maintained" if i % 3 else "cancelled")
+                   for i, r in enumerate(rows)])
+        s.flush()
+        cell, = [c for c in board_counts(s, workspace.reference, D1, D1) if (c.site, c.activity) == ("LIB", "surgery")]
+        told = Counter(t.verdict.status for t in told_appointments(s, {"surgery": "call"}, D1, D1, activity="surgery"))
+    assert (cell.appointments, cell.pending, cell.calls) == (1500, 0, 1500)
+    assert told == {"maintained": 1000, "cancelled": 500}

@@ -54,8 +54,29 @@ class Effective:
     override: Override | None = None
 
 
+class ActiveOverrides(list):
+    """Overrides in id order, those naming an appointment indexed by it: an appointment is checked against the
+    few general ones and its own, not against every patient decision of the range."""
+
+    def __init__(self, overrides=()) -> None:
+        super().__init__(overrides)
+        self.general: list[Override] = []
+        self.naming: dict[int, list[Override]] = {}
+        for override in self:
+            if override.appointment_id is None:
+                self.general.append(override)
+            else:
+                self.naming.setdefault(override.appointment_id, []).append(override)
+
+    def candidates(self, appointment: Appointment) -> list[Override]:
+        own = self.naming.get(appointment.id)
+        return sorted(self.general + own, key=lambda o: o.id) if own else self.general
+
+
 def effective_status(cell_status: str, appointment: Appointment, overrides: list[Override]) -> Effective:
-    """`overrides` in id order (as `active_overrides` gives them)."""
+    """`overrides` in id order (as `active_overrides` gives them, indexed)."""
+    if isinstance(overrides, ActiveOverrides):
+        overrides = overrides.candidates(appointment)
     for scope in SCOPES:
         winner = None
         for override in overrides:
@@ -66,12 +87,14 @@ def effective_status(cell_status: str, appointment: Appointment, overrides: list
     return Effective(CELL_TO_EFFECTIVE[cell_status], "cell")
 
 
-def active_overrides(session: Session, day_from: date, day_to: date) -> list[Override]:
+def _active_in(day_from: date, day_to: date) -> tuple:
+    return Override.removed_at.is_(None), Override.day_from <= day_to, Override.day_to >= day_from
+
+
+def active_overrides(session: Session, day_from: date, day_to: date) -> ActiveOverrides:
     """Overrides not removed that touch the range, oldest first."""
-    query = select(Override).where(
-        Override.removed_at.is_(None), Override.day_from <= day_to, Override.day_to >= day_from
-    )
-    return list(session.exec(query.order_by(Override.id)))
+    query = select(Override).where(*_active_in(day_from, day_to))
+    return ActiveOverrides(session.exec(query.order_by(Override.id)))
 
 
 def has_words(column, words: tuple[str, ...]):
@@ -106,9 +129,14 @@ def covered_appointments_query(override: Override, day_from: date, day_to: date)
 
 
 def overrides_query_any(overrides: list[Override], day_from: date, day_to: date):
-    """Every appointment any of the overrides may cover (one query)."""
-    clauses = [covered_appointments_query(o, day_from, day_to).whereclause for o in overrides]
-    return select(Appointment).where(or_(*clauses))
+    """Every appointment of the range any of the active overrides (`active_overrides` of the range) may cover,
+    in one query: a clause per override naming no appointment, one subquery for those naming one."""
+    clauses = [override_condition(o) for o in overrides if o.appointment_id is None]
+    if any(o.appointment_id is not None for o in overrides):
+        named = select(Override.appointment_id).where(Override.appointment_id.is_not(None),
+                                                     *_active_in(day_from, day_to))
+        clauses.append(Appointment.id.in_(named))
+    return select(Appointment).where(Appointment.day >= day_from, Appointment.day <= day_to, or_(*clauses))
 
 
 def pin_condition(pin):
