@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
@@ -81,8 +82,9 @@ class BoardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="✚")
         yield Static(id="board-info")
-        yield DecisionGrid(self.workspace.reference.sites, self.workspace.reference.activities, self.catalog,
-                           id="grid")
+        with HorizontalScroll(id="grid-scroll", can_focus=False):
+            yield DecisionGrid(self.workspace.reference.sites, self.workspace.reference.activities, self.catalog,
+                               id="grid")
         yield ImpactPanel(self.catalog, id="impact")
         yield Footer()
 

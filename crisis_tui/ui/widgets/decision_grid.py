@@ -12,6 +12,7 @@ from typing import Sequence
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -67,7 +68,7 @@ def wrap_label(label: str, width: int, lines: int = HEADER_LINES) -> list[str]:
 
 class DecisionGrid(Widget, can_focus=True):
     DEFAULT_CSS = """
-    DecisionGrid { width: auto; height: auto; padding: 0 1; }
+    DecisionGrid { height: auto; padding: 0 1; }
     """
     BINDINGS = [
         Binding("up,k", "move(-1, 0)", "ui.keys.up", show=False, id="grid.up"),
@@ -95,6 +96,7 @@ class DecisionGrid(Widget, can_focus=True):
         self.catalog = catalog
         self.cells: dict[tuple[str, str], CellCounts] = {}
         self._line_rows: list[int | None] = []  # rendered line -> site index (None: header or group title)
+        self.styles.width = 2 + SITE_WIDTH + len(self.activities) * (CELL_WIDTH + 1)  # never wrapped: scrolled
 
     def show(self, cells: Sequence[CellCounts]) -> None:
         self.cells = {(c.site, c.activity): c for c in cells}
@@ -138,6 +140,9 @@ class DecisionGrid(Widget, can_focus=True):
 
     def _changed(self) -> None:
         self.refresh()
+        if self.is_mounted and self.parent is not None:  # keep the cursor in sight when the terminal is narrow
+            x = 1 + SITE_WIDTH + 1 + self.cursor_col * (CELL_WIDTH + 1)
+            self.parent.scroll_to_region(Region(x, 0, CELL_WIDTH, 1), animate=False, immediate=True)
         self.post_message(self.SelectionChanged(self.selection()))
 
     def on_click(self, event: events.Click) -> None:
