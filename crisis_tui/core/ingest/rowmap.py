@@ -52,6 +52,7 @@ APPOINTMENT_COLUMNS = (
     "batch_id", "site", "activity", "start", "day", "service", "doctor", "last_name", "first_name", "birth_date",
     "phone_raw", "phones", "phone_kinds", "phone_kind", "patient_key", "doctor_key", "service_key", "dedupe_key",
 )
+PHONE_CACHE_SIZE = 10_000
 Store = Callable[[object], object]  # a date or datetime as the database driver takes it
 
 
@@ -127,7 +128,9 @@ class SheetPlan:
         phone_values = tuple([cells[i] for i in self.phones])
         phones = self._phone_infos.get(phone_values)
         if phones is None:
-            phones = self._phone_infos[phone_values] = normalize.phone_info(phone_values)
+            phones = normalize.phone_info(phone_values)
+            if len(self._phone_infos) < PHONE_CACHE_SIZE:  # numbers are mostly unique: keep memory bounded
+                self._phone_infos[phone_values] = phones
         doctor, doctor_key = self.words(cells, self.doctor)
         service, service_key = self.words(cells, self.service)
         start, day, minute = moment
