@@ -3,8 +3,10 @@ command palette, F1 help, the keymap file, and the error dialog every failure en
 
 Other screens plug in with one line in SCREEN_HOOKS: `ScreenHook(name, title_key, factory)`, where `factory`
 takes the app and returns the Screen (the app offers `workspace`, `catalog`, `meeting_id`, `chair`,
-`target_days()`). The hook gives the palette a "go: <title>" entry and `app.action_go(name)` (bind a key to
-`app.go('<name>')`). `escape` on a pushed screen should `dismiss()` it: the board recounts when it comes back.
+`target_days()` and `cursor_cell()` of the board), e.g.
+    ScreenHook("export", "ui.go.export", lambda app: ExportScreen(app.workspace, app.catalog, *app.target_days())),
+The hook gives the palette a "go: <title>" entry and `app.action_go(name)` (bind a key to `app.go('<name>')`).
+`escape` on a pushed screen should `dismiss()` it: the board recounts when it comes back.
 """
 
 from __future__ import annotations
@@ -107,6 +109,12 @@ class CrisisApp(App):
                             ErrorDialog, TextInputDialog, DecisionDialog, PeopleDialog)
         unknown = unknown_ids(keymap, known)
         return self.catalog.t("ui.keymap.unknown", path=self.keymap_path, ids=", ".join(unknown)) if unknown else None
+
+    def cursor_cell(self) -> tuple[str, str]:
+        """(site code, activity code) under the board's cursor (for screens about one cell)."""
+        if self.board is None or not self.board.is_mounted:
+            return self.workspace.reference.sites[0].code, self.workspace.reference.activities[0].code
+        return self.board.grid.cursor_cell
 
     def target_days(self) -> tuple[date, date]:
         """The board's day range (for screens that work on the same days)."""
