@@ -265,16 +265,13 @@ def grouped_changes(changes: list[dict]) -> list[tuple[dict, str]]:
 
 
 def _impact(sheet: _Sheet, w: Wording, content: dict) -> None:
-    """Every cell decided, not maintained, or with anyone to tell; the totals are those of every cell."""
+    """The cells of `impact_rows`; the totals are those of every cell."""
     t = w.t
     sheet.section(t("minutes.doc.impact"))
-    decided = {(d["site"], d["activity"]) for d in content["decisions"]}
     sheet.table_row([(t("minutes.col.site"), 1), (t("minutes.col.activity"), 1), (t("minutes.col.status"), 1),
                      (t("minutes.col.reason"), 2), (t("minutes.col.rule"), 1)]
                     + [(t(f"minutes.col.{k}"), 1) for k in COUNT_COLUMNS], header=True)
-    for c in content["impact"]:
-        if not (any(c[k] for k in TOLD) or c["status"] != "maintained" or (c["site"], c["activity"]) in decided):
-            continue
+    for c in impact_rows(content):
         status = w.status(c["status"])
         if c["status"] == "mixed":
             status = "\n".join(f"{d[8:10]}/{d[5:7]} {w.status(s)}" for d, s in c["statuses"].items())
@@ -282,6 +279,13 @@ def _impact(sheet: _Sheet, w: Wording, content: dict) -> None:
                          ("\n".join(c["reasons"]), 2), (w.rule(c["rules"]), 1)] + [(c[k], 1) for k in COUNT_COLUMNS])
     totals = content["totals"]
     sheet.table_row([(t("minutes.doc.total"), 6, LABEL_STYLE)] + [(totals[k], 1, LABEL_STYLE) for k in COUNT_COLUMNS])
+
+
+def impact_rows(content: dict) -> list[dict]:
+    """The impact of the cells worth a line: decided, not maintained, or with anyone to tell."""
+    decided = {(d["site"], d["activity"]) for d in content["decisions"]}
+    return [c for c in content["impact"]
+            if any(c[k] for k in TOLD) or c["status"] != "maintained" or (c["site"], c["activity"]) in decided]
 
 
 def _exceptions(sheet: _Sheet, w: Wording, content: dict) -> None:
