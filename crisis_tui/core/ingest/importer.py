@@ -9,6 +9,7 @@ once, within a file and across imports: importing a file again adds nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import threading
 from dataclasses import dataclass, field
@@ -119,11 +120,13 @@ def import_file(workspace, path: Path | str, *, site: str | None = None, activit
     path = Path(path)
     report = FileReport(str(path), "imported")
     run: _FileImport | None = None
+    committed = False
     try:
         sheets = read_sheets(path)
         with workspace.session() as session:
             run = _FileImport(workspace, session, path, site, activity, progress, cancel, Catalog(lang))
             run.run(sheets, report)
+        committed = True
     except (ReadError, _FileRefused) as exc:
         return _failed(report, path, str(exc))
     except SQLAlchemyError as exc:
@@ -131,8 +134,8 @@ def import_file(workspace, path: Path | str, *, site: str | None = None, activit
     except OSError as exc:
         return _failed(report, path, f"cannot be read or its rejects written ({exc.strerror or exc})")
     finally:
-        if run is not None and run.rejects_path is not None and report.status != "imported":
-            run.rejects_path.unlink(missing_ok=True)
+        if not committed and run is not None and run.rejects_path is not None:
+            run.rejects_path.unlink(missing_ok=True)  # the rows it lists were rolled back
     return report
 
 
@@ -185,7 +188,6 @@ class _FileImport:
         batch.rows, batch.imported, batch.duplicates = self.rows, self.imported, self.duplicates
         batch.rejected = len(self.rejected)
         batch.rejects_file = str(self.rejects_path) if self.rejects_path else None
-        self.session.add(batch)
         self.session.flush()
         report.sheet, report.rows, report.imported = batch.sheet, batch.rows, batch.imported
         report.duplicates, report.rejected, report.rejects_file = batch.duplicates, batch.rejected, batch.rejects_file
@@ -211,7 +213,7 @@ class _FileImport:
                          self.batch_id, *self.inserter.stores)
         below = [(number, cells) for number, cells in head if number > columns.row_number]
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
-        self._rows(plan, columns, sheet.name, _chain(below, numbered))
+        self._rows(plan, columns, sheet.name, itertools.chain(below, numbered))
         return True
 
     def _place(self, what: str, columns: ColumnMap, sheet: Sheet) -> Place:
@@ -293,11 +295,6 @@ def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
     if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
         return True
     return columns.is_header_again(cells) or is_totals(cells)
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 def _sha256(path: Path) -> str:
