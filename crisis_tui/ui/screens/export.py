@@ -27,6 +27,15 @@ MAX_SECRETARIES = 50
 
 
 class ExportScreen(Screen):
+    DEFAULT_CSS = """
+    ExportScreen #export-body { padding: 1 2; }
+    ExportScreen #export-title { text-style: bold; margin-bottom: 1; }
+    ExportScreen .export-row { height: auto; margin-bottom: 1; }
+    ExportScreen .export-row Label { width: auto; padding: 1 1 0 0; }
+    ExportScreen .export-row Input { width: 18; margin-right: 2; }
+    ExportScreen #export-progress { padding: 1 2; }
+    ExportScreen #export-files { height: auto; margin-top: 1; }
+    """
     BINDINGS = [
         Binding("ctrl+s", "export", "telling.screen.run", id="export.run"),
         Binding("escape", "back", "telling.screen.close", id="export.back"),

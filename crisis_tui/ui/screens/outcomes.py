@@ -20,6 +20,10 @@ from crisis_tui.ui.keymap import localize_bindings
 
 
 class OutcomesDialog(ModalScreen[OutcomeReport | None]):
+    DEFAULT_CSS = """
+    OutcomesDialog #outcomes-message { margin-top: 1; }
+    OutcomesDialog #outcomes-problems { height: auto; max-height: 16; overflow-y: auto; }
+    """
     BINDINGS = [
         Binding("ctrl+s", "read", "telling.screen.outcomes_run", id="outcomes.run"),
         Binding("escape", "close", "telling.screen.close", id="outcomes.close"),
