@@ -1,8 +1,16 @@
+"""The engine factory: SQLite pragmas; on both backends one writer at a time (the second waits, then gives up with
+a clear message), readers never wait, and the audit chain cannot fork."""
+
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
-from crisis_tui.core.db import make_engine
+from crisis_tui.core import audit, db
+from crisis_tui.core.db import DatabaseBusy, create_schema, hidden, make_engine, session_scope
+from crisis_tui.core.models import AuditEntry
 
 
 def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path):
@@ -11,4 +19,48 @@ def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    engine.dispose()
+
+
+def test_only_sqlite_and_postgresql_urls_and_passwords_are_never_shown():
+    with pytest.raises(ValueError, match="only SQLite and PostgreSQL"):
+        make_engine("mysql://user@host/db")
+    engine = make_engine("postgresql://cell:secret@server/crisis")  # no connection is made yet
+    assert engine.dialect.driver == "psycopg"
+    assert hidden("postgresql://cell:secret@server/crisis") == "postgresql://cell:***@server/crisis"
+
+
+@pytest.fixture
+def short_waits(monkeypatch):
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(db, "PG_LOCK_TIMEOUT", "300ms")
+
+
+def test_a_second_writer_waits_then_gives_up_while_readers_go_on(db_url, short_waits):
+    first, second = make_engine(db_url), make_engine(db_url)
+    create_schema(first)
+    with session_scope(first) as session:
+        audit.record(session, action="first", target="x")
+        with pytest.raises(DatabaseBusy, match="nothing was changed"):
+            with session_scope(second) as other:
+                audit.record(other, action="second", target="x")
+        with session_scope(second, readonly=True) as reader:  # sees what is committed, waits for nobody
+            assert reader.execute(text("SELECT COUNT(*) FROM auditentry")).scalar() == 0
+    with session_scope(second) as other:
+        audit.record(other, action="second", target="x")
+        assert list(other.exec(select(AuditEntry.action).order_by(AuditEntry.id))) == ["first", "second"]
+        assert audit.verify_chain(other) == []
+    first.dispose()
+    second.dispose()
+
+
+def test_the_audit_chain_cannot_fork(db_url):
+    engine = make_engine(db_url)
+    create_schema(engine)
+    with session_scope(engine) as session:
+        entry = audit.record(session, action="first", target="x")
+    with pytest.raises(IntegrityError):
+        with session_scope(engine) as session:
+            fork = AuditEntry(action="fork", target="x", prev_hash=entry.prev_hash, hash="f" * 64)
+            session.add(fork)
     engine.dispose()
