@@ -241,8 +241,12 @@ async def test_impact_panel_sums_the_selection(workspace):
         await settle(pilot)
         panel = static_text(board.query_one("#impact"))
         assert "Changes since the previous meeting: 6" in panel
-        sms = sum(c.sms for c in board.grid.selected_cells())
-        assert sms == sum(c.mobile for c in board.grid.selected_cells() if c.activity != "surgery") > 0
+        assert "Surgery and interventions: Maintained → Cancelled" in panel
+        await pilot.press("v")
+        assert "Arlon: Maintained → Cancelled" in static_text(board.query_one("#impact"))
+        await pilot.press("v")
+        row = board.grid.selected_cells(board.grid.selection("row"))
+        assert sum(c.sms for c in row) == sum(c.mobile for c in row if c.activity != "surgery") > 0
 
 
 @pilot_test

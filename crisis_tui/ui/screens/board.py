@@ -178,8 +178,9 @@ class BoardScreen(Screen):
         if selection.scope == "cell":
             decision = self.data.decisions.get((*self.grid.cursor_cell, self.data.day_from), UNDECIDED)
         changes = [c for c in self.data.changes if c.site in selection.sites and c.activity in selection.activities]
+        named = (len(selection.sites) > 1, len(selection.activities) > 1, self.data.day_from != self.data.day_to)
         self.query_one(ImpactPanel).show(self.selection_text(selection), self.grid.selected_cells(selection),
-                                         decision, changes, self.names)
+                                         decision, changes, self.names, named)
 
     # -- deciding -------------------------------------------------------------------------------------------------
     def action_status(self, status: str) -> None:

@@ -43,8 +43,10 @@ class ImpactPanel(Static):
         decision: CellDecision | None,
         changes: Sequence[Change],
         names: dict[str, str],
+        named: tuple[bool, bool, bool] = (True, True, True),
     ) -> None:
-        """`decision`: the one in force for a single cell (None for a wider selection); `names`: code -> label."""
+        """`decision`: the one in force for a single cell (None for a wider selection); `names`: code -> label;
+        `named`: whether a change line names its site, its activity, its day (not when the selection fixes it)."""
         t = self.catalog.t
         self.border_title = t("ui.impact.title", what=title)
         sums = totals(cells)
@@ -52,7 +54,7 @@ class ImpactPanel(Static):
         for _ in range(4):
             figures.add_column()
         figures.add_column(ratio=1)
-        change_lines = self._change_lines(changes, names)
+        change_lines = self._change_lines(changes, names, named)
         rows = max(len(PHONE_FIELDS), len(TOLD_FIELDS), len(change_lines))
         for n in range(rows):
             cells_of_row: list[Text | str] = []
@@ -73,20 +75,20 @@ class ImpactPanel(Static):
                                        (t("ui.impact.rule") + " ", "bold"), rule))
         self.update(Group(*parts))
 
-    def _change_lines(self, changes: Sequence[Change], names: dict[str, str]) -> list[Text]:
-        """One line per change, naming only what varies (the site, the activity, the day)."""
+    def _change_lines(self, changes: Sequence[Change], names: dict[str, str], named: tuple[bool, bool, bool]
+                      ) -> list[Text]:
+        """One line per change, naming what the selection does not fix (its site, activity, day)."""
         t = self.catalog.t
         lines = [Text(t("ui.impact.changes", n=len(changes)), style="bold")]
         if not changes:
             return lines + [Text(t("ui.impact.no_changes"), style="dim")]
-        varies = [len({getattr(c, name) for c in changes}) > 1 for name in ("site", "activity", "day")]
         shown = changes if len(changes) <= MAX_CHANGES else changes[: MAX_CHANGES - 1]
         for change in shown:
             where = [names.get(change.site, change.site), names.get(change.activity, change.activity),
                      short_day(change.day)]
-            label = " · ".join(w for w, shown_part in zip(where, varies) if shown_part)
+            label = " · ".join(part for part, shown_part in zip(where, named) if shown_part)
             lines.append(Text.assemble(
-                f"{label} : " if label else "",
+                t("ui.impact.change_label", label=label) if label else "",
                 t(f"ui.status_short.{change.before}"), " → ", (t(f"ui.status_short.{change.after}"), "bold"),
                 no_wrap=True, overflow="ellipsis",
             ))
