@@ -125,7 +125,7 @@ class SheetPlan:
         activity = self._place(self.activity, self._activities, cells)
         if type(activity) is not str:
             return activity
-        phone_values = tuple([cells[i] for i in self.phones])
+        phone_values = tuple([value for i in self.phones if (value := cells[i]) != "" and value is not None])
         phones = self._phone_infos.get(phone_values)
         if phones is None:
             phones = normalize.phone_info(phone_values)
