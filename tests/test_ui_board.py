@@ -190,7 +190,14 @@ async def test_signed_meeting_refuses_changes_in_an_error_dialog(workspace):
         assert pilot.app.meeting_signed
         assert "SIGNED" in pilot.app.sub_title
         assert pilot.app.has_class("-signed")
-    assert cells(workspace) == {}
+        assert cells(workspace) == {}
+        await pilot.press("!", "y")
+        await settle(pilot)
+        assert not pilot.app.meeting_signed and pilot.app.has_class("-emergency")
+        await pilot.press("c")
+        await settle(pilot)
+    assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled"}
+    assert [m.kind for m in meetings(workspace)] == ["daily", "emergency"]
 
 
 @pilot_test
@@ -267,6 +274,9 @@ async def test_timer_recounts_when_another_workstation_decides(workspace):
         await settle(pilot)
         assert board.refreshed == shown + 1
         assert board.grid.cells[("VIR", "radiology")].status == "stopped"
+        await pilot.press("r", "f5")
+        await settle(pilot)
+        assert board.refreshed >= shown + 2
 
 
 @pilot_test
