@@ -44,7 +44,7 @@ class DecisionDialog(ModalScreen[DecisionEdit | None]):
                 for status in STATUSES:
                     yield RadioButton(t(f"status.{status}"), value=status == self.current.status, name=status)
             yield Label(t("ui.decision.reason"))
-            yield Input(value=self.current.reason, placeholder=t("ui.decision.reason_placeholder"), id="decision-reason")
+            yield Input(self.current.reason, t("ui.decision.reason_placeholder"), id="decision-reason")
             yield Label(t("ui.decision.rule"))
             with RadioSet(id="decision-rule"):
                 for rule in UNCONTACTED_RULES:
