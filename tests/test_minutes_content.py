@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from told_support import calls_export
 
+from crisis_tui.config import BUNDLED_DATA
 from crisis_tui.core.decisions import decide
+from crisis_tui.core.it_restart import it_snapshot, load_systems, set_status
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.minutes import canonical, live_content, minutes_content
 from crisis_tui.core.models import Appointment, Meeting
@@ -125,3 +127,15 @@ def test_a_signed_meeting_keeps_the_figures_it_was_signed_with(workspace):
     with workspace.session() as s:
         live = live_content(s, workspace.reference, s.get(Meeting, meeting_id), D1, D2)
     assert live["totals"]["sms"] == 4
+
+
+def test_the_it_situation_comes_from_the_restart_board(workspace):
+    meeting_id = seed(workspace)
+    with workspace.session() as s:
+        load_systems(s, BUNDLED_DATA / "it_systems.csv", reference=workspace.reference)
+        set_status(s, "RIS (radiologie)", "restoring")
+        expected = it_snapshot(s)
+    it = content_of(workspace, meeting_id)["it"]
+    assert [(i["name"], i["status"], i["next"]) for i in it] == [(i["name"], i["status"], i["next"]) for i in expected]
+    assert next(i for i in it if i["name"] == "RIS (radiologie)")["status"] == "restoring"
+    assert all(i["eta"] is None or len(i["eta"]) == 10 for i in it)

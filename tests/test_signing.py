@@ -15,7 +15,7 @@ from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import open_meeting, update_meeting
 from crisis_tui.core.minutes import canonical, decided_days, digest
 from crisis_tui.core.models import AuditEntry, Decision, Meeting
-from crisis_tui.core.overrides import add_override, remove_override
+from crisis_tui.core.overrides import add_override, decide_patients, lift_patients, remove_matching, remove_override
 from crisis_tui.core.signing import sign_meeting, verify
 from minutes_support import D1, D2, MEETING_DAY, PATIENT, run, seed
 
@@ -88,6 +88,10 @@ def test_the_core_refuses_every_change_to_a_signed_meeting(workspace):
         lambda s, m: add_override(s, m, scope="service", value="Cardiologie", activity="consultation", site=None,
                                   day_from=D1, day_to=D1, status="maintained"),
         lambda s, m: remove_override(s, m, 1),
+        lambda s, m: remove_matching(s, m, scope="doctor", value="Lambert", activity="consultation", site="BAS",
+                                     day_from=D1, day_to=D1),
+        lambda s, m: decide_patients(s, m, [1], "cancelled"),
+        lambda s, m: lift_patients(s, m, [7]),
     ]
     for attempt in attempts:
         with pytest.raises(LockedError, match=f"meeting {meeting_id}"):
@@ -139,3 +143,18 @@ def test_decided_days_of_an_unsigned_meeting_follow_its_decisions(workspace):
 
 def test_canonical_json_is_key_order_free():
     assert canonical({"b": 1, "a": [1, "é"]}) == canonical({"a": [1, "é"], "b": 1}) == '{"a":[1,"é"],"b":1}'
+
+
+def test_a_later_meeting_may_lift_a_signed_meeting_s_exception(workspace):
+    """Lifting marks the old exception removed: the signed meeting still decided it, and verify stays quiet."""
+    first = seed(workspace)
+    signed(workspace, first)
+    with workspace.session() as s:
+        later = open_meeting(s, MEETING_DAY)
+        remove_override(s, later, 1, reason="Dr Lambert is ill")
+        add_override(s, later, scope="patient", value=PATIENT, activity="surgery", site="LIB", day_from=D2,
+                     day_to=D2, status="cancelled", appointment_id=7)  # replaces meeting 1's patient decision
+    with workspace.session() as s:
+        assert verify(s).ok
+        stored = json.loads(s.get(Meeting, first).minutes_json)
+    assert set(stored["record"]["overrides"]) == {"1", "2"}
