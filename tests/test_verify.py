@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -41,8 +42,10 @@ def two_signed(workspace) -> tuple[int, int]:
 
 
 def tamper(workspace, sql: str, **params) -> None:
+    """Run the statements (separated by "; ") straight on the database, as someone bypassing the application."""
     with workspace.engine.begin() as connection:
-        assert connection.execute(text(sql), params).rowcount >= 1
+        for statement in sql.split("; "):
+            assert connection.execute(text(statement), params).rowcount >= 1, statement
 
 
 def problems(workspace) -> list[str]:
@@ -91,6 +94,17 @@ def test_an_alteration_in_the_database_is_found_and_named(workspace, sql, expect
     tamper(workspace, sql.format(**values))
     found = problems(workspace)
     assert any(expected.format(**values) in p for p in found), found
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the sqlite3 shell's way: foreign keys off")
+def test_a_signed_meeting_deleted_outright_is_named(workspace, home):
+    _, second = two_signed(workspace)
+    workspace.engine.dispose()
+    with sqlite3.connect(home.data_dir / "crisis.db") as connection:  # foreign keys are off by default
+        connection.execute("delete from decision where meeting_id = ?", (second,))
+        connection.execute("delete from meeting where id = ?", (second,))
+    assert f"meeting {second}: signed by Dr Director (the audit log records it) but removed from the database" in \
+        problems(workspace)
 
 
 def test_the_minutes_altered_consistently_still_break_the_chain_and_the_audit_log(workspace):

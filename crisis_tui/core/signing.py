@@ -101,6 +101,9 @@ def verify(session: Session) -> VerifyReport:
                             f"(the audit log records it)")
         elif meeting.signed_at is not None:
             problems += _meeting_problems(session, meeting, entry)
+    known = {m.id for m in meetings}
+    problems += [f"meeting {meeting_id}: signed by {entry.actor} (the audit log records it) but removed from the database"
+                 for meeting_id, entry in sign_entries.items() if meeting_id not in known]
     problems += _chain_problems(signed)
     problems += audit.verify_chain(session)
     return VerifyReport(not problems, len(signed), problems)
