@@ -172,3 +172,18 @@ def test_the_board_refuses_a_decision_once_the_meeting_is_signed(workspace):
     assert cells(workspace) == {}
     with workspace.session() as s:
         assert verify(s).ok
+
+
+def test_an_unknown_meeting_is_an_error_not_a_crash(workspace):
+    screen = MinutesScreen(workspace, Catalog("en"), 42, D1, D1)
+
+    async def main():
+        async with Host(screen).run_test(size=SIZE) as pilot:
+            for _ in range(50):
+                await pilot.pause()
+                if isinstance(pilot.app.screen, ErrorDialog):
+                    break
+            assert isinstance(pilot.app.screen, ErrorDialog) and "Meeting 42 does not exist" in pilot.app.screen.text
+            assert screen.busy == 0 and screen.content is None
+
+    asyncio.run(main())

@@ -22,7 +22,7 @@ from crisis_tui.core.models import Decision, Meeting
 from crisis_tui.core.signing import sign_meeting, startup_warning, verify
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
-from minutes_support import D1, D2, MEETING_DAY, run, seed
+from minutes_support import D2, MEETING_DAY, run, seed
 
 
 def sign(workspace, meeting_id: int, by: str = "Dr Director") -> None:

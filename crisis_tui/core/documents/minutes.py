@@ -17,7 +17,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from crisis_tui.core.documents.workbook import (HEADER_STYLE, STATUS_COLOURS, atomic_save, output_path,

@@ -13,7 +13,6 @@ from pathlib import Path
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -103,7 +102,8 @@ class MinutesScreen(Screen):
             error = worker.error
             self.app.push_screen(ErrorDialog(self.catalog, str(error) if isinstance(error, UsageError)
                                              else f"{type(error).__name__}: {error}"))
-            self.action_reload()
+            if worker.name != "read":  # show the meeting as it is now (signed meanwhile?)
+                self.action_reload()
             return
         getattr(self, f"_after_{worker.name}")(worker.result)
 
