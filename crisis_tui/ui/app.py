@@ -33,12 +33,19 @@ from crisis_tui.i18n import Catalog
 from crisis_tui.ui.commands import CrisisCommands
 from crisis_tui.ui.keymap import KEYMAP_FILE, binding_ids, load_keymap, localize_bindings, unknown_ids
 from crisis_tui.ui.screens.board import BoardScreen
+from crisis_tui.ui.screens.exceptions import ExceptionForm, ExceptionsScreen
+from crisis_tui.ui.screens.export import ExportScreen
 from crisis_tui.ui.screens.help import GENERIC_HELP, HelpScreen, key_help
 from crisis_tui.ui.screens.import_files import ImportScreen
+from crisis_tui.ui.screens.it_board import ItBoardScreen
+from crisis_tui.ui.screens.minutes import MinutesScreen
+from crisis_tui.ui.screens.outcomes import OutcomesDialog
+from crisis_tui.ui.screens.review import ReasonDialog, ReviewScreen
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
 from crisis_tui.ui.widgets.decision_grid import DecisionGrid
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog, TextInputDialog
 from crisis_tui.ui.widgets.meeting_dialog import People, PeopleDialog
+from crisis_tui.ui.widgets.sign_dialog import SignDialog
 from crisis_tui.ui.writes import Job, Then, WriteQueue
 
 
@@ -53,6 +60,16 @@ class ScreenHook:
 
 SCREEN_HOOKS: tuple[ScreenHook, ...] = (
     ScreenHook("import", "ui.import.title", lambda app: ImportScreen(app.workspace, app.catalog)),
+    ScreenHook("review", "ui.go.review", lambda app: ReviewScreen(
+        app.workspace, app.catalog, app.meeting_id, *app.cursor_cell(), *app.target_days())),
+    ScreenHook("exceptions", "ui.go.exceptions", lambda app: ExceptionsScreen(
+        app.workspace, app.catalog, app.meeting_id, *app.target_days())),
+    ScreenHook("export", "ui.go.export", lambda app: ExportScreen(app.workspace, app.catalog, *app.target_days())),
+    ScreenHook("outcomes", "ui.go.outcomes", lambda app: OutcomesDialog(app.workspace, app.catalog)),
+    ScreenHook("minutes", "ui.go.minutes", lambda app: MinutesScreen(
+        app.workspace, app.catalog, app.meeting_id, *app.target_days())),
+    ScreenHook("it", "ui.go.it", lambda app: ItBoardScreen(
+        app.workspace, app.catalog, actor=app.chair, meeting_id=app.meeting_id)),
 )
 
 
@@ -106,7 +123,9 @@ class CrisisApp(App):
             return str(exc)
         self.set_keymap(keymap)
         known = binding_ids(CrisisApp, BoardScreen, DecisionGrid, ImportScreen, HelpScreen, ConfirmDialog,
-                            ErrorDialog, TextInputDialog, DecisionDialog, PeopleDialog)
+                            ErrorDialog, TextInputDialog, DecisionDialog, PeopleDialog, ReviewScreen, ReasonDialog,
+                            ExceptionsScreen, ExceptionForm, ExportScreen, OutcomesDialog, MinutesScreen, SignDialog,
+                            ItBoardScreen)
         unknown = unknown_ids(keymap, known)
         return self.catalog.t("ui.keymap.unknown", path=self.keymap_path, ids=", ".join(unknown)) if unknown else None
 

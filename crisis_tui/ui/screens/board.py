@@ -33,6 +33,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STATUS_GROUP = Binding.Group("ui.keys.status_group")
 ROW_GROUP = Binding.Group("ui.keys.row_group")
 DAY_GROUP = Binding.Group("ui.keys.day_group")
+SCREEN_GROUP = Binding.Group("ui.keys.screen_group")
 STATUS_KEYS = {"maintained": "m", "cancelled": "c", "case_by_case": "x", "stopped": "s"}
 
 
@@ -60,7 +61,13 @@ class BoardScreen(Screen):
         Binding("t", "default_day", "ui.keys.default_day", show=False, id="board.default_day"),
         Binding("g", "goto", "ui.keys.goto", show=False, id="board.goto"),
         Binding("r,f5", "recount", "ui.keys.refresh", show=False, id="board.refresh"),
-        Binding("i", "app.go('import')", "ui.keys.import", id="board.import"),
+        Binding("i", "app.go('import')", "ui.keys.import", id="board.import", group=SCREEN_GROUP),
+        Binding("o,f2", "app.go('review')", "ui.keys.review", id="board.review", group=SCREEN_GROUP),
+        Binding("e,f3", "app.go('exceptions')", "ui.keys.exceptions", id="board.exceptions", group=SCREEN_GROUP),
+        Binding("w,f4", "app.go('export')", "ui.keys.export", id="board.export", group=SCREEN_GROUP),
+        Binding("u,f6", "app.go('outcomes')", "ui.keys.outcomes", show=False, id="board.outcomes"),
+        Binding("n,f7", "app.go('minutes')", "ui.keys.minutes", id="board.minutes", group=SCREEN_GROUP),
+        Binding("y,f8", "app.go('it')", "ui.keys.it", id="board.it", group=SCREEN_GROUP),
         Binding("p", "app.people", "ui.keys.people", show=False, id="board.people"),
         Binding("!", "app.emergency", "ui.keys.emergency", show=False, id="board.emergency"),
     ]
