@@ -43,6 +43,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from crisis_tui.core.clock import now_local
+
 A4 = 9
 HEADER_STYLE = "crisis_header"
 # Fill colour and text colour per status; a fill always sits behind the status's written label.
@@ -66,11 +68,11 @@ def output_path(directory: Path, stem: str, day: date, to: date | None, ext: str
     """A free file name in ``directory`` (created) carrying the day (or range) it is for and a time stamp.
 
     ``appels_2026-12-07_20261206-0812.xlsx``, ``appels_2026-12-07_2026-12-09_20261206-0812.xlsx``; when the
-    name is taken, ``-2``, ``-3``... are added before the extension.
+    name is taken, ``-2``, ``-3``... are added before the extension. The stamp is Brussels time.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
+    stamp = (now or now_local()).strftime("%Y%m%d-%H%M")
     days = day.isoformat() if to is None or to == day else f"{day.isoformat()}_{to.isoformat()}"
     base = f"{stem}_{days}_{stamp}"
     suffix = "." + ext.lstrip(".")
