@@ -22,6 +22,12 @@ from crisis_tui.core.workspace import Workspace
 DAY = DEMO_DAY.isoformat()
 
 
+@pytest.fixture(autouse=True)
+def _home_elsewhere(tmp_path, monkeypatch):
+    """`--db` alone: the home (inbox, exports) would be the current directory."""
+    monkeypatch.setenv("CRISIS_TUI_HOME", str(tmp_path / "home"))
+
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     """A laptop's database after a day's work, built once: copy the file before changing it."""

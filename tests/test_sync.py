@@ -9,13 +9,16 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
+from crisis_tui.config import Home
 from crisis_tui.core import audit
+from crisis_tui.core.board import board_counts
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import decide
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import Appointment, AuditEntry, CallOutcome, ImportBatch, Meeting, Notification, utcnow
 from crisis_tui.core.sync import change_marker, lock_meeting
+from crisis_tui.core.workspace import Workspace
 from tests.factories import appointment
 
 DAY = date(2026, 12, 7)
@@ -85,3 +88,22 @@ def test_a_read_only_session_cannot_write(workspace):
             audit.record(session, action="x", target="y")
     with workspace.session() as session:
         assert session.exec(select(AuditEntry)).all() == []
+
+
+def test_a_decision_on_one_workstation_shows_on_the_others_board_at_its_next_refresh(db_url, tmp_path):
+    chair = Workspace.open(Home(tmp_path / "chair", db_override=db_url).ensure())
+    secretary = Workspace.open(Home(tmp_path / "secretary", db_override=db_url).ensure())
+    with secretary.session() as session:
+        appointment(session, "ARL", "consultation", DAY)
+
+    def board(workspace) -> tuple[tuple, str]:
+        with session_scope(workspace.engine, readonly=True) as session:
+            cells = board_counts(session, workspace.reference, DAY, DAY)
+            return change_marker(session), next(c.status for c in cells if (c.site, c.activity) == ("ARL", "consultation"))
+
+    marker, status = board(secretary)
+    with chair.session() as session:
+        decide(session, open_meeting(session, DAY), ["ARL"], ["consultation"], DAY, DAY, "cancelled")
+    assert board(secretary)[0] != marker and board(secretary)[1] == "cancelled" != status
+    chair.close()
+    secretary.close()

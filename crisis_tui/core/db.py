@@ -127,11 +127,20 @@ def readonly_bind(engine: Engine) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     """Create or upgrade the schema (see `crisis_tui.core.schema`)."""
-    upgrade(engine)
+    with _busy_is_said():
+        upgrade(engine)
 
 
-def is_busy(exc: OperationalError) -> bool:
-    return "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE
+@contextmanager
+def _busy_is_said() -> Iterator[None]:
+    """A wait for the writer lock that timed out becomes DatabaseBusy (one line for the user)."""
+    try:
+        yield
+    except OperationalError as exc:
+        if "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
+            raise DatabaseBusy("the database is busy: another workstation kept it locked too long; "
+                               "nothing was changed, try again") from exc
+        raise
 
 
 def _refuse_writes(session, _context, _instances) -> None:
@@ -142,18 +151,12 @@ def _refuse_writes(session, _context, _instances) -> None:
 def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any exception. A writing transaction
     waits for the one in progress on another workstation; `readonly` ones never wait and cannot write."""
-    with Session(readonly_bind(engine) if readonly else engine, expire_on_commit=False) as session:
+    with _busy_is_said(), Session(readonly_bind(engine) if readonly else engine, expire_on_commit=False) as session:
         if readonly:
             event.listen(session, "before_flush", _refuse_writes)
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            if is_busy(exc):
-                raise DatabaseBusy("the database is busy: another workstation kept it locked too long; "
-                                   "nothing was changed, try again") from exc
-            raise
         except BaseException:
             session.rollback()
             raise
