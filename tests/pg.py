@@ -29,7 +29,8 @@ def _server(url: str) -> str | None:
             connection.execute(text("SELECT 1"))
         return None
     except (SQLAlchemyError, ImportError) as exc:
-        return f"{NO_SERVER} ({make_url(url).render_as_string(hide_password=True)} unreachable: {exc.__class__.__name__})"
+        shown = make_url(url).render_as_string(hide_password=True)
+        return f"{NO_SERVER} ({shown} unreachable: {exc.__class__.__name__})"
     finally:
         engine.dispose()
 

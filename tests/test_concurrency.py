@@ -19,6 +19,7 @@ from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import STATUSES, AuditEntry, CallOutcome, Decision, Meeting, Notification, utcnow
 from crisis_tui.core.sync import lock_meeting
 from crisis_tui.core.workspace import Workspace
+from tests.factories import appointment
 
 DAY = date(2026, 12, 7)
 CELLS = [("ARL", "consultation"), ("ARL", "surgery"), ("LIB", "consultation")]
@@ -48,8 +49,8 @@ def _toggle_and_record(url: str, name: str, notification_ids: list[int], barrier
 
 def _sign(url: str, name: str, meeting_id: int, barrier, results) -> None:
     """One workstation signs the meeting, holding it a moment so that the other one tries meanwhile."""
+    engine = make_engine(url)
     try:
-        engine = make_engine(url)
         barrier.wait(timeout=60)
         with session_scope(engine) as session:
             meeting = lock_meeting(session, meeting_id)
@@ -80,8 +81,6 @@ def _run_both(target, args_of) -> dict[str, object]:
 def _prepare(url: str, tmp_path, notifications: int) -> list[int]:
     """The reference data, one appointment and `notifications` exported rows to record outcomes against."""
     workspace = Workspace.open(Home(tmp_path / "home", db_override=url).ensure())
-    from tests.factories import appointment
-
     with workspace.session() as session:
         row = appointment(session, "ARL", "consultation", DAY)
         rows = [Notification(appointment_id=row.id, reference=f"R{i}", channel="call", told_status="cancelled")
@@ -95,7 +94,8 @@ def _prepare(url: str, tmp_path, notifications: int) -> list[int]:
 
 def test_two_workstations_toggling_and_recording_lose_nothing(db_url, tmp_path):
     ids = _prepare(db_url, tmp_path, 2 * ROUNDS)
-    answers = _run_both(_toggle_and_record, lambda name: (db_url, name, ids[:ROUNDS] if name == "anne" else ids[ROUNDS:]))
+    share = {"anne": ids[:ROUNDS], "bruno": ids[ROUNDS:]}
+    answers = _run_both(_toggle_and_record, lambda name: (db_url, name, share[name]))
     assert all(isinstance(n, int) for n in answers.values()), answers
     engine = make_engine(db_url)
     with session_scope(engine) as session:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from crisis_tui.core import audit, db
-from crisis_tui.core.db import DatabaseBusy, create_schema, hidden, make_engine, session_scope
+from crisis_tui.core.db import DatabaseBusy, create_schema, make_engine, session_scope
 from crisis_tui.core.models import AuditEntry
 
 
@@ -23,11 +23,13 @@ def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path):
 
 
 def test_only_sqlite_and_postgresql_urls_and_passwords_are_never_shown():
-    with pytest.raises(ValueError, match="only SQLite and PostgreSQL"):
-        make_engine("mysql://user@host/db")
+    with pytest.raises(ValueError, match=r"mysql://user:\*\*\*@host/db: only SQLite and PostgreSQL"):
+        make_engine("mysql://user:secret@host/db")
+    with pytest.raises(ValueError, match="not an SQLAlchemy URL") as raised:
+        make_engine("postgresql+psycopg//cell:secret@server")
+    assert "secret" not in str(raised.value)
     engine = make_engine("postgresql://cell:secret@server/crisis")  # no connection is made yet
     assert engine.dialect.driver == "psycopg"
-    assert hidden("postgresql://cell:secret@server/crisis") == "postgresql://cell:***@server/crisis"
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ def _make_old(engine) -> None:
         connection.execute(text("DROP TABLE schema_version"))
         connection.execute(text("DROP INDEX ux_auditentry_prev_hash"))
         connection.execute(text("ALTER TABLE site DROP COLUMN callback_phone"))
-        connection.execute(text("INSERT INTO site (code, name, kind, \"order\") VALUES ('OLD', 'Old site', 'hospital', 1)"))
+        connection.execute(text("INSERT INTO site (code, name, kind, \"order\") "
+                                "VALUES ('OLD', 'Old site', 'hospital', 1)"))
 
 
 def test_a_new_database_is_created_at_the_current_version(db_url):

@@ -99,7 +99,8 @@ def test_a_decision_on_one_workstation_shows_on_the_others_board_at_its_next_ref
     def board(workspace) -> tuple[tuple, str]:
         with session_scope(workspace.engine, readonly=True) as session:
             cells = board_counts(session, workspace.reference, DAY, DAY)
-            return change_marker(session), next(c.status for c in cells if (c.site, c.activity) == ("ARL", "consultation"))
+            status = next(c.status for c in cells if (c.site, c.activity) == ("ARL", "consultation"))
+            return change_marker(session), status
 
     marker, status = board(secretary)
     with chair.session() as session:

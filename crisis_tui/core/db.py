@@ -36,20 +36,13 @@ class DatabaseBusy(UsageError):
     """Another workstation held the write lock for too long; nothing was changed."""
 
 
-def hidden(url: str) -> str:
-    """The URL as it may be printed: the password masked."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
 def make_engine(url: str) -> Engine:
     """An engine for an SQLite or PostgreSQL URL (`postgresql://` means the psycopg driver)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ValueError(f"database URL {url!r} is not an SQLAlchemy URL") from None
+        raise ValueError("the database URL is not an SQLAlchemy URL "
+                         "(e.g. postgresql+psycopg://user@host/crisis)") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         path = parsed.database or ""
@@ -66,7 +59,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _pg_connect)
         event.listen(engine, "begin", _pg_begin)
         return engine
-    raise ValueError(f"database {hidden(url)}: only SQLite and PostgreSQL are supported")
+    shown = parsed.render_as_string(hide_password=True)
+    raise ValueError(f"database {shown}: only SQLite and PostgreSQL are supported")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -99,7 +99,8 @@ def _add_missing(connection: Connection, table: Table) -> None:
 
 
 def add_column_ddl(connection: Connection, column: Column) -> str:
-    """ALTER TABLE ... ADD COLUMN for a model column: its type, its default (rows already there take it), NULL or not."""
+    """ALTER TABLE ... ADD COLUMN for a model column: its type, its default (rows already there take it), NULL
+    or not."""
     dialect = connection.dialect
     preparer = dialect.identifier_preparer
     ddl = (f"ALTER TABLE {preparer.format_table(column.table)} ADD COLUMN {preparer.format_column(column)} "
