@@ -104,7 +104,9 @@ def test_a_repeated_header_row_is_recognised():
 @pytest.mark.parametrize(("row", "totals"), [
     (["Total", "", "", "41"], True), (["", "Totaal: 41"], True), (["Totaux : 41 rendez-vous"], True),
     (["Nombre de patients", "41"], True), (["Sous-total", "12"], True), (["TOTAL GENERAL", None, 41], True),
-    (["Dupont", "Jean"], False), (["", "", ""], False), ([41, "Total"], False),
+    ([None, None, 41], True), ([41, "Total"], True), ([41, None, "Totaux"], True),
+    (["Dupont", "Jean"], False), (["", "", ""], False), (["Dupont", 41], False), ([41, 12], False),
+    (["Dupont", "Jean", "", "", "Total"], False),
 ])
 def test_totals_lines(row, totals):
     assert is_totals(row) is totals

@@ -168,7 +168,10 @@ def _score(columns: ColumnMap) -> int:
 
 
 def is_totals(cells: Sequence[object]) -> bool:
-    """A closing totals line: its first filled cell starts with Total / Totaal / Totaux / Nombre ..."""
-    first = next((cell for cell in cells if cell not in (None, "")), None)
-    words = tokens(first) if isinstance(first, str) else ()
-    return bool(words) and bool(TOTAL_WORDS.intersection(words[:2]))
+    """A closing totals line: its first filled text (after any counts) starts with Total / Totaal / Totaux /
+    Nombre ..., or its only filled cell is a bare count."""
+    filled = [cell for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())]
+    if len(filled) == 1 and isinstance(filled[0], (int, float)) and not isinstance(filled[0], bool):
+        return True
+    first_text = next((cell for cell in filled if isinstance(cell, str)), "")
+    return bool(TOTAL_WORDS.intersection(tokens(first_text)[:2]))
