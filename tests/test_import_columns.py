@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from crisis_tui.core.ingest.columns import (
     HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_totals, map_columns,
 )
+from crisis_tui.core.ingest.rowmap import Place, SheetPlan
 
 
 @pytest.mark.parametrize(("header", "role"), [
@@ -32,7 +35,11 @@ from crisis_tui.core.ingest.columns import (
     ("Prescripteur", "doctor"), ("Surgeon", "doctor"), ("Nom du médecin", "doctor"),
     ("N° patient", "ignore"), ("Patient ID", "ignore"), ("Date de création", "ignore"), ("Heure de fin", "ignore"),
     ("Médecin traitant", "ignore"), ("Adresse e-mail", "ignore"),
-    ("Remarque", None), ("", None), ("N° dossier", None),
+    ("Afspraakdatum", "date"), ("Onderzoeksdatum", "date"), ("Begintijd", "time"), ("Aanvangsuur", "time"),
+    ("Einduur", "ignore"), ("Overlijdensdatum", "ignore"), ("Nom de naissance", "ignore"),
+    ("Lieu de naissance", "ignore"), ("Appointment type", "activity"), ("Spécialité", "service"),
+    ("H. RDV", "time"), ("Behandelaar", "doctor"), ("Telefoonnummer", "phone"),
+    ("Remarque", None), ("", None), ("N° dossier", None), ("Dossiernummer", None),
 ])
 def test_header_roles(header, role):
     assert column_role(header) == role
@@ -73,6 +80,15 @@ def test_the_header_below_a_title_block_is_found_with_every_column():
 def test_the_birth_date_is_never_the_appointment_date():
     found = map_columns(1, ["Date of birth", "Last name", "First name", "Surgery date", "Time"])
     assert found.roles["birth_date"] == 0 and found.roles["date"] == 3
+
+
+def test_a_date_and_time_column_beside_a_date_column_gives_the_time():
+    columns = map_columns(1, ["Nom", "Date", "Date/heure"])
+    plan = SheetPlan(columns, Place("site", None, "ARL", ("no_site", ()), str),
+                     Place("activity", None, "surgery", ("no_activity", ()), str), 1)
+    assert (plan.date, plan.time) == (1, 2)
+    row = plan.convert(["Dupont", "17/05/2022", "2022-05-17 14:05"])
+    assert row[3] == datetime(2022, 5, 17, 14, 5)
 
 
 def test_a_lone_name_column_holds_the_whole_name():

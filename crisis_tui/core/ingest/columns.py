@@ -16,6 +16,7 @@ HEADER_SEARCH_ROWS = 30  # the header is among the first 30 non-empty rows
 # (role, header aliases), most specific roles first: on a tie the earlier entry wins. "ignore" names columns that
 # only look like ours (a creation date, an end time, a maiden name, the family doctor). A role may appear twice:
 # the lone words that suggest an appointment time ("RDV") lose to any other role ("Lieu RDV" is a site).
+# "*datum" stands for any single word ending in "datum" (Dutch compounds: "Afspraakdatum", "Onderzoeksdatum").
 HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("birth_date", (
         "date de naissance", "naissance", "ne le", "nee le", "ne e le", "ddn", "geboortedatum", "geboren",
@@ -25,33 +26,43 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "date de creation", "date creation", "cree le", "date impression", "imprime le", "date export",
         "date saisie", "date de saisie", "date modification", "date de modification", "date fin", "date de fin",
         "heure fin", "heure de fin", "end time", "eindtijd", "einduur", "duree", "duur", "duration",
-        "date de deces", "overlijdensdatum", "aangemaakt", "created", "modified", "nom de jeune fille",
-        "jeune fille", "meisjesnaam", "maiden name", "email", "e mail", "mail", "adresse", "adres", "address",
-        "medecin traitant", "medecin generaliste", "huisarts", "general practitioner", "gp",
+        "date de deces", "overlijdensdatum", "aanmaakdatum", "wijzigingsdatum", "printdatum", "exportdatum",
+        "aangemaakt", "created", "modified", "nom de jeune fille", "jeune fille", "meisjesnaam", "maiden name",
+        "nom de naissance", "lieu de naissance", "pays de naissance", "geboorteplaats", "place of birth",
+        "birthplace", "email", "e mail", "mail", "adresse", "adres", "address", "medecin traitant",
+        "medecin generaliste", "huisarts", "general practitioner", "gp",
     )),
     ("datetime", (
         "date heure", "date et heure", "date time", "date and time", "datetime", "datum tijd", "datum en tijd",
         "datum uur", "tijdstip", "horodatage",
     )),
-    ("date", ("date", "datum", "jour", "dag", "day")),
-    ("time", ("heure", "uur", "time", "tijd", "hour", "heure rdv", "heure de debut", "aanvangsuur")),
+    ("date", ("date", "datum", "jour", "dag", "day", "*datum")),
+    ("time", (
+        "heure", "uur", "time", "tijd", "hour", "h", "horaire", "heure rdv", "heure de debut", "aanvangsuur",
+        "beginuur", "begintijd", "starttijd", "aanvang", "*tijd", "*uur",
+    )),
     ("phone", (
-        "telephone", "tel", "gsm", "mobile", "portable", "phone", "telefoon", "telefoonnummer", "mobiel", "fixe",
-        "domicile", "cell", "cellphone", "smartphone", "landline", "vaste lijn",
+        "telephone", "tel", "gsm", "mobile", "portable", "phone", "telefoon", "telefoonnummer", "gsmnummer",
+        "mobiel", "fixe", "domicile", "cell", "cellphone", "smartphone", "landline", "vaste lijn",
     )),
     ("doctor", (
         "medecin", "chirurgien", "arts", "doctor", "docteur", "dr", "prescripteur", "surgeon", "praticien",
-        "specialiste", "specialist", "geneesheer", "physician", "behandelend arts", "voorschrijver", "operateur",
+        "specialiste", "specialist", "geneesheer", "physician", "behandelend arts", "behandelaar", "zorgverlener",
+        "voorschrijver", "operateur", "consultant",
     )),
-    ("service", ("service", "dienst", "department", "departement", "unite", "unit", "afdeling", "discipline")),
+    ("service", (
+        "service", "dienst", "department", "departement", "unite", "unit", "afdeling", "discipline", "specialite",
+        "specialty", "speciality", "specialisme", "ward",
+    )),
     ("site", (
         "site", "campus", "hopital", "ziekenhuis", "hospital", "lieu", "locatie", "location", "etablissement",
-        "vestiging", "institution",
+        "vestiging", "institution", "facility",
     )),
     ("activity", (
         "examen", "type d examen", "type examen", "onderzoek", "exam", "examination", "activite", "activiteit",
         "activity", "prestation", "type d intervention", "type intervention", "type de rendez vous", "type rdv",
-        "acte", "procedure", "modalite", "modality",
+        "appointment type", "type of appointment", "visit type", "type afspraak", "soort afspraak", "acte",
+        "procedure", "modalite", "modality",
     )),
     ("first_name", ("prenom", "voornaam", "first name", "firstname", "given name", "forename", "roepnaam")),
     ("last_name", (
@@ -62,7 +73,7 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "patient", "nom du patient", "nom patient", "nom et prenom", "nom prenom", "naam en voornaam",
         "naam voornaam", "naam patient", "patient name", "full name", "name", "identite", "beneficiaire",
     )),
-    ("datetime", ("rendez vous", "rdv", "afspraak", "appointment", "debut", "start")),
+    ("datetime", ("rendez vous", "rdv", "afspraak", "appointment", "debut", "start", "creneau")),
 )
 NAME_ROLES = ("patient", "last_name", "first_name")
 DATE_ROLES = ("datetime", "date")
@@ -77,7 +88,8 @@ TOTAL_WORDS = frozenset(
 )
 
 _ALIASES = tuple(
-    (tokens(alias), role, rank) for rank, (role, aliases) in enumerate(HEADER_ALIASES) for alias in aliases
+    ((alias,) if alias.startswith("*") else tokens(alias), role, rank)
+    for rank, (role, aliases) in enumerate(HEADER_ALIASES) for alias in aliases
 )
 
 
@@ -99,6 +111,8 @@ def column_role(header: object) -> str | None:
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    if phrase[0].startswith("*"):  # a word ending like this one
+        return any(len(word) > len(phrase[0]) and word.endswith(phrase[0][1:]) for word in words)
     n = len(phrase)
     return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
 

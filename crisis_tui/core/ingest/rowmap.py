@@ -74,10 +74,9 @@ class SheetPlan:
         self.patient = roles.get("patient")
         self.last = roles.get("last_name")
         self.first = roles.get("first_name")
-        self.time = roles.get("time")
-        self.date = roles["datetime"] if self.time is None and "datetime" in roles else roles.get("date")
-        if self.date is None:
-            self.date = roles["datetime"]
+        # a date-and-time column gives the day when there is no date column, else the time when there is no time
+        self.date = roles.get("date", roles.get("datetime"))
+        self.time = roles.get("time", roles.get("datetime") if "date" in roles else None)
         self.birth = roles.get("birth_date")
         self.doctor = roles.get("doctor")
         self.service = roles.get("service")
