@@ -1,11 +1,19 @@
-"""The app around the board: keymap file, F1 help per screen, command palette and screen hooks, error dialog."""
+"""The app around the board: keymap file, F1 help per screen, command palette and screen hooks, error dialog, the
+integrity warning at start."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import update
 from textual.screen import Screen
 from textual.widgets import Static
 
+from crisis_tui.core.decisions import decide
+from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.models import Decision
+from crisis_tui.core.signing import sign_meeting
 from crisis_tui.ui.app import CrisisApp, ScreenHook
 from crisis_tui.ui.commands import app_commands
 from crisis_tui.ui.keymap import load_keymap
@@ -128,3 +136,27 @@ async def test_error_dialog_text_can_be_copied(workspace):
         assert pilot.app._clipboard == "RuntimeError: disk full"
         await pilot.press("enter")
         assert pilot.app.screen is pilot.app.board
+
+
+@pilot_test
+async def test_start_warns_in_the_error_dialog_when_a_signed_decision_was_altered(workspace):
+    with workspace.session() as session:
+        meeting = open_meeting(session, MEETING_DAY - timedelta(days=1))
+        decide(session, meeting, ["ARL"], ["radiology"], DAY, DAY, "stopped", reason="PACS down")
+        sign_meeting(session, workspace.reference, meeting.id, "Dr Director")
+        signed = meeting.id
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert pilot.app.screen is pilot.app.board and not pilot.app._notifications
+    with workspace.engine.begin() as connection:  # someone bypassing the application
+        connection.execute(update(Decision).where(Decision.site == "ARL").values(status="maintained"))
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ErrorDialog)
+        problem = f"meeting {signed}: decision ARL/radiology/{DAY.isoformat()} altered after signing"
+        assert problem in pilot.app.screen.text
+        assert [n.severity for n in pilot.app._notifications] == ["error"]
+        assert "Integrity check: 1 problem(s)" in next(iter(pilot.app._notifications)).message
+        await pilot.press("escape", "c")
+        await settle(pilot)
+    assert cells(workspace)[("ARL", "consultation", DAY)] == "cancelled"

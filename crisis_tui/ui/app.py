@@ -1,5 +1,6 @@
 """The App the chair drives: today's meeting opened (or resumed), the board, the screens reachable from it, the
-command palette, F1 help, the keymap file, and the error dialog every failure ends in.
+command palette, F1 help, the keymap file, and the error dialog every failure ends in. At start, `verify` runs in a
+thread: a signed minute or audit entry altered is shown in the error dialog.
 
 Other screens plug in with one line in SCREEN_HOOKS: `ScreenHook(name, title_key, factory)`, where `factory`
 takes the app and returns the Screen (the app offers `workspace`, `catalog`, `meeting_id`, `chair`,
@@ -17,16 +18,18 @@ from pathlib import Path
 from typing import Callable
 
 from sqlmodel import Session
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.clock import today
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import attendees_of, open_meeting, update_meeting
 from crisis_tui.core.models import Meeting
+from crisis_tui.core.signing import startup_warning
 from crisis_tui.core.sync import lock_meeting
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
@@ -115,6 +118,19 @@ class CrisisApp(App):
         self.open_meeting()
         if keymap_problem:
             self.show_error(keymap_problem)
+        self._verify()
+
+    @work(thread=True, group="startup-verify", exit_on_error=False)
+    def _verify(self) -> str | None:
+        """`verify` at start, off the UI thread (it reads the whole audit log)."""
+        return startup_warning(self.workspace, self.catalog)
+
+    def _verified(self, worker: Worker) -> None:
+        if worker.state == WorkerState.ERROR:
+            self.show_error(worker.error)
+        elif worker.result:
+            self.notify(worker.result.splitlines()[0], severity="error", timeout=30)
+            self.show_error(worker.result)
 
     def _load_keymap(self) -> str | None:
         try:
@@ -148,7 +164,10 @@ class CrisisApp(App):
         self.writes.submit(job, then)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.writes.handle(event)
+        if self.writes.handle(event):
+            return
+        if event.worker.group == "startup-verify" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self._verified(event.worker)
 
     def _write_failed(self, error: BaseException) -> None:
         self.show_error(error)

@@ -2,13 +2,16 @@
 
 Every change goes through `core.decisions.decide` / `undo_last` (which check the meeting is open and write the
 audit log); counts come from `core.board.board_counts` in a thread worker (never in the UI thread), and a timer
-recounts when another workstation changed something (`change_marker`).
+recounts when another workstation changed something (`change_marker`). Cells carry their IT flag (a legend under
+the grid explains the markers once an IT list is loaded); maintaining a cell whose systems are down is recorded
+with a warning, never refused.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,15 +21,16 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.decisions import UNDECIDED, decide, undo_last
+from crisis_tui.core.it_restart import activity_readiness
 from crisis_tui.core.models import STATUSES
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
 from crisis_tui.ui.screens.board_data import BoardData, load_board, parse_days, read_marker
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog, DecisionEdit
-from crisis_tui.ui.widgets.decision_grid import DecisionGrid, Selection
+from crisis_tui.ui.widgets.decision_grid import FLAG_MARKERS, FLAG_STYLES, DecisionGrid, Selection
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, TextInputDialog
-from crisis_tui.ui.widgets.impact_panel import ImpactPanel
+from crisis_tui.ui.widgets.impact_panel import OUTCOME_FIELDS, ImpactPanel
 
 POLL_SECONDS = 5.0
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -35,6 +39,7 @@ ROW_GROUP = Binding.Group("ui.keys.row_group")
 DAY_GROUP = Binding.Group("ui.keys.day_group")
 SCREEN_GROUP = Binding.Group("ui.keys.screen_group")
 STATUS_KEYS = {"maintained": "m", "cancelled": "c", "case_by_case": "x", "stopped": "s"}
+NAMED_CELLS = 4  # cells a warning names before "… and N more"
 
 
 def _status_bindings() -> list[Binding]:
@@ -92,6 +97,7 @@ class BoardScreen(Screen):
         with HorizontalScroll(id="grid-scroll", can_focus=False):
             yield DecisionGrid(self.workspace.reference.sites, self.workspace.reference.activities, self.catalog,
                                id="grid")
+        yield Static(self.legend(), id="board-legend")
         yield ImpactPanel(self.catalog, id="impact")
         yield Footer()
 
@@ -145,7 +151,8 @@ class BoardScreen(Screen):
 
     def _show(self, data: BoardData) -> None:
         self.data = data
-        self.grid.show(data.cells)
+        self.grid.show(data.cells, data.flags)
+        self.query_one("#board-legend", Static).display = bool(data.readiness)
         self._show_impact(self.grid.selection())
         self.refreshed += 1
 
@@ -165,6 +172,14 @@ class BoardScreen(Screen):
         what = {"cell": f"{site} · {activity}", "row": site, "column": activity, "board": ""}[selection.scope]
         return self.catalog.t(f"ui.scope.{selection.scope}", what=what)
 
+    def legend(self) -> Text:
+        """One line explaining the IT markers of the grid."""
+        t = self.catalog.t
+        parts: list = [(t("ui.legend.title"), "bold")]
+        for flag, marker in FLAG_MARKERS.items():
+            parts += ["   ", (marker, FLAG_STYLES[flag]), " ", t(f"ui.legend.{flag}")]
+        return Text.assemble(*parts)
+
     def show_info(self) -> None:
         if not self.is_mounted:
             return
@@ -181,13 +196,16 @@ class BoardScreen(Screen):
     def _show_impact(self, selection: Selection) -> None:
         if self.data is None:
             return
-        decision = None
+        decision = flag = None
         if selection.scope == "cell":
             decision = self.data.decisions.get((*self.grid.cursor_cell, self.data.day_from), UNDECIDED)
+            flag = self.data.flags.get(self.grid.cursor_cell)
         changes = [c for c in self.data.changes if c.site in selection.sites and c.activity in selection.activities]
         named = (len(selection.sites) > 1, len(selection.activities) > 1, self.data.day_from != self.data.day_to)
+        told = [self.data.outcomes.get((s, a), {}) for s in selection.sites for a in selection.activities]
+        outcomes = {name: sum(cell.get(name, 0) for cell in told) for name in OUTCOME_FIELDS}
         self.query_one(ImpactPanel).show(self.selection_text(selection), self.grid.selected_cells(selection),
-                                         decision, changes, self.names, named)
+                                         decision, changes, self.names, named, outcomes=outcomes, flag=flag)
 
     # -- deciding -------------------------------------------------------------------------------------------------
     def action_status(self, status: str) -> None:
@@ -226,15 +244,30 @@ class BoardScreen(Screen):
         """Queued on the app's writes (in key order, off the UI thread); the board recounts once they are done."""
         day_from, day_to = self.day_from, self.day_to
 
-        def job(session) -> int:
-            return decide(session, self.app.lock_meeting(session), selection.sites, selection.activities, day_from,
-                          day_to, status, reason=reason, uncontacted=uncontacted)
+        def job(session) -> tuple[int, list[tuple[str, str]]]:
+            changed = decide(session, self.app.lock_meeting(session), selection.sites, selection.activities,
+                             day_from, day_to, status, reason=reason, uncontacted=uncontacted)
+            if status != "maintained":
+                return changed, []
+            readiness = activity_readiness(session, self.workspace.reference)
+            return changed, [(s, a) for s in selection.sites for a in selection.activities
+                             if readiness.get((s, a)) == "systems_down"]
 
-        def done(changed: object) -> None:
+        def done(result: object) -> None:
+            changed, systems_down = result
             if selection.scope != "cell":
                 self.notify(self.catalog.t("ui.board.changed", n=changed))
+            if systems_down:
+                self.notify(self.catalog.t("ui.board.systems_down", cells=self.cells_text(systems_down)),
+                            severity="warning")
 
         self.app.write(job, done)
+
+    def cells_text(self, cells: list[tuple[str, str]]) -> str:
+        """"Site · Activity" for the first few cells, then how many more."""
+        text = ", ".join(f"{self.names[s]} · {self.names[a]}" for s, a in cells[:NAMED_CELLS])
+        more = len(cells) - NAMED_CELLS
+        return f"{text} {self.catalog.t('ui.impact.more', n=more)}" if more > 0 else text
 
     def action_edit(self) -> None:
         if self.data is None:

@@ -1,5 +1,6 @@
 """What the board shows, read in one transaction off the UI thread: counts, decisions in force, changes since the
-previous meeting, and the change marker that tells whether another workstation changed anything since."""
+previous meeting, the IT flags (`can_resume`, `systems_down`), who was told and reached, and the change marker that
+tells whether another workstation changed anything since."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from datetime import date, datetime
 from crisis_tui.core.board import CellCounts, board_counts
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import CellDecision, CellKey, Change, cell_decisions, changes_since_previous
+from crisis_tui.core.it_restart import activity_readiness, readiness_flag
 from crisis_tui.core.models import Meeting
+from crisis_tui.core.outcomes import outcome_counts
 from crisis_tui.core.sync import change_marker
 from crisis_tui.core.workspace import Workspace
 
@@ -23,6 +26,9 @@ class BoardData:
     decisions: dict[CellKey, CellDecision]
     changes: list[Change]
     marker: tuple
+    readiness: dict[tuple[str, str], str]  # (site, activity) -> can_resume, systems_down, restoring
+    flags: dict[tuple[str, str], str]  # (site, activity) -> can_resume, systems_down (cells flagged only)
+    outcomes: dict[tuple[str, str], dict[str, int]]  # (site, activity) -> told, reached, not_reached
 
 
 def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day_to: date) -> BoardData:
@@ -33,7 +39,11 @@ def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day
         meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
         changes = changes_since_previous(session, meeting, day_from, day_to) if meeting else []
         marker = change_marker(session)
-    return BoardData(day_from, day_to, cells, decisions, changes, marker)
+        readiness = activity_readiness(session, workspace.reference)
+        outcomes = outcome_counts(session, day_from, day_to)
+    flags = {(c.site, c.activity): flag for c in cells
+             if (flag := readiness_flag(readiness, c.site, c.activity, c.status)) is not None}
+    return BoardData(day_from, day_to, cells, decisions, changes, marker, readiness, flags, outcomes)
 
 
 def read_marker(workspace: Workspace) -> tuple:

@@ -1,5 +1,6 @@
 """The decision grid: sites (grouped by kind) x activities, each cell's status as text and colour plus its
-appointment count, a cursor, and a scope (cell, row, column, whole board) that the board's keys act on.
+appointment count and its IT flag (a marker and a colour: ↻ can resume, ⚠ maintained while a system it needs is
+down), a cursor, and a scope (cell, row, column, whole board) that the board's keys act on.
 
 The grid only draws what the board screen gives it (`show`); it never reads the database.
 """
@@ -35,6 +36,8 @@ STATUS_STYLES = {
     "mixed": "bold white on dodger_blue3",
 }
 LOADING_STYLE = "dim"
+FLAG_MARKERS = {"can_resume": "↻", "systems_down": "⚠"}
+FLAG_STYLES = {"can_resume": "bold black on bright_cyan", "systems_down": "bold black on dark_orange"}
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,14 @@ class DecisionGrid(Widget, can_focus=True):
         self.activities = tuple(activities)
         self.catalog = catalog
         self.cells: dict[tuple[str, str], CellCounts] = {}
+        self.flags: dict[tuple[str, str], str] = {}  # (site, activity) -> can_resume or systems_down
         self._line_rows: list[int | None] = []  # rendered line -> site index (None: header or group title)
         self.styles.width = 2 + SITE_WIDTH + len(self.activities) * (CELL_WIDTH + 1)  # never wrapped: scrolled
 
-    def show(self, cells: Sequence[CellCounts]) -> None:
+    def show(self, cells: Sequence[CellCounts], flags: dict[tuple[str, str], str] | None = None) -> None:
+        """The cells' counts and statuses, and their IT flags (`core.it_restart.readiness_flag`)."""
         self.cells = {(c.site, c.activity): c for c in cells}
+        self.flags = dict(flags or {})
         self.refresh(layout=True)
 
     @property
@@ -155,13 +161,16 @@ class DecisionGrid(Widget, can_focus=True):
     def activity_label(self, activity: Activity) -> str:
         return activity.label_fr if self.catalog.lang == "fr" else activity.label_en
 
-    def cell_text(self, cell: CellCounts | None) -> tuple[str, str]:
-        """The cell's text (status, then the appointment count) and its style."""
+    def cell_text(self, cell: CellCounts | None, flag: str | None = None) -> Text:
+        """The cell on CELL_WIDTH columns: its status, its IT flag's marker (if any), its appointment count."""
         if cell is None:
-            return fit("…", CELL_WIDTH).ljust(CELL_WIDTH), LOADING_STYLE
-        count = str(cell.appointments)
-        status = fit(self.catalog.t(f"ui.status_short.{cell.status}"), CELL_WIDTH - len(count) - 1)
-        return f"{status} {count.rjust(CELL_WIDTH - len(status) - 1)}", STATUS_STYLES[cell.status]
+            return Text(fit("…", CELL_WIDTH).ljust(CELL_WIDTH), style=LOADING_STYLE)
+        style = STATUS_STYLES[cell.status]
+        marker = FLAG_MARKERS.get(flag, "")  # "status  ⚠ count": the marker in its own colour, a space either side
+        count = (" " if marker else "") + str(cell.appointments)
+        status = fit(self.catalog.t(f"ui.status_short.{cell.status}"), CELL_WIDTH - len(count) - len(marker) - 1)
+        padding = " " * (CELL_WIDTH - len(status) - len(marker) - len(count))
+        return Text.assemble((status + padding, style), (marker, FLAG_STYLES.get(flag, style)), (count, style))
 
     def render(self) -> Text:
         t = self.catalog.t
@@ -192,12 +201,13 @@ class DecisionGrid(Widget, can_focus=True):
         name_style = "bold reverse" if index == self.cursor_row else "bold"
         text.append(fit(site.name, SITE_WIDTH).ljust(SITE_WIDTH), style=name_style)
         for col, activity in enumerate(self.activities):
-            body, style = self.cell_text(self.cells.get((site.code, activity.code)))
+            where = (site.code, activity.code)
+            body = self.cell_text(self.cells.get(where), self.flags.get(where))
             if index == self.cursor_row and col == self.cursor_col:
-                style += " reverse"
+                body.stylize("reverse")
             elif self.scope != "cell" and site.code in in_scope.sites and activity.code in in_scope.activities:
-                style += " underline"
+                body.stylize("underline")
             text.append(" ")
-            text.append(body, style=style)
+            text.append_text(body)
         text.append("\n")
         self._line_rows.append(index)

@@ -1,5 +1,6 @@
 """The impact of the selection (a cell, a row, a column or the whole board): appointments by phone kind, who is
-told and how, the decision in force, and what changed since the previous meeting.
+told and how, who was told and reached so far, the decision in force and the cell's IT flag, and what changed
+since the previous meeting.
 
 Figures are sums of the board's CellCounts (already aggregated in SQL); the panel never reads the database.
 """
@@ -17,9 +18,11 @@ from textual.widgets import Static
 from crisis_tui.core.board import CellCounts
 from crisis_tui.core.decisions import Change, CellDecision
 from crisis_tui.i18n import Catalog
+from crisis_tui.ui.widgets.decision_grid import FLAG_MARKERS, FLAG_STYLES
 
 PHONE_FIELDS = ("appointments", "mobile", "landline_only", "no_number")
 TOLD_FIELDS = ("sms", "calls", "doctor_calls", "unreachable", "pending")
+OUTCOME_FIELDS = ("told", "reached", "not_reached")
 MAX_CHANGES = 8
 
 
@@ -44,9 +47,13 @@ class ImpactPanel(Static):
         changes: Sequence[Change],
         names: dict[str, str],
         named: tuple[bool, bool, bool] = (True, True, True),
+        *,
+        outcomes: dict[str, int] | None = None,
+        flag: str | None = None,
     ) -> None:
         """`decision`: the one in force for a single cell (None for a wider selection); `names`: code -> label;
-        `named`: whether a change line names its site, its activity, its day (not when the selection fixes it)."""
+        `named`: whether a change line names its site, its activity, its day (not when the selection fixes it);
+        `outcomes`: told, reached, not_reached summed over the selection; `flag`: a single cell's IT flag."""
         t = self.catalog.t
         self.border_title = t("ui.impact.title", what=title)
         sums = totals(cells)
@@ -67,7 +74,10 @@ class ImpactPanel(Static):
                     cells_of_row += ["", ""]
             cells_of_row.append(change_lines[n] if n < len(change_lines) else "")
             figures.add_row(*cells_of_row)
-        parts: list = [figures]
+        told = {name: (outcomes or {}).get(name, 0) for name in OUTCOME_FIELDS}
+        parts: list = [figures, Text(t("ui.impact.outcomes", **told))]
+        if flag is not None:
+            parts.append(Text.assemble((FLAG_MARKERS[flag], FLAG_STYLES[flag]), " ", (t(f"it.flag.{flag}"), "bold")))
         if decision is not None:
             reason = decision.reason or t("ui.impact.no_reason")
             rule = t(f"uncontacted.{decision.uncontacted}")
