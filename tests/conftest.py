@@ -1,8 +1,8 @@
 """Shared fixtures: a fresh home per test, with its workspace.
 
 With CRISIS_TUI_TEST_DB=postgres, every test using a home (hence a workspace) runs on a fresh PostgreSQL database
-instead (`CRISIS_TUI_DB` points the CLI there too), only those tests are collected, and they carry the `postgres`
-marker; tests marked `postgres` themselves (see tests/pg.py) need a server in any mode.
+instead (`CRISIS_TUI_DB` points the CLI there too), only those tests are collected (screenshot comparisons left out),
+and they carry the `postgres` marker; tests marked `postgres` themselves (see tests/pg.py) need a server in any mode.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def pytest_collection_modifyitems(config, items):
         return
     kept, dropped = [], []
     for item in items:
-        if "home" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "home" in fixtures and "snap_compare" not in fixtures:  # screenshots test the drawing, not the data
             item.add_marker(pytest.mark.postgres)
         (kept if item.get_closest_marker("postgres") else dropped).append(item)
     if dropped:
