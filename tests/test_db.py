@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from crisis_tui.core import audit, db
 from crisis_tui.core.db import DatabaseBusy, create_schema, make_engine, session_scope
+from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import AuditEntry
 
 
@@ -66,3 +67,10 @@ def test_the_audit_chain_cannot_fork(db_url):
             fork = AuditEntry(action="fork", target="x", prev_hash=entry.prev_hash, hash="f" * 64)
             session.add(fork)
     engine.dispose()
+
+
+def test_a_server_that_does_not_answer_is_said_in_one_line_without_the_password():
+    engine = make_engine("postgresql://cell:secret@127.0.0.1:1/crisis")
+    with pytest.raises(UsageError, match=r"database postgresql\+psycopg://cell:\*\*\*@127.0.0.1:1/crisis: ") as raised:
+        create_schema(engine)
+    assert "\n" not in str(raised.value) and "secret" not in str(raised.value)

@@ -120,9 +120,14 @@ def readonly_bind(engine: Engine) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create or upgrade the schema (see `crisis_tui.core.schema`)."""
-    with _busy_is_said():
-        upgrade(engine)
+    """Create or upgrade the schema (see `crisis_tui.core.schema`); the first contact with the database, so a
+    server that does not answer, a wrong password or a missing database is said here, in one line."""
+    try:
+        with _busy_is_said():
+            upgrade(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        raise UsageError(f"database {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
 
 
 @contextmanager
