@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from pathlib import Path
 
 from crisis_tui.cli._common import open_workspace
 
@@ -15,7 +16,7 @@ def launch_tui(args: argparse.Namespace) -> int:
 
         target_day = DEMO_DAY
         args.home = tempfile.mkdtemp(prefix="crisis-tui-demo-")
-        args.db = None
+        args.db = str(Path(args.home) / "data" / "crisis.db")  # never a shared database named by CRISIS_TUI_DB
         workspace = open_workspace(args)
         fill_demo_home(workspace)
     else:

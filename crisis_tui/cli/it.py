@@ -69,7 +69,7 @@ def _set(args: argparse.Namespace) -> int:
 
 def _order(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    with workspace.session() as session:
+    with workspace.session(readonly=True) as session:
         items = restart_order(session)
     if args.json:
         print_json({"order": [item.as_dict() for item in items]})
@@ -86,7 +86,7 @@ def _order(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    with workspace.session() as session:
+    with workspace.session(readonly=True) as session:
         counts = progress(session)
         readiness = activity_readiness(session, workspace.reference)
         items = restart_order(session)

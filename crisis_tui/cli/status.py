@@ -19,7 +19,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     day_from, day_to = date_range(args)
     workspace = open_workspace(args)
-    with workspace.session() as session:
+    with workspace.session(readonly=True) as session:
         cells = board_counts(session, workspace.reference, day_from, day_to)
         meeting = latest_meeting(session)
     if args.json:

@@ -27,9 +27,9 @@ class Workspace:
             sync_reference(session, reference)
         return cls(home, engine, reference)
 
-    def session(self):
-        """A transaction: `with workspace.session() as s: ...`."""
-        return session_scope(self.engine)
+    def session(self, *, readonly: bool = False):
+        """A transaction: `with workspace.session() as s: ...`; `readonly=True` never waits for a writer."""
+        return session_scope(self.engine, readonly=readonly)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -81,7 +81,7 @@ class ExceptionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="exceptions-list", exit_on_error=False)
     def _load(self, generation: int) -> tuple[int, list[tuple[Override, int]]]:
-        with self.workspace.session() as session:
+        with self.workspace.session(readonly=True) as session:
             found = list_overrides(session, self.day_from, self.day_to, scopes=SCOPES)
             return generation, [(o, covered_count(session, o)) for o in found]
 
@@ -228,7 +228,7 @@ class ExceptionForm(ModalScreen[dict | None]):
         return Vertical(Label(self.catalog.t(f"exceptions.form.{name}")), widget)
 
     def on_mount(self) -> None:
-        with self.workspace.session() as session:
+        with self.workspace.session(readonly=True) as session:
             meeting = session.get(Meeting, self.meeting_id)
             self.query_one("#form-by", Input).value = meeting.chair if meeting else ""
         self.query_one("#form-value", Input).focus()
@@ -280,7 +280,7 @@ class ExceptionForm(ModalScreen[dict | None]):
         draft = Override(meeting_id=self.meeting_id, scope=change["scope"], value=change["value"],
                          activity=change["activity"], site=change["site"], day_from=change["day_from"],
                          day_to=change["day_to"], status=change["status"])
-        with self.workspace.session() as session:
+        with self.workspace.session(readonly=True) as session:
             names = matching_names(session, change["scope"], change["value"], change["activity"], change["site"],
                                    change["day_from"], change["day_to"], limit=8)
             total = covered_count(session, draft)

@@ -96,7 +96,7 @@ class ItBoardScreen(Screen):
     def refresh_board(self) -> None:
         """Reread everything (tens of rows: no worker needed); the cursor stays on the same system."""
         try:
-            with self.workspace.session() as session:
+            with self.workspace.session(readonly=True) as session:
                 self.items = restart_order(session)
                 counts = progress(session)
                 readiness = activity_readiness(session, self.workspace.reference)

@@ -106,7 +106,7 @@ class ReviewScreen(Screen):
         return self.query_one("#review-table", DataTable)
 
     def on_mount(self) -> None:
-        with self.workspace.session() as session:
+        with self.workspace.session(readonly=True) as session:
             meeting = session.get(Meeting, self.meeting_id)
             self.decided_by = meeting.chair if meeting else ""
         self._show_reason()
@@ -120,7 +120,7 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="review-page", exit_on_error=False)
     def _load(self, generation: int, offset: int, search: str, status: str | None) -> tuple[int, ReviewPage]:
-        with self.workspace.session() as session:
+        with self.workspace.session(readonly=True) as session:
             return generation, review_page(session, self.workspace.reference, self.site, self.activity,
                                            self.day_from, self.day_to, search=search, offset=offset,
                                            limit=PAGE_SIZE, status=status)
