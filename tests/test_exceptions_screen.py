@@ -15,6 +15,7 @@ from crisis_tui.core.models import Meeting, Override, utcnow
 from crisis_tui.core.overrides import add_override
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.exceptions import ExceptionForm, ExceptionsScreen
+from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from tests.factories import appointment
 
 D1, D2 = date(2026, 12, 7), date(2026, 12, 8)
@@ -136,6 +137,7 @@ def test_a_signed_meeting_refuses_and_keeps_the_list(workspace):
         await pilot.press("y")
         await settled(pilot, screen)
         assert any("signed" in n.message for n in pilot.app._notifications)
+        assert isinstance(pilot.app.screen, ErrorDialog) and "signed" in pilot.app.screen.text
         assert screen.query_one(DataTable).row_count == 1
 
     drive(screen, steps)

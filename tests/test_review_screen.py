@@ -14,6 +14,7 @@ from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import AuditEntry, Override
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.review import PAGE_SIZE, ReviewScreen
+from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from tests.factories import appointment
 
 D1 = date(2026, 12, 7)
@@ -161,6 +162,7 @@ def test_a_signed_meeting_changes_nothing(workspace):
         for _ in range(20):
             await pilot.pause()
         assert any("signed" in n.message for n in pilot.app._notifications)
+        assert isinstance(pilot.app.screen, ErrorDialog) and "signed" in pilot.app.screen.text
 
     drive(screen, steps)
     assert active_pins(workspace) == {}

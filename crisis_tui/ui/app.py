@@ -46,7 +46,7 @@ from crisis_tui.ui.screens.outcomes import OutcomesDialog
 from crisis_tui.ui.screens.review import ReasonDialog, ReviewScreen
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
 from crisis_tui.ui.widgets.decision_grid import DecisionGrid
-from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog, TextInputDialog
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog, TextInputDialog, error_text
 from crisis_tui.ui.widgets.meeting_dialog import People, PeopleDialog
 from crisis_tui.ui.widgets.sign_dialog import SignDialog
 from crisis_tui.ui.writes import Job, Then, WriteQueue
@@ -271,8 +271,4 @@ class CrisisApp(App):
 
     def show_error(self, error: BaseException | str) -> None:
         """An error in a dialog whose text can be selected and copied; the app carries on."""
-        if isinstance(error, (str, UsageError)):
-            text = str(error)
-        else:
-            text = f"{type(error).__name__}: {error}"
-        self.push_screen(ErrorDialog(self.catalog, text))
+        self.push_screen(ErrorDialog(self.catalog, error_text(error)))

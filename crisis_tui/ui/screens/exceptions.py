@@ -24,7 +24,7 @@ from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
 from crisis_tui.ui.screens.review import days_text
-from crisis_tui.ui.widgets.dialogs import ConfirmDialog
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, report_error
 
 SCOPES = ("doctor", "service")
 EVERY_SITE = "*"  # the site select's value for every site (Override.site None)
@@ -105,9 +105,7 @@ class ExceptionsScreen(Screen):
                 self._writing = False
             else:
                 self._shown = self._generation
-            error = worker.error
-            text = str(error) if isinstance(error, UsageError) else f"{type(error).__name__}: {error}"
-            self.notify(text, severity="error", timeout=10)
+            report_error(self, self.catalog, worker.error)
         elif worker.state == WorkerState.SUCCESS and worker.group == "exceptions-list":
             generation, rows = worker.result
             if generation == self._generation:

@@ -31,7 +31,7 @@ from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
 from crisis_tui.ui.widgets.decision_grid import STATUS_STYLES
-from crisis_tui.ui.widgets.dialogs import ErrorDialog
+from crisis_tui.ui.widgets.dialogs import ErrorDialog, error_text
 from crisis_tui.ui.widgets.sign_dialog import SignDialog, Signature
 
 STATUS_STYLES_ALL = {**STATUS_STYLES, "pending": "bold white on dodger_blue3"}
@@ -99,9 +99,7 @@ class MinutesScreen(Screen):
             return
         self.busy -= 1
         if event.state == WorkerState.ERROR:
-            error = worker.error
-            self.app.push_screen(ErrorDialog(self.catalog, str(error) if isinstance(error, UsageError)
-                                             else f"{type(error).__name__}: {error}"))
+            self.app.push_screen(ErrorDialog(self.catalog, error_text(worker.error)))
             if worker.name != "read":  # show the meeting as it is now (signed meanwhile?)
                 self.action_reload()
             return

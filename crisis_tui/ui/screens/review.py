@@ -17,12 +17,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import Meeting
 from crisis_tui.core.overrides import ReviewPage, decide_patients, lift_patients, review_page
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
+from crisis_tui.ui.widgets.dialogs import report_error
 
 PAGE_SIZE = 100
 COLUMNS = ("selected", "time", "site", "patient", "doctor", "service", "phone", "status", "source", "decided_by",
@@ -142,9 +142,7 @@ class ReviewScreen(Screen):
                 self._writing = False
             else:
                 self._shown = self._generation
-            error = worker.error
-            text = str(error) if isinstance(error, UsageError) else f"{type(error).__name__}: {error}"
-            self.notify(text, severity="error", timeout=10)
+            report_error(self, self.catalog, worker.error)
         elif worker.state == WorkerState.SUCCESS and worker.group == "review-page":
             generation, page = worker.result
             if generation == self._generation:

@@ -2,7 +2,8 @@
 one line of text.
 
 Each takes the app's Catalog for its labels. Push them with `app.push_screen(dialog, callback)` or
-`await app.push_screen_wait(dialog)` from a worker.
+`await app.push_screen_wait(dialog)` from a worker. `error_text(error)` is what any failure shows;
+`report_error(screen, catalog, error)` says it in a toast and in the error dialog (screens need no particular App).
 """
 
 from __future__ import annotations
@@ -10,10 +11,26 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, TextArea
 
+from crisis_tui.core.errors import UsageError
 from crisis_tui.i18n import Catalog
+
+
+def error_text(error: BaseException | str) -> str:
+    """A failure as the user reads it: a text or a UsageError (already one clear line) as it is, any other error
+    with its type's name before its message."""
+    if isinstance(error, (str, UsageError)):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def report_error(screen: Screen, catalog: Catalog, error: BaseException | str) -> None:
+    """A failure said in a toast and in the error dialog (its text can be copied) pushed over `screen`."""
+    text = error_text(error)
+    screen.notify(text, severity="error", timeout=10)
+    screen.app.push_screen(ErrorDialog(catalog, text))
 
 
 class ConfirmDialog(ModalScreen[bool]):
