@@ -1,12 +1,15 @@
-"""Small builders for tests: appointments straight into the database (no spreadsheet needed)."""
+"""Small builders for tests: appointments straight into the database (no spreadsheet needed), an IT restart list
+loaded from its text."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, time
+from pathlib import Path
 
 from sqlmodel import Session
 
+from crisis_tui.core.it_restart import load_systems
 from crisis_tui.core.models import Appointment
 from crisis_tui.core.text import key
 
@@ -42,3 +45,11 @@ def appointment(
     session.add(row)
     session.flush()
     return row
+
+
+def it_systems(workspace, folder: Path, text: str) -> None:
+    """The IT restart list `text` (a semicolon CSV) written to `folder`/systems.csv and loaded into `workspace`."""
+    path = folder / "systems.csv"
+    path.write_text(text, encoding="utf-8")
+    with workspace.session() as session:
+        load_systems(session, path, reference=workspace.reference)

@@ -3,11 +3,9 @@ confirmation; a signed meeting refuses."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 from sqlmodel import select
-from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
 from crisis_tui.core.meetings import open_meeting
@@ -17,33 +15,17 @@ from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.exceptions import ExceptionForm, ExceptionsScreen
 from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from tests.factories import appointment
+from tests.ui_pilot import hosted, until
 
 D1, D2 = date(2026, 12, 7), date(2026, 12, 8)
 
 
-class Host(App):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first)
-
-
 def drive(screen, steps) -> None:
-    async def main():
-        async with Host(screen).run_test(size=(160, 45)) as pilot:
-            await steps(pilot, screen)
-
-    asyncio.run(main())
+    hosted(screen, steps, (160, 45))
 
 
 async def settled(pilot, screen) -> None:
-    for _ in range(400):
-        await pilot.pause()
-        if screen.idle and not isinstance(pilot.app.screen, ExceptionForm):
-            return
-    raise AssertionError("screen busy")
+    await until(pilot, lambda: screen.idle and not isinstance(pilot.app.screen, ExceptionForm), "screen busy")
 
 
 def setup(workspace, chair="Dr Chair") -> int:

@@ -3,12 +3,10 @@ where the files are; bad input is said and nothing written; filled lists are rea
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, time
 
 from openpyxl import load_workbook
 from sqlmodel import select
-from textual.app import App
 from textual.widgets import Checkbox, Input, Label, Static
 from told_support import D1, D2, read_call_lists, read_csv
 
@@ -19,33 +17,15 @@ from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.export import ExportScreen
 from crisis_tui.ui.screens.outcomes import OutcomesDialog
 from tests.factories import appointment
-
-
-class Host(App):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first)
+from tests.ui_pilot import hosted, paused, until
 
 
 def drive(screen, steps) -> None:
-    async def main():
-        async with Host(screen).run_test(size=(140, 40)) as pilot:
-            await pilot.pause()
-            await steps(pilot, screen)
-
-    asyncio.run(main())
+    hosted(screen, steps, (140, 40), ready=paused)
 
 
 async def settled(pilot, screen) -> None:
-    for _ in range(600):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not screen.running:
-            return
-    raise AssertionError("screen busy")
+    await until(pilot, lambda: not screen.running, "screen busy", tries=600, workers=True)
 
 
 def _setup(workspace):

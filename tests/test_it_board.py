@@ -14,6 +14,7 @@ from crisis_tui.core.it_restart import (
     set_status,
 )
 from crisis_tui.core.models import AuditEntry, ITSystem, utcnow
+from tests.factories import it_systems
 
 LIST = (
     "Système;Priorité;Dépend de;Statut;Responsable;Activités;Échéance;Notes\n"
@@ -29,10 +30,7 @@ LIST = (
 
 @pytest.fixture
 def board(workspace, tmp_path):
-    path = tmp_path / "systems.csv"
-    path.write_text(LIST, encoding="utf-8")
-    with workspace.session() as session:
-        load_systems(session, path, reference=workspace.reference)
+    it_systems(workspace, tmp_path, LIST)
     return workspace
 
 

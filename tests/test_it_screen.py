@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlmodel import select
-from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
-from crisis_tui.core.it_restart import load_systems
 from crisis_tui.core.models import AuditEntry, ITSystem
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.it_board import ItBoardScreen
 from crisis_tui.ui.widgets.dialogs import ErrorDialog, TextInputDialog
+from tests.factories import it_systems
+from tests.ui_pilot import hosted, paused
 
 LIST = (
     "Système;Priorité;Dépend de;Statut;Activités;Notes\n"
@@ -25,34 +23,15 @@ LIST = (
 )
 
 
-class Host(App):
-    def __init__(self, workspace, lang: str = "fr") -> None:
-        super().__init__()
-        self.board = ItBoardScreen(workspace, Catalog(lang), actor="chair")
-
-    def on_mount(self) -> None:
-        self.push_screen(self.board)
-
-
 @pytest.fixture
 def board(workspace, tmp_path):
-    path = tmp_path / "systems.csv"
-    path.write_text(LIST, encoding="utf-8")
-    with workspace.session() as session:
-        load_systems(session, path, reference=workspace.reference)
+    it_systems(workspace, tmp_path, LIST)
     return workspace
 
 
 def drive(workspace, steps, lang: str = "fr"):
     """Open the screen, run `steps(pilot, screen)` (a coroutine), return what it returns."""
-
-    async def main():
-        app = Host(workspace, lang)
-        async with app.run_test(size=(180, 50)) as pilot:
-            await pilot.pause()
-            return await steps(pilot, app.board)
-
-    return asyncio.run(main())
+    return hosted(ItBoardScreen(workspace, Catalog(lang), actor="chair"), steps, (180, 50), ready=paused)
 
 
 def status_of(workspace, name: str) -> ITSystem:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 
-from textual.app import App
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from crisis_tui.core.models import Meeting
@@ -16,36 +15,18 @@ from crisis_tui.ui.screens.minutes import MinutesScreen
 from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from crisis_tui.ui.widgets.sign_dialog import SignDialog
 from minutes_support import D1, D2, seed
-from ui_pilot import cells, make_app, settle, static_text
+from ui_pilot import cells, hosted, make_app, settle, static_text, until
 
 SIZE = (150, 50)
 
 
-class Host(App):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first)
-
-
 def drive(screen, steps) -> None:
-    async def main():
-        async with Host(screen).run_test(size=SIZE) as pilot:
-            await idle(pilot, screen)
-            await steps(pilot, screen)
-
-    asyncio.run(main())
+    hosted(screen, steps, SIZE, ready=idle)
 
 
 async def idle(pilot, screen) -> None:
-    for _ in range(400):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if screen.busy == 0 and screen.content is not None:
-            return
-    raise AssertionError("minutes screen still busy")
+    await until(pilot, lambda: screen.busy == 0 and screen.content is not None, "minutes screen still busy",
+                workers=True)
 
 
 def meeting(workspace, meeting_id) -> Meeting:
@@ -177,13 +158,12 @@ def test_the_board_refuses_a_decision_once_the_meeting_is_signed(workspace):
 def test_an_unknown_meeting_is_an_error_not_a_crash(workspace):
     screen = MinutesScreen(workspace, Catalog("en"), 42, D1, D1)
 
-    async def main():
-        async with Host(screen).run_test(size=SIZE) as pilot:
-            for _ in range(50):
-                await pilot.pause()
-                if isinstance(pilot.app.screen, ErrorDialog):
-                    break
-            assert isinstance(pilot.app.screen, ErrorDialog) and "Meeting 42 does not exist" in pilot.app.screen.text
-            assert screen.busy == 0 and screen.content is None
+    async def steps(pilot, screen):
+        for _ in range(50):
+            await pilot.pause()
+            if isinstance(pilot.app.screen, ErrorDialog):
+                break
+        assert isinstance(pilot.app.screen, ErrorDialog) and "Meeting 42 does not exist" in pilot.app.screen.text
+        assert screen.busy == 0 and screen.content is None
 
-    asyncio.run(main())
+    hosted(screen, steps, SIZE)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, time
 
 from sqlmodel import select
-from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
 from crisis_tui.core.decisions import decide
@@ -16,17 +14,9 @@ from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.review import PAGE_SIZE, ReviewScreen
 from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from tests.factories import appointment
+from tests.ui_pilot import hosted, until
 
 D1 = date(2026, 12, 7)
-
-
-class Host(App):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.review = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.review)
 
 
 def fill(workspace, n: int = 5, chair: str = "Dr Chair") -> int:
@@ -41,19 +31,11 @@ def fill(workspace, n: int = 5, chair: str = "Dr Chair") -> int:
 
 
 def drive(screen, steps) -> None:
-    async def main():
-        async with Host(screen).run_test(size=(160, 40)) as pilot:
-            await steps(pilot, screen)
-
-    asyncio.run(main())
+    hosted(screen, steps, (160, 40))
 
 
 async def settled(pilot, screen) -> None:
-    for _ in range(400):
-        await pilot.pause()
-        if screen.idle and screen.page is not None:
-            return
-    raise AssertionError("page not shown")
+    await until(pilot, lambda: screen.idle and screen.page is not None, "page not shown")
 
 
 def counter(screen) -> str:

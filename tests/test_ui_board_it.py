@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from crisis_tui.core.decisions import decide
-from crisis_tui.core.it_restart import load_systems, set_status
+from crisis_tui.core.it_restart import set_status
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import CallOutcome, Notification
 from crisis_tui.ui.widgets.decision_grid import CELL_WIDTH, SITE_WIDTH
-from tests.factories import appointment
+from tests.factories import appointment, it_systems
 from tests.ui_pilot import ACTIVITIES, DAY, MEETING_DAY, SITES, cells, fill, make_app, pilot_test, settle, static_text
 
 SIZE = (120, 40)
@@ -19,13 +19,6 @@ SYSTEMS = (
     "LIS;2;;vert;Labo;blood_draw;;\n"
     "Médecine nucléaire;2;;ambre;MN;scintigraphy@LIB;;\n"
 )
-
-
-def load_it(workspace, tmp_path) -> None:
-    path = tmp_path / "systems.csv"
-    path.write_text(SYSTEMS, encoding="utf-8")
-    with workspace.session() as session:
-        load_systems(session, path, reference=workspace.reference)
 
 
 def grid_cells(board) -> dict[tuple[str, str], str]:
@@ -46,7 +39,7 @@ def grid_cells(board) -> dict[tuple[str, str], str]:
 @pilot_test
 async def test_cells_show_can_resume_and_systems_down_markers_with_a_legend(workspace, tmp_path):
     fill(workspace)
-    load_it(workspace, tmp_path)
+    it_systems(workspace, tmp_path, SYSTEMS)
     with workspace.session() as session:
         earlier = open_meeting(session, MEETING_DAY)
         decide(session, earlier, ["ARL", "BAS"], ["blood_draw"], DAY, DAY, "cancelled")
@@ -95,7 +88,7 @@ async def test_no_legend_and_no_marker_without_an_it_list(workspace):
 
 @pilot_test
 async def test_a_four_digit_count_and_a_marker_still_fit_the_cell(workspace, tmp_path):
-    load_it(workspace, tmp_path)
+    it_systems(workspace, tmp_path, SYSTEMS)
     with workspace.session() as session:
         for n in range(1000):
             appointment(session, "ARL", "radiology", DAY, time(8, n % 60))
@@ -107,7 +100,7 @@ async def test_a_four_digit_count_and_a_marker_still_fit_the_cell(workspace, tmp
 
 @pilot_test
 async def test_maintaining_a_cell_whose_systems_are_down_warns_but_records_it(workspace, tmp_path):
-    load_it(workspace, tmp_path)
+    it_systems(workspace, tmp_path, SYSTEMS)
     async with make_app(workspace).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("l", "l", "c", "m")

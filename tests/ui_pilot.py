@@ -1,5 +1,6 @@
 """Helpers for the Textual tests: a board workspace with known appointments, an app with a fixed clock, and a
-way to wait until every worker (recounts, imports) is done and its result shown."""
+way to wait until every worker (recounts, imports) is done and its result shown; a tiny host App for a screen
+tested on its own (`hosted`), and `until` to wait for that screen's own idea of being done."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import asyncio
 import functools
 import io
 from datetime import date, time
+from typing import Any, Awaitable, Callable
 
 from rich.console import Console
 from sqlmodel import select
+from textual.app import App
+from textual.screen import Screen
 from textual.worker import WorkerState
 
 from crisis_tui.core.db import session_scope
@@ -51,6 +55,49 @@ def pilot_test(test):
 def make_app(workspace, lang: str = "en", **kwargs) -> CrisisApp:
     kwargs.setdefault("target_day", DAY)
     return CrisisApp(workspace, lang, clock=lambda: MEETING_DAY, **kwargs)
+
+
+class Host(App):
+    """A tiny App that only shows one screen: screens must work without CrisisApp (no `show_error`, no writes)."""
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first)
+
+
+Steps = Callable[[Any, Screen], Awaitable[Any]]
+
+
+def hosted(screen: Screen, steps: Steps, size: tuple[int, int], ready: Steps | None = None) -> Any:
+    """`screen` pushed in a Host of `size`: `await ready(pilot, screen)` if given, then `steps(pilot, screen)`,
+    whose result is returned."""
+
+    async def main():
+        async with Host(screen).run_test(size=size) as pilot:
+            if ready is not None:
+                await ready(pilot, screen)
+            return await steps(pilot, screen)
+
+    return asyncio.run(main())
+
+
+async def paused(pilot, screen: Screen) -> None:
+    """A `ready` for `hosted`: one pause, the screen mounted."""
+    await pilot.pause()
+
+
+async def until(pilot, done: Callable[[], bool], what: str, *, tries: int = 400, workers: bool = False) -> None:
+    """Pause (after every worker has ended, if `workers`) until `done()`; AssertionError(what) after `tries`."""
+    for _ in range(tries):
+        if workers:
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if done():
+            return
+    raise AssertionError(what)
 
 
 async def settle(pilot) -> None:
