@@ -205,3 +205,20 @@ def test_ods_and_xls_samples_are_read_by_calamine(tmp_path):
 ])
 def test_a_folder_import_picks_spreadsheets_only(tmp_path, name, picked):
     assert is_spreadsheet_name(tmp_path / name) is picked
+
+
+def test_a_failure_midway_through_the_rows_is_a_read_error(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("Nom;Date\nDupont;17/05/2022\n" + "x" * 200_000 + ";17/05/2022\n", encoding="utf-8")
+    rows = read_sheets(path)[0].load().numbered
+    assert next(rows) == (1, ["Nom", "Date"])
+    with pytest.raises(ReadError, match="unreadable text"):
+        list(rows)
+
+
+def test_entities_in_the_workbook_xml_are_refused(tmp_path):
+    source = xlsx(tmp_path / "s.xlsx", ("S", [["a"]]))
+    path = rewrite_zip(source, tmp_path / "entities.xlsx", "xl/workbook.xml",
+                       lambda data: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaa">]>' + data.split(b"?>", 1)[-1])
+    with pytest.raises(ReadError, match="forbidden XML"):
+        read_sheets(path)

@@ -26,6 +26,7 @@ def snapshot(workspace, home):
     ("sans_entete.csv", "Dupont;Jean;17/05/2022\r\nDurand;Anne;18/05/2022\r\n".encode(), "no recognisable header"),
     ("entete_seule.csv", b"Nom;Date;Site\r\n;;\r\n", "no data rows"),
     ("pas_un_classeur.xls", b"<html><body>Erreur 500</body></html>", "without a table"),
+    ("champ_enorme.csv", b"Nom;Date\r\nDupont;17/05/2022\r\n" + b"x" * 200_000 + b";18/05/2022\r\n", "unreadable text"),
 ])
 def test_a_failed_file_changes_nothing_and_says_why_in_one_line(workspace, home, tmp_path, name, content, reason):
     import_file(workspace, xlsx(tmp_path / "ok.xlsx", ("S", [FR_HEADER, *appointments(3)])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 Row = Sequence[object]
 
@@ -42,3 +42,12 @@ def first_line(exc: BaseException) -> str:
     """An exception as one short line."""
     lines = str(exc).strip().splitlines()
     return lines[0][:200] if lines else type(exc).__name__
+
+
+def guarded(rows: Iterable[tuple[int, Row]], what: str) -> Iterator[tuple[int, Row]]:
+    """Rows read lazily, a reader's failure midway (a damaged sheet, a CSV field over the size limit) turned into
+    ReadError, so that the import rolls the file back and says why instead of crashing."""
+    try:
+        yield from rows
+    except Exception as exc:  # each reader raises its own types
+        raise ReadError(f"unreadable {what} ({first_line(exc)})") from None

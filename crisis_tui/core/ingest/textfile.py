@@ -7,10 +7,11 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
-from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, guarded
 
 SEPARATORS = (";", "\t", ",")  # in order of preference when they tie (Belgian exports use ;)
 _SAMPLE_LINES = 50
+_SAMPLE_WIDTH = 4096  # characters of each sample line (well under the csv module's field size limit)
 _HTML_STARTS = ("<!doctype html", "<html", "<table", "<head", "<body", "<meta", "<style", "<div")
 
 
@@ -49,8 +50,9 @@ def decode(data: bytes) -> str:
 def guess_separator(lines: list[str]) -> str:
     """The separator that splits the most sample lines into the same number (> 1) of fields."""
     best, best_score = SEPARATORS[0], 0
+    sample = [line[:_SAMPLE_WIDTH] for line in lines]
     for separator in SEPARATORS:
-        counts = [len(fields) for fields in csv.reader(lines, delimiter=separator)]
+        counts = [len(fields) for fields in csv.reader(sample, delimiter=separator)]
         widths = [n for n in counts if n > 1]
         if not widths:
             continue
@@ -71,7 +73,7 @@ def csv_sheet(text: str) -> Sheet:
 
     def load() -> Rows:
         records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-        return Rows(text.count("\n") + 1, enumerate(records, start=1))
+        return Rows(text.count("\n") + 1, guarded(enumerate(records, start=1), "text"))
 
     return Sheet(None, load)
 
