@@ -6,6 +6,8 @@ import socket
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from crisis_tui.core.ingest import importer, store
@@ -121,3 +123,18 @@ def test_a_workbook_reaching_xfd1048576_imports_what_it_holds(workspace, tmp_pat
                        lambda data: data.replace(b"</sheetData>", far))
     report = import_file(workspace, path)
     assert (report.status, report.rows, report.imported, report.rejected) == ("imported", 2, 1, 1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["Nom", "Date", "Site", "GSM", "17/05/2022",
+                                                                       "Arlon", "=1+1", "Total"])), max_size=6),
+             max_size=8).map(lambda rows: "\n".join(";".join(r) for r in rows).encode("utf-8", "surrogatepass")),
+))
+def test_any_content_gives_a_report_never_an_exception(workspace, tmp_path, content):
+    path = tmp_path / "fuzz.xls"
+    path.write_bytes(content)
+    report = import_file(workspace, path, activity="consultation")
+    assert report.status in ("imported", "error")
+    assert report.rows == report.imported + report.duplicates + report.rejected

@@ -52,7 +52,10 @@ def guess_separator(lines: list[str]) -> str:
     best, best_score = SEPARATORS[0], 0
     sample = [line[:_SAMPLE_WIDTH] for line in lines]
     for separator in SEPARATORS:
-        counts = [len(fields) for fields in csv.reader(sample, delimiter=separator)]
+        try:
+            counts = [len(fields) for fields in csv.reader(sample, delimiter=separator)]
+        except csv.Error:  # a stray quote or carriage return: this separator gets no say
+            continue
         widths = [n for n in counts if n > 1]
         if not widths:
             continue
@@ -69,7 +72,7 @@ def csv_sheet(text: str) -> Sheet:
     if hint.startswith("sep=") and len(hint) == 5:  # Excel's own separator line
         separator, text = hint[4], rest
     else:
-        separator = guess_separator(text.split("\n", _SAMPLE_LINES)[:_SAMPLE_LINES])
+        separator = guess_separator(text[: _SAMPLE_LINES * _SAMPLE_WIDTH].splitlines()[:_SAMPLE_LINES])
 
     def load() -> Rows:
         records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
