@@ -139,6 +139,18 @@ class _Sheet:
             column += span
         self.next(lines)
 
+    def table(self, title: str, empty: str, header: list[tuple], rows: list[list[tuple]]) -> bool:
+        """A section `title` with its table (`header`, then `rows`), or the line `empty` when there are no rows;
+        whether there were."""
+        self.section(title)
+        if not rows:
+            self.line("", empty)
+            return False
+        self.table_row(header, header=True)
+        for row in rows:
+            self.table_row(row)
+        return True
+
 
 def _add_styles(wb: Workbook) -> None:
     register_styles(wb)
@@ -209,17 +221,13 @@ def _meeting(sheet: _Sheet, w: Wording, content: dict) -> None:
 
 def _it(sheet: _Sheet, w: Wording, systems: list[dict]) -> None:
     t = w.t
-    sheet.section(t("minutes.doc.it"))
-    if not systems:
-        sheet.line("", t("minutes.doc.it_none"))
-        return
-    sheet.table_row([(t("minutes.col.position"), 1), (t("minutes.col.system"), 3), (t("minutes.col.tier"), 1),
-                     (t("minutes.col.it_status"), 1), (t("minutes.col.eta"), 1), (t("minutes.col.next"), 1),
-                     (t("minutes.col.notes"), sheet.columns - 8)], header=True)
-    for s in systems:
-        sheet.table_row([(s["position"], 1), (s["name"], 3), (s["tier"], 1), (t(f"it.status.{s['status']}"), 1),
-                         (w.short(s["eta"]), 1), (t("minutes.doc.next") if s["next"] else "", 1),
-                         (s["notes"], sheet.columns - 8)])
+    header = [(t("minutes.col.position"), 1), (t("minutes.col.system"), 3), (t("minutes.col.tier"), 1),
+              (t("minutes.col.it_status"), 1), (t("minutes.col.eta"), 1), (t("minutes.col.next"), 1),
+              (t("minutes.col.notes"), sheet.columns - 8)]
+    rows = [[(s["position"], 1), (s["name"], 3), (s["tier"], 1), (t(f"it.status.{s['status']}"), 1),
+             (w.short(s["eta"]), 1), (t("minutes.doc.next") if s["next"] else "", 1), (s["notes"], sheet.columns - 8)]
+            for s in systems]
+    sheet.table(t("minutes.doc.it"), t("minutes.doc.it_none"), header, rows)
 
 
 def _grid(sheet: _Sheet, w: Wording, content: dict, activities: list[str]) -> None:
@@ -238,15 +246,12 @@ def _grid(sheet: _Sheet, w: Wording, content: dict, activities: list[str]) -> No
 
 def _changes(sheet: _Sheet, w: Wording, changes: list[dict]) -> None:
     t = w.t
-    sheet.section(t("minutes.doc.changes"))
-    if not changes:
-        sheet.line("", t("minutes.doc.no_changes"))
-        return
-    sheet.table_row([(t("minutes.col.site"), 2), (t("minutes.col.activity"), 2), (t("minutes.col.days"), 4),
-                     (t("minutes.col.before"), 2), (t("minutes.col.after"), 2)], header=True)
-    for c, last in grouped_changes(changes):
-        sheet.table_row([(w.site(c["site"]), 2), (w.activity(c["activity"]), 2), (w.days(c["day"], last), 4),
-                         (w.status(c["before"]), 2, _status(c["before"])), (w.status(c["after"]), 2, _status(c["after"]))])
+    header = [(t("minutes.col.site"), 2), (t("minutes.col.activity"), 2), (t("minutes.col.days"), 4),
+              (t("minutes.col.before"), 2), (t("minutes.col.after"), 2)]
+    rows = [[(w.site(c["site"]), 2), (w.activity(c["activity"]), 2), (w.days(c["day"], last), 4),
+             (w.status(c["before"]), 2, _status(c["before"])), (w.status(c["after"]), 2, _status(c["after"]))]
+            for c, last in grouped_changes(changes)]
+    sheet.table(t("minutes.doc.changes"), t("minutes.doc.no_changes"), header, rows)
 
 
 def grouped_changes(changes: list[dict]) -> list[tuple[dict, str]]:
@@ -312,18 +317,13 @@ def _exceptions(sheet: _Sheet, w: Wording, content: dict) -> None:
 
 def _outcomes(sheet: _Sheet, w: Wording, outcomes: dict) -> None:
     t = w.t
-    sheet.section(t("minutes.doc.outcomes"))
-    if not outcomes["cells"]:
-        sheet.line("", t("minutes.doc.no_outcomes"))
-        return
     header = [(t("minutes.col.site"), 2), (t("minutes.col.activity"), 2), (t("minutes.col.told"), 2),
               (t("minutes.col.reached"), 2), (t("minutes.col.not_reached"), 2)]
-    sheet.table_row(header, header=True)
-    for c in outcomes["cells"]:
-        sheet.table_row([(w.site(c["site"]), 2), (w.activity(c["activity"]), 2), (c["told"], 2), (c["reached"], 2),
-                         (c["not_reached"], 2)])
-    sheet.table_row([(t("minutes.doc.total"), 4, LABEL_STYLE), (outcomes["told"], 2, LABEL_STYLE),
-                     (outcomes["reached"], 2, LABEL_STYLE), (outcomes["not_reached"], 2, LABEL_STYLE)])
+    rows = [[(w.site(c["site"]), 2), (w.activity(c["activity"]), 2), (c["told"], 2), (c["reached"], 2),
+             (c["not_reached"], 2)] for c in outcomes["cells"]]
+    if sheet.table(t("minutes.doc.outcomes"), t("minutes.doc.no_outcomes"), header, rows):
+        sheet.table_row([(t("minutes.doc.total"), 4, LABEL_STYLE), (outcomes["told"], 2, LABEL_STYLE),
+                         (outcomes["reached"], 2, LABEL_STYLE), (outcomes["not_reached"], 2, LABEL_STYLE)])
 
 
 def _signature(sheet: _Sheet, w: Wording, signature: dict | None, minutes_hash: str | None) -> None:
