@@ -262,14 +262,20 @@ class ExceptionForm(ModalScreen[dict | None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         self._refresh_preview()
 
-    def _refresh_preview(self) -> None:
+    def _checked_change(self) -> dict | None:
+        """The form's change with its error line cleared, or None with the error on that line."""
         try:
             change = self._change()
         except UsageError as exc:
             self.query_one("#form-error", Static).update(str(exc))
-            return
+            return None
         self.query_one("#form-error", Static).update("")
-        self._preview(change)
+        return change
+
+    def _refresh_preview(self) -> None:
+        change = self._checked_change()
+        if change is not None:
+            self._preview(change)
 
     @work(thread=True, exclusive=True, group="exceptions-preview", exit_on_error=False)
     def _preview(self, change: dict) -> str:
@@ -297,12 +303,9 @@ class ExceptionForm(ModalScreen[dict | None]):
             self.focus_next()
 
     def action_save(self) -> None:
-        try:
-            change = self._change()
-        except UsageError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            return
-        self.dismiss(change)
+        change = self._checked_change()
+        if change is not None:
+            self.dismiss(change)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
