@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -138,3 +140,17 @@ def test_any_content_gives_a_report_never_an_exception(workspace, tmp_path, cont
     report = import_file(workspace, path, activity="consultation")
     assert report.status in ("imported", "error")
     assert report.rows == report.imported + report.duplicates + report.rejected
+
+
+@pytest.mark.parametrize("name", ["export_consultations_bastogne.xlsx", "radiologie_semaine.ods", "chirurgie_mardi.xls"])
+def test_damaged_copies_of_real_exports_give_a_report_never_an_exception(workspace, tmp_path, name):
+    original = sample(tmp_path, name).read_bytes()
+    rnd = random.Random(name)
+    for n in range(15):
+        data = bytearray(original)
+        for _ in range(rnd.randrange(1, 6)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        path = tmp_path / f"damaged{n}{Path(name).suffix}"
+        path.write_bytes(bytes(data))
+        report = import_file(workspace, path, activity="consultation")
+        assert report.status in ("imported", "error") and (report.error is None) == (report.status == "imported")

@@ -49,5 +49,13 @@ def guarded(rows: Iterable[tuple[int, Row]], what: str) -> Iterator[tuple[int, R
     ReadError, so that the import rolls the file back and says why instead of crashing."""
     try:
         yield from rows
-    except Exception as exc:  # each reader raises its own types
+    except BaseException as exc:
+        if not reader_failure(exc):
+            raise
         raise ReadError(f"unreadable {what} ({first_line(exc)})") from None
+
+
+def reader_failure(exc: BaseException) -> bool:
+    """An exception a reader raised on a bad file: any Exception, or a panic in calamine's Rust code (pyo3 raises
+    those as PanicException, a BaseException), but never an interrupt or an exit."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"

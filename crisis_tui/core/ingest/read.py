@@ -8,6 +8,7 @@ for calamine's dense grid); text goes through `textfile`. Anything unreadable ra
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Callable
 from defusedxml import DefusedXmlException, ElementTree
 
 from crisis_tui.core.ingest import extent
-from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, guarded
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, guarded, reader_failure
 from crisis_tui.core.ingest.textfile import read_text_sheets
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -69,12 +70,15 @@ def _zipped(path: Path) -> list[Sheet]:
             raise ReadError("a zip archive that is not a workbook")
     except extent.UnsafeFile as exc:
         raise ReadError(str(exc)) from None
-    except NotImplementedError as exc:
-        raise ReadError(f"unsupported zip compression ({first_line(exc)})") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError, KeyError) as exc:
-        raise ReadError(f"truncated or damaged workbook ({first_line(exc)})") from None
+    except ReadError:
+        raise
     except DefusedXmlException as exc:
         raise ReadError(f"workbook with forbidden XML constructs ({type(exc).__name__})") from None
+    except NotImplementedError as exc:
+        raise ReadError(f"unsupported zip compression ({first_line(exc)})") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError, KeyError, ValueError,
+            struct.error, RuntimeError) as exc:  # what zipfile and the XML parser raise on damaged bytes
+        raise ReadError(f"truncated or damaged workbook ({first_line(exc)})") from None
 
 
 def _mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:
@@ -113,7 +117,9 @@ def _calamine(path: Path, kind: str, grids: dict[str, int]) -> list[Sheet]:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError:
         raise ReadError(_ENCRYPTED) from None
-    except Exception as exc:  # calamine's error types vary by format and version
+    except BaseException as exc:  # calamine's error types vary by format and version; a panic too
+        if not reader_failure(exc):
+            raise
         if kind == "xlsx":
             return _openpyxl(path, first_line(exc))
         raise ReadError(f"unreadable {kind} workbook ({first_line(exc)})") from None
@@ -132,7 +138,9 @@ def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
     def load() -> Rows:
         try:
             sheet = workbook.get_sheet_by_index(index)
-        except Exception as exc:  # calamine's error types vary by format and version
+        except BaseException as exc:  # calamine's error types vary by format and version; a panic too
+            if not reader_failure(exc):
+                raise
             raise ReadError(f"unreadable sheet ({first_line(exc)})") from None
         if sheet.start is None or not sheet.height:
             return Rows(0, iter(()))
