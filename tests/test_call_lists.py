@@ -9,10 +9,10 @@ from datetime import date, datetime, time
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from pdfcheck import needs_libreoffice, pages, to_pdf
 from sqlmodel import select
-from told_support import D1, calls_export, read_call_lists
+from told_support import D1, calls_export, failing_saves, read_call_lists
 
 from crisis_tui.core.decisions import decide
 from crisis_tui.core.meetings import open_meeting
@@ -135,13 +135,7 @@ def test_split_balanced(items, parts):
 
 def test_a_failed_save_leaves_no_file_and_records_nothing(workspace, tmp_path, monkeypatch):
     _scenario(workspace)
-    save = Workbook.save
-
-    def broken(wb, filename):
-        save(wb, filename)
-        raise OSError("disk full")
-
-    monkeypatch.setattr(Workbook, "save", broken)
+    failing_saves(monkeypatch)
     with pytest.raises(OSError):
         calls_export(workspace, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []

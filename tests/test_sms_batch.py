@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlmodel import select
-from told_support import D1, read_csv, read_sms_xlsx, sms_export
+from told_support import D1, failing_saves, read_csv, read_sms_xlsx, sms_export
 
 from crisis_tui.core.decisions import decide
 from crisis_tui.core.documents import sms_batch
@@ -69,14 +69,7 @@ def test_a_failed_xlsx_leaves_no_csv_and_records_nothing(workspace, tmp_path, mo
     with workspace.session() as s:
         appointment(s, "ARL")
     _cancel(workspace)
-
-    save = Workbook.save
-
-    def broken(wb, filename):
-        save(wb, filename)
-        raise OSError("disk full")
-
-    monkeypatch.setattr(Workbook, "save", broken)
+    failing_saves(monkeypatch)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="disk full"):
         sms_export(workspace, out)

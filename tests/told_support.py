@@ -1,5 +1,5 @@
-"""Shared by the telling tests: export in a test session, and read the written files back as a secretary's
-program would (csv module, openpyxl)."""
+"""Shared by the telling tests: export in a test session, read the written files back as a secretary's
+program would (csv module, openpyxl), and a disk that fills up while a workbook is saved."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from crisis_tui.core.documents.call_lists import COLUMNS, export_calls
 from crisis_tui.core.documents.sms_batch import export_sms
@@ -25,6 +25,17 @@ def sms_export(workspace, out: Path, day_from=D1, day_to=None, lang="fr", **opti
 def calls_export(workspace, out: Path, day_from=D1, day_to=None, lang="fr", **options):
     return run_export(workspace, export_calls, workspace.reference, Catalog(lang), day_from, day_to or day_from,
                       out, **options)
+
+
+def failing_saves(monkeypatch) -> None:
+    """Every workbook save writes its file, then fails with OSError("disk full"), as a full disk would."""
+    save = Workbook.save
+
+    def broken(wb, filename):
+        save(wb, filename)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workbook, "save", broken)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
