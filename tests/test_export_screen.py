@@ -16,6 +16,7 @@ from crisis_tui.core.models import CallOutcome, Notification
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.export import ExportScreen
 from crisis_tui.ui.screens.outcomes import OutcomesDialog
+from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from tests.factories import appointment
 from tests.ui_pilot import hosted, paused, until
 
@@ -128,7 +129,26 @@ def test_outcomes_dialog_reads_filled_lists_back(workspace):
         dialog.action_read()
         await settled(pilot, dialog)
         assert "introuvable" in str(dialog.query_one("#outcomes-message", Label).render())
+        assert isinstance(pilot.app.screen, ErrorDialog) and "absent.xlsx" in pilot.app.screen.text
 
     drive(dialog, read)
     with workspace.session() as s:
         assert s.exec(select(Notification.channel).join(CallOutcome)).all() == ["call"]
+
+
+def test_a_failed_export_is_said_in_the_copyable_error_dialog(workspace, monkeypatch):
+    _setup(workspace)
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("crisis_tui.ui.screens.export.export_sms", broken)
+    screen = ExportScreen(workspace, Catalog("en"), D1, D1)
+
+    async def steps(pilot, screen):
+        screen.action_export()
+        await settled(pilot, screen)
+        assert "disk full" in str(screen.query_one("#export-message", Label).render())
+        assert isinstance(pilot.app.screen, ErrorDialog) and "OSError: disk full" in pilot.app.screen.text
+
+    drive(screen, steps)

@@ -22,6 +22,7 @@ from crisis_tui.core.told import ExportResult, run_export
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
+from crisis_tui.ui.widgets.dialogs import error_text, report_error
 
 MAX_SECRETARIES = 50
 
@@ -141,11 +142,11 @@ class ExportScreen(Screen):
                     results.append(run_export(ws, export_calls, reference, catalog, self.day_from, self.day_to,
                                               out_dir, secretaries=secretaries, progress=self._progress))
         except Exception as exc:  # shown to the user; each export already took its own files back
-            self.app.call_from_thread(self._finished, results, str(exc).splitlines()[0] if str(exc) else repr(exc))
+            self.app.call_from_thread(self._finished, results, exc)
             return
         self.app.call_from_thread(self._finished, results, None)
 
-    def _finished(self, results: list[ExportResult], error: str | None) -> None:
+    def _finished(self, results: list[ExportResult], error: Exception | None) -> None:
         t = self.catalog.t
         self.running = False
         self.results = results
@@ -153,7 +154,8 @@ class ExportScreen(Screen):
         files = [str(path) for result in results for path in result.files]
         self.query_one("#export-files", Static).update("\n".join(files))
         if error is not None:
-            self._say(t("telling.screen.failed", error=error))
+            self._say(t("telling.screen.failed", error=error_text(error).splitlines()[0]))
+            report_error(self, self.catalog, error)
             return
         counts = results[-1].counts if results else {}
         self._say(f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts

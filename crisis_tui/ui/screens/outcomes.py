@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from crisis_tui.core.errors import UsageError
 from crisis_tui.core.outcomes import OutcomeReport, read_back
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
+from crisis_tui.ui.widgets.dialogs import error_text, report_error
 
 
 class OutcomesDialog(ModalScreen[OutcomeReport | None]):
@@ -75,18 +75,19 @@ class OutcomesDialog(ModalScreen[OutcomeReport | None]):
         try:
             with self.workspace.session() as session:
                 report = read_back(session, paths, self.catalog)
-        except UsageError as exc:
-            self.app.call_from_thread(self._finished, None, str(exc))
+        except Exception as exc:  # a refused file (UsageError) or anything unexpected: said, nothing recorded
+            self.app.call_from_thread(self._finished, None, exc)
             return
         self.app.call_from_thread(self._finished, report, None)
 
-    def _finished(self, report: OutcomeReport | None, error: str | None) -> None:
+    def _finished(self, report: OutcomeReport | None, error: Exception | None) -> None:
         t = self.catalog.t
         self.running = False
         self.query_one("#outcomes-run", Button).disabled = False
         message = self.query_one("#outcomes-message", Label)
         if report is None:
-            message.update(t("telling.screen.outcomes_failed", error=error))
+            message.update(t("telling.screen.outcomes_failed", error=error_text(error).splitlines()[0]))
+            report_error(self, self.catalog, error)
             return
         self.report = report
         message.update(t("telling.cli.outcomes", recorded=report.recorded, unmatched=report.unmatched))
