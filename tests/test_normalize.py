@@ -299,3 +299,15 @@ def test_clean_text(value, expected):
 )
 def test_split_patient(value, expected):
     assert split_patient(value) == expected
+
+
+def test_a_birth_date_is_never_in_the_future():
+    from datetime import date
+
+    from crisis_tui.core.ingest.normalize import to_birth_date
+
+    today = date(2026, 12, 1)
+    assert to_birth_date("12/05/54", today) == date(1954, 5, 12)
+    assert to_birth_date("12/05/04", today) == date(2004, 5, 12)
+    assert to_birth_date("29/02/28", today) == date(1928, 2, 29)
+    assert to_birth_date("n/a", today) is None

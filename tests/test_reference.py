@@ -65,3 +65,10 @@ def test_bad_kind_names_the_line(home):
     (home.data_dir / "sites.csv").write_text("code,name,kind,aliases\nXYZ,Test,castle,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 2"):
         load_reference(home)
+
+
+def test_fold_keeps_letters_without_a_decomposition():
+    from crisis_tui.core.text import fold, key
+
+    assert fold("Ørsted Æbeltoft Œuvre Straße") == "orsted aebeltoft oeuvre strasse"
+    assert key("D'HONDT  Marie-Claire") == "d hondt marie claire"

@@ -63,6 +63,9 @@ def make_engine(url: str) -> Engine:
     raise ValueError(f"database {shown}: only SQLite and PostgreSQL are supported")
 
 
+SQLITE_CACHE_KIB = 65536  # index pages kept in memory: an import's inserts land all over the indexes
+
+
 def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # the begin hook emits BEGIN itself
     cursor = dbapi_connection.cursor()
@@ -70,6 +73,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

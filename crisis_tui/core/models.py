@@ -56,7 +56,6 @@ class ImportBatch(SQLModel, table=True):
 class Appointment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_appointment_day_site_activity", "day", "site", "activity", "phone_kind"),
-        Index("ix_appointment_site_activity_day", "site", "activity", "day"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -74,9 +73,10 @@ class Appointment(SQLModel, table=True):
     phones: str = ""  # the valid numbers in E.164, separated by ";", mobiles first
     phone_kinds: str = ""  # one kind per number read (mobile, landline, invalid), separated by ";"
     phone_kind: str = Field(default="none", max_length=8)  # best of them: mobile, landline, invalid, none
-    patient_key: str = Field(default="", index=True)  # normalised name, for search and dedupe
-    doctor_key: str = Field(default="", index=True)
-    service_key: str = Field(default="", index=True)
+    # names normalised (text.key) for matching words: searched with LIKE '%word%', which no index serves
+    patient_key: str = ""
+    doctor_key: str = ""
+    service_key: str = ""
     dedupe_key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
 
 

@@ -6,15 +6,16 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"})
 
 
 def fold(text: object) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
+    """Lower case, no accents (Ø Æ Œ ß... as their Latin letters), punctuation as spaces, single spaces."""
     if text is None:
         return ""
     decomposed = unicodedata.normalize("NFKD", str(text))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", bare.casefold()).split())
+    return " ".join(_NON_WORD.sub(" ", bare.casefold().translate(_LETTERS)).split())
 
 
 def singular(token: str) -> str:

@@ -154,6 +154,14 @@ def to_date(value: object) -> date | None:
     return _date_and_time(value)[0]
 
 
+def to_birth_date(value: object, today: date) -> date | None:
+    """A birth date: like `to_date`, but a date after `today` (a two-digit year read as 20xx) is a century earlier."""
+    born = to_date(value)
+    if born is None or born <= today:
+        return born
+    return born.replace(year=born.year - 100)  # a 29 February after today falls in a leap year a century before too
+
+
 def to_time(value: object) -> time | None:
     """A time cell (time, datetime, Excel fraction or serial, text) -> the time of day, None when unusable."""
     value = _plain(value)

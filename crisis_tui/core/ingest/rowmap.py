@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from crisis_tui.core.clock import today
 from crisis_tui.core.ingest import normalize
 from crisis_tui.core.ingest.cells import cell_text
 from crisis_tui.core.ingest.columns import ColumnMap
@@ -93,6 +94,7 @@ class SheetPlan:
         self._sites: dict[object, str | Reason] = {}
         self._activities: dict[object, str | Reason] = {}
         self._births: dict[object, object] = {}
+        self.today = today()
         self._phone_infos: dict[tuple[object, ...], normalize.PhoneInfo] = {}
 
     def convert(self, cells: Sequence[object]) -> tuple | Reason:
@@ -167,7 +169,7 @@ class SheetPlan:
         value = cells[self.birth]
         born = self._births.get(value, False)
         if born is False:
-            day = normalize.to_date(value)
+            day = normalize.to_birth_date(value, self.today)
             born = self._births[value] = None if day is None else self.store_date(day)
         return born
 

@@ -19,7 +19,6 @@ from crisis_tui.core.models import Appointment
 
 LOOKUP_KEYS = 900  # dedupe keys per IN (...) lookup
 ROWS_PER_STATEMENT = 1800  # x 18 values: under SQLite's 32766 parameters
-SQLITE_IMPORT_CACHE_KIB = 65536  # index pages kept in memory during an import (inserts land at random places)
 _SITE_ACTIVITY_START = itemgetter(APPOINTMENT_COLUMNS.index("site"), APPOINTMENT_COLUMNS.index("activity"),
                                   APPOINTMENT_COLUMNS.index("start"))
 
@@ -73,8 +72,6 @@ class Inserter:
         self.session = session
         dialect = session.get_bind().dialect
         self.direct = dialect.name == "sqlite"
-        if self.direct:
-            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
         table = Appointment.__table__
         self.stores = (
             (storer(table.c.start.type, dialect), storer(table.c.day.type, dialect)) if self.direct else ()
