@@ -8,9 +8,8 @@ to that); anything else goes to phonenumbers. A cell may hold several numbers: t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType
@@ -65,6 +64,7 @@ _BE_MOBILE = re.compile(_desc_pattern(_BE.mobile) or "(?!)")
 _FAST_SHAPE = re.compile(r"(?:(?:\+|00)?320?|0)?([1-9][0-9]{7,8})")
 _NUMBER_PUNCTUATION = " ./-()\u00a0\u2010\u2011\u2012\u2013\u2014\u2015"
 _DROP_PUNCTUATION = str.maketrans("", "", _NUMBER_PUNCTUATION)
+_ASCII_PUNCTUATION = bytes(ch for ch in _NUMBER_PUNCTUATION.encode("latin-1", "ignore") if ch < 128)
 _MAX_PHONE_INPUT = 250  # phonenumbers refuses longer input
 
 
@@ -79,11 +79,18 @@ def _be_answer(nsn: str) -> tuple[str | None, str]:
     return (f"+32{nsn}", kind) if kind != "invalid" else (None, "invalid")
 
 
+def _without_punctuation(text: str) -> str:
+    """The text without the punctuation numbers are written with (bytes.translate is 3x faster for ASCII)."""
+    if text.isascii():
+        return text.encode().translate(None, _ASCII_PUNCTUATION).decode()
+    return text.translate(_DROP_PUNCTUATION)
+
+
 def _fast_phone(raw: str) -> tuple[str | None, str] | None:
     """The answer for a Belgian number written with digits and punctuation only, or None to ask phonenumbers."""
     if len(raw) > _MAX_PHONE_INPUT:
         return None
-    match = _FAST_SHAPE.fullmatch(raw.strip().translate(_DROP_PUNCTUATION))
+    match = _FAST_SHAPE.fullmatch(_without_punctuation(raw.strip()))
     return _be_answer(match.group(1)) if match else None
 
 
@@ -107,8 +114,7 @@ def normalize_phone(raw: str) -> tuple[str | None, str]:
     return fast if fast is not None else _phonenumbers_phone(raw)
 
 
-@dataclass(frozen=True)
-class PhoneInfo:
+class PhoneInfo(NamedTuple):
     raw: str  # every number as read, joined by " | "
     phones: str  # the valid numbers in E.164, mobiles first, no repeats, joined by ";"
     kinds: str  # one kind per number read, in reading order, joined by ";"
@@ -203,10 +209,8 @@ def _split_run(run: str) -> list[str]:
 
 
 def _read_line(line: str) -> list[tuple[str, str | None, str]]:
-    """Every number on one line of a cell as (raw, E.164 or None, kind); words without a digit are one invalid number."""
-    single = _FAST_SHAPE.fullmatch(line.translate(_DROP_PUNCTUATION))
-    if single:  # the usual cell: one Belgian number
-        return [(line, *_be_answer(single.group(1)))]
+    """Every number on one line of a cell as (raw, E.164 or None, kind); words without a digit are one invalid number.
+    (phone_info reads the usual line, one Belgian number, itself: this is for the others.)"""
     raws = [raw for run in _NUMBER_RUN.findall(line) for raw in _split_run(run)]
     if not raws:
         return [(line, None, "invalid")] if any(ch.isalnum() for ch in line) else []
@@ -221,7 +225,10 @@ def phone_info(values: Iterable[object]) -> PhoneInfo:
     landlines: list[str] = []
     for value in values:
         for line in _phone_text(value).splitlines():
-            for raw, e164, kind in _read_line(" ".join(line.split())):
+            line = " ".join(line.split())
+            single = _FAST_SHAPE.fullmatch(_without_punctuation(line))
+            found = [(line, *_be_answer(single.group(1)))] if single else _read_line(line)  # usually one number
+            for raw, e164, kind in found:
                 raws.append(raw)
                 kinds.append(kind)
                 if e164 is not None and e164 not in mobiles and e164 not in landlines:
