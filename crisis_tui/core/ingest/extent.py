@@ -64,12 +64,11 @@ def xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None
             chunk = handle.read(_CHUNK)
             text = pending + chunk
             cut = text.rfind(b">") + 1 if chunk else len(text)  # scan whole tags only; the rest waits
-            text, pending = text[:cut], text[cut:]
-            for number in _ROW_NUMBER.findall(text):
-                rows = max(rows, int(number))
-            for letters in set(_WIDE_COLUMN.findall(text)):
+            pending = text[cut:]
+            rows = max(rows, max(map(int, _ROW_NUMBER.findall(text, 0, cut)), default=0))
+            for letters in set(_WIDE_COLUMN.findall(text, 0, cut)):
                 columns = max(columns, column_number(letters))
-            for tag in _TAG_WITHOUT_LEADING_REF.findall(text):
+            for tag in _TAG_WITHOUT_LEADING_REF.findall(text, 0, cut):
                 reference = _REFERENCE.search(tag)
                 if reference is None:
                     return None
