@@ -122,12 +122,6 @@ def override_condition(override: Override):
     return and_(*conditions)
 
 
-def covered_appointments_query(override: Override, day_from: date, day_to: date):
-    """A query of the appointments of the range an active override covers."""
-    return select(Appointment).where(override_condition(override), Appointment.day >= day_from,
-                                     Appointment.day <= day_to)
-
-
 def overrides_query_any(overrides: list[Override], day_from: date, day_to: date):
     """Every appointment of the range any of the active overrides (`active_overrides` of the range) may cover,
     in one query: a clause per override naming no appointment, one subquery for those naming one."""

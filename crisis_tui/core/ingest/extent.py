@@ -114,7 +114,3 @@ def ods_extent(archive: zipfile.ZipFile) -> int:
                 row_has_content = True
                 columns = max(columns, column)
     return max(largest, rows * columns)
-
-
-def sheet_too_large(rows: int, columns: int) -> bool:
-    return rows * columns > MAX_CELLS
