@@ -73,3 +73,16 @@ def test_output_into_a_closed_pipe_is_not_a_crash(home, workspace, monkeypatch, 
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     assert main(["--home", str(home.root), "status", "--date", "2026-12-07"]) == 0
     spare.close()
+
+
+def test_every_command_closes_its_workspace_even_when_refused(home, workspace, monkeypatch, capsys):
+    from crisis_tui.core.workspace import Workspace
+
+    closed = []
+    monkeypatch.setattr(Workspace, "close", lambda self: closed.append(self))
+    assert main(["--home", str(home.root), "status", "--date", "2026-12-07"]) == 0
+    assert main(["--home", str(home.root), "decide", "--date", "2026-12-07", "--site", "Namur", "--activity", "all",
+                 "--status", "cancelled"]) == 2
+    assert main(["--home", str(home.root), "verify"]) == 0
+    assert len(closed) == 3
+    capsys.readouterr()

@@ -55,3 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into a reader that stopped (`| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if getattr(args, "workspace", None) is not None:
+            args.workspace.close()

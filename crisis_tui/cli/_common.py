@@ -14,10 +14,13 @@ from crisis_tui.i18n import Catalog
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    try:
-        return Workspace.open(resolve_home(args.home, args.db))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    """The command's workspace, opened once; `main` closes it when the command ends, whatever happens."""
+    if getattr(args, "workspace", None) is None:
+        try:
+            args.workspace = Workspace.open(resolve_home(args.home, args.db))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    return args.workspace
 
 
 def catalog(args: argparse.Namespace) -> Catalog:

@@ -32,7 +32,6 @@ def run(args: argparse.Namespace) -> int:
         report = copy_database(workspace.engine, target, merge=args.merge)
     finally:
         target.dispose()
-        workspace.close()
     if args.json:
         print_json(report.as_json())
         return 0

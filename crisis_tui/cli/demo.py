@@ -18,10 +18,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    try:
-        report = fill_demo_home(workspace)
-    finally:
-        workspace.close()
+    report = fill_demo_home(workspace)
     if args.json:
         print_json(report.as_json())
         return 0

@@ -72,8 +72,6 @@ def run(args: argparse.Namespace) -> int:
         result = EXPORTS[args.kind](args, workspace, day_from, day_to, out_dir)
     except OSError as exc:
         raise UsageError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from None
-    finally:
-        workspace.close()
     if args.json:
         print_json(result)
         return 0

@@ -28,13 +28,10 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    try:
-        reference = workspace.reference
-        site = _code(args.site, reference.site_matcher, "site")
-        activity = _code(args.activity, reference.activity_matcher, "activity")
-        report = import_paths(workspace, args.paths, site=site, activity=activity, lang=args.lang)
-    finally:
-        workspace.close()
+    reference = workspace.reference
+    site = _code(args.site, reference.site_matcher, "site")
+    activity = _code(args.activity, reference.activity_matcher, "activity")
+    report = import_paths(workspace, args.paths, site=site, activity=activity, lang=args.lang)
     if args.json:
         print_json(report.as_json())
     else:

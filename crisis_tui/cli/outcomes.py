@@ -22,11 +22,8 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    try:
-        with workspace.session() as session:
-            report = read_back(session, args.paths, catalog(args))
-    finally:
-        workspace.close()
+    with workspace.session() as session:
+        report = read_back(session, args.paths, catalog(args))
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if args.json:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace, print_json
-from crisis_tui.core.db import session_scope
 from crisis_tui.core.documents.minutes import meeting_for_export
 from crisis_tui.core.meetings import update_meeting
 from crisis_tui.core.minutes import decided_days, minutes_content
@@ -39,16 +38,13 @@ def register(commands) -> None:
 
 def run_sign(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    try:
-        with workspace.session() as session:
-            meeting_id = meeting_for_export(session, args.meeting).id
-            meeting = sign_meeting(session, workspace.reference, meeting_id, args.by, args.role)
-            result = {"meeting": meeting.id, "kind": meeting.kind, "signed_by": meeting.signed_by,
-                      "signed_role": meeting.signed_role, "signed_at": meeting.signed_at.isoformat(),
-                      "date": meeting.minutes_from.isoformat(), "to": meeting.minutes_to.isoformat(),
-                      "hash": meeting.minutes_hash, "prev_hash": meeting.prev_hash}
-    finally:
-        workspace.close()
+    with workspace.session() as session:
+        meeting_id = meeting_for_export(session, args.meeting).id
+        meeting = sign_meeting(session, workspace.reference, meeting_id, args.by, args.role)
+        result = {"meeting": meeting.id, "kind": meeting.kind, "signed_by": meeting.signed_by,
+                  "signed_role": meeting.signed_role, "signed_at": meeting.signed_at.isoformat(),
+                  "date": meeting.minutes_from.isoformat(), "to": meeting.minutes_to.isoformat(),
+                  "hash": meeting.minutes_hash, "prev_hash": meeting.prev_hash}
     if args.json:
         print_json(result)
     else:
@@ -59,11 +55,8 @@ def run_sign(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
-    try:
-        with session_scope(workspace.engine, readonly=True) as session:
-            report = verify(session)
-    finally:
-        workspace.close()
+    with workspace.session(readonly=True) as session:
+        report = verify(session)
     if args.json:
         print_json(report.as_json())
     elif report.ok:
@@ -78,16 +71,13 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_minutes(args: argparse.Namespace) -> int:
     days = date_range(args) if args.date else None
     workspace = open_workspace(args)
-    try:
-        with workspace.session() as session:
-            meeting = meeting_for_export(session, args.meeting)
-            if args.notes is not None or args.actions is not None:
-                update_meeting(session, meeting, notes=args.notes, actions=args.actions)
-            day_from, day_to = days if days and not meeting.signed else decided_days(session, meeting)
-            content = minutes_content(session, workspace.reference, meeting, day_from, day_to)
-            minutes_hash = meeting.minutes_hash
-    finally:
-        workspace.close()
+    with workspace.session() as session:
+        meeting = meeting_for_export(session, args.meeting)
+        if args.notes is not None or args.actions is not None:
+            update_meeting(session, meeting, notes=args.notes, actions=args.actions)
+        day_from, day_to = days if days and not meeting.signed else decided_days(session, meeting)
+        content = minutes_content(session, workspace.reference, meeting, day_from, day_to)
+        minutes_hash = meeting.minutes_hash
     if args.json:
         print_json({**content, "minutes_hash": minutes_hash})
         return 0
