@@ -180,6 +180,7 @@ def test_formula_like_text_stays_text_in_the_database_and_in_the_rejects_workboo
 def test_rejects_workbook_in_english_and_never_overwritten(workspace, tmp_path):
     path = text_file(tmp_path / "x.csv", [["Nom", "Date"], ["Dupont", ""]])
     first = import_file(workspace, path, site="ARL", activity="consultation", lang="en")
+    text_file(path, [["Nom", "Date"], ["Dupont", ""], ["Durand", ""]])  # a new export under the same name
     second = import_file(workspace, path, site="ARL", activity="consultation", lang="en")
     assert first.rejects_file != second.rejects_file
     assert "x_rejects_" in first.rejects_file
@@ -220,3 +221,20 @@ def test_headers_in_the_first_rows_only_and_time_columns_beside_datetimes(worksp
     report = import_file(workspace, xlsx(tmp_path / "chirurgie_arlon.xlsx", ("S", rows)))
     assert counts(report) == (1, 1, 0, 0)
     assert stored(workspace)[0].start == datetime(2022, 5, 17, 14, 5)
+
+
+def test_a_reimport_keeps_its_rejected_rows_once(workspace, tmp_path):
+    from sqlmodel import func, select
+
+    from crisis_tui.core.models import RejectedRow
+
+    path = tmp_path / "consultations_arlon.csv"
+    path.write_text("Nom;Prénom;Date;Heure;GSM\nDupont;Jean;07/12/2026;09:00;0475123456\n"
+                    "Martin;Anne;;10:00;0475654321\n", encoding="utf-8")
+    first = import_file(workspace, path)
+    again = import_file(workspace, path)
+    assert counts(first) == (2, 1, 0, 1) and counts(again) == (2, 0, 1, 1)
+    assert again.rejects_file == first.rejects_file
+    with workspace.session(readonly=True) as session:
+        assert session.exec(select(func.count()).select_from(RejectedRow)).one() == 1
+    assert len(list(workspace.home.rejects.iterdir())) == 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -168,7 +168,8 @@ class _FileImport:
 
     def run(self, sheets: Sequence[Sheet], report: FileReport) -> None:
         self._check_cancel()
-        batch = ImportBatch(file_name=self.path.name, path=str(self.path), sha256=_sha256(self.path))
+        self.sha256 = _sha256(self.path)
+        batch = ImportBatch(file_name=self.path.name, path=str(self.path), sha256=self.sha256)
         self.session.add(batch)
         self.session.flush()
         self.batch_id = batch.id
@@ -271,7 +272,13 @@ class _FileImport:
         self._report_progress()
 
     def _store_rejects(self) -> None:
+        """The rejected rows kept with their reasons, in the database and in a rejects workbook; the same file
+        imported again with the same rows refused adds neither (its earlier rejects file is named again)."""
         if not self.rejected:
+            return
+        earlier = self._same_rejects_before()
+        if earlier is not None:
+            self.rejects_path = earlier
             return
         self.session.execute(insert(RejectedRow.__table__), [
             {"batch_id": self.batch_id, "file_name": self.path.name, "sheet": row.sheet, "row_number": row.row_number,
@@ -279,6 +286,25 @@ class _FileImport:
             for row in self.rejected
         ])
         self.rejects_path = write_rejects(self.workspace.home.rejects, self.path, self.rejected, self.catalog)
+
+    def _same_rejects_before(self) -> Path | None:
+        """The rejects workbook of an earlier import of this very file that refused the same rows for the same
+        reasons, when it is still there."""
+        mine = sorted((row.sheet or "", row.row_number, row.reason_en) for row in self.rejected)
+        candidates = self.session.execute(
+            select(ImportBatch.id, ImportBatch.rejects_file).where(
+                ImportBatch.sha256 == self.sha256, ImportBatch.id != self.batch_id,
+                ImportBatch.rejected == len(mine), ImportBatch.rejects_file.is_not(None))
+            .order_by(ImportBatch.id)
+        ).all()
+        for batch_id, rejects_file in candidates:
+            theirs = sorted(self.session.execute(
+                select(RejectedRow.sheet, RejectedRow.row_number, RejectedRow.reason)
+                .where(RejectedRow.batch_id == batch_id)).all())
+            if [(sheet or "", number, reason) for sheet, number, reason in theirs] == mine \
+                    and Path(rejects_file).is_file():
+                return Path(rejects_file)
+        return None
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
