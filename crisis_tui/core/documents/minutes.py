@@ -347,7 +347,7 @@ def _signature(sheet: _Sheet, w: Wording, signature: dict | None, minutes_hash: 
 def meeting_for_export(session: Session, meeting_id: int | None) -> Meeting:
     meeting = session.get(Meeting, meeting_id) if meeting_id is not None else latest_meeting(session)
     if meeting is None:
-        raise UsageError("export minutes: no meeting yet (open one with `crisis-tui meeting open`)"
+        raise UsageError("no meeting yet (open one with `crisis-tui meeting open`)"
                          if meeting_id is None else f"--meeting {meeting_id}: no such meeting")
     return meeting
 
