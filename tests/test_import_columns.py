@@ -87,8 +87,8 @@ def test_a_date_and_time_column_beside_a_date_column_gives_the_time():
     plan = SheetPlan(columns, Place("site", None, "ARL", ("no_site", ()), str),
                      Place("activity", None, "surgery", ("no_activity", ()), str), 1)
     assert (plan.date, plan.time) == (1, 2)
-    row = plan.convert(["Dupont", "17/05/2022", "2022-05-17 14:05"])
-    assert row[3] == datetime(2022, 5, 17, 14, 5)
+    (row,), others = plan.convert([["Dupont", "17/05/2022", "2022-05-17 14:05"]])
+    assert row[3] == datetime(2022, 5, 17, 14, 5) and others == []
 
 
 def test_a_lone_name_column_holds_the_whole_name():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 Row = Sequence[object]
 
@@ -16,7 +17,18 @@ class ReadError(ValueError):
 @dataclass(frozen=True)
 class Rows:
     total: int  # rows the sheet spans (for progress)
-    numbered: Iterator[tuple[int, Row]]  # (the spreadsheet's own 1-based row number, cells)
+    numbered: Iterator[tuple[int, Row]]  # (the spreadsheet's own 1-based row number, cells), read lazily
+    what: str = "sheet"  # what the rows come from, for the error: "unreadable sheet (...)"
+
+    def take(self, count: int) -> list[tuple[int, Row]]:
+        """The next rows (at most `count`). A reader's failure midway (a damaged sheet, a CSV field over the size
+        limit) is raised as ReadError, so that the import rolls the file back and says why instead of crashing."""
+        try:
+            return list(itertools.islice(self.numbered, count))
+        except BaseException as exc:
+            if not reader_failure(exc):
+                raise
+            raise ReadError(f"unreadable {self.what} ({first_line(exc)})") from None
 
 
 @dataclass(frozen=True)
@@ -42,17 +54,6 @@ def first_line(exc: BaseException) -> str:
     """An exception as one short line."""
     lines = str(exc).strip().splitlines()
     return lines[0][:200] if lines else type(exc).__name__
-
-
-def guarded(rows: Iterable[tuple[int, Row]], what: str) -> Iterator[tuple[int, Row]]:
-    """Rows read lazily, a reader's failure midway (a damaged sheet, a CSV field over the size limit) turned into
-    ReadError, so that the import rolls the file back and says why instead of crashing."""
-    try:
-        yield from rows
-    except BaseException as exc:
-        if not reader_failure(exc):
-            raise
-        raise ReadError(f"unreadable {what} ({first_line(exc)})") from None
 
 
 def reader_failure(exc: BaseException) -> bool:

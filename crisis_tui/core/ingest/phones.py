@@ -7,9 +7,10 @@ to that); anything else goes to phonenumbers. A cell may hold several numbers: t
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType
@@ -217,21 +218,76 @@ def _read_line(line: str) -> list[tuple[str, str | None, str]]:
     return [(raw, *normalize_phone(raw)) for raw in raws]
 
 
-def phone_info(values: Iterable[object]) -> PhoneInfo:
-    """The cells of every phone column of one row -> every number read, the usable ones, the best kind."""
-    raws: list[str] = []
-    kinds: list[str] = []
+Reading = tuple[str, "str | None", str]  # one number as read, its E.164 (None when unusable), its kind
+_NO_NUMBER = PhoneInfo("", "", "", "none")
+
+
+def _cell_readings(value: object) -> tuple[Reading, ...]:
+    """Every number one phone cell holds, in reading order."""
+    found: list[Reading] = []
+    for line in _phone_text(value).splitlines():
+        line = " ".join(line.split())
+        single = _FAST_SHAPE.fullmatch(_without_punctuation(line))
+        found.extend([(line, *_be_answer(single.group(1)))] if single else _read_line(line))  # usually one number
+    return tuple(found)
+
+
+def _summary(readings: Sequence[Reading]) -> PhoneInfo:
+    """Every number read in a row's phone cells -> the usable ones, mobiles first, and the best kind."""
+    if len(readings) == 1:
+        raw, e164, kind = readings[0]
+        return PhoneInfo(raw, e164 or "", kind, kind)  # E.164 is None exactly when the kind is invalid
+    if not readings:
+        return _NO_NUMBER
     mobiles: list[str] = []
     landlines: list[str] = []
-    for value in values:
-        for line in _phone_text(value).splitlines():
-            line = " ".join(line.split())
-            single = _FAST_SHAPE.fullmatch(_without_punctuation(line))
-            found = [(line, *_be_answer(single.group(1)))] if single else _read_line(line)  # usually one number
-            for raw, e164, kind in found:
-                raws.append(raw)
-                kinds.append(kind)
-                if e164 is not None and e164 not in mobiles and e164 not in landlines:
-                    (mobiles if kind == "mobile" else landlines).append(e164)
-    best = "mobile" if mobiles else "landline" if landlines else "invalid" if kinds else "none"
-    return PhoneInfo(" | ".join(raws), ";".join(mobiles + landlines), ";".join(kinds), best)
+    for _, e164, kind in readings:
+        if e164 is not None and e164 not in mobiles and e164 not in landlines:
+            (mobiles if kind == "mobile" else landlines).append(e164)
+    best = "mobile" if mobiles else "landline" if landlines else "invalid"
+    return PhoneInfo(" | ".join(raw for raw, _, _ in readings), ";".join(mobiles + landlines),
+                     ";".join(kind for _, _, kind in readings), best)
+
+
+def phone_info(values: Iterable[object]) -> PhoneInfo:
+    """The cells of every phone column of one row -> every number read, the usable ones, the best kind."""
+    return _summary([reading for value in values for reading in _cell_readings(value)])
+
+
+# a cell that may hold one number of a common shape: digits and the punctuation numbers are written with, one line
+_BULK_CELL = re.compile(r"[0-9+ \t\u00a0./()\-\u2010-\u2015]+")
+_DROP_BULK = str.maketrans("", "", _NUMBER_PUNCTUATION + "\t")
+_ASCII_DROP_BULK = _ASCII_PUNCTUATION + b"\t"
+
+
+def column_readings(cells: Sequence[object]) -> list[tuple[Reading, ...]]:
+    """`_cell_readings` of each cell of a phone column. A column has thousands of cells, mostly one number in a
+    common shape each: those are read together (one translate and C-level passes over the column), the others
+    one by one."""
+    readings: list[tuple[Reading, ...]] = [()] * len(cells)
+    texts = [cell.strip() if type(cell) is str else _phone_text(cell) for cell in cells]
+    bulk: list[int] = []
+    for position, text in enumerate(texts):
+        if text:
+            if _BULK_CELL.fullmatch(text) and not _FLOAT_TEXT.fullmatch(text):
+                bulk.append(position)
+            else:
+                readings[position] = _cell_readings(cells[position])
+    chosen = [texts[position] for position in bulk]
+    joined = "\n".join(chosen)
+    digits = (joined.encode().translate(None, _ASCII_DROP_BULK).decode() if joined.isascii()
+              else joined.translate(_DROP_BULK)).split("\n")
+    raws = map(" ".join, map(str.split, chosen))
+    for position, raw, shape in zip(bulk, raws, map(_FAST_SHAPE.fullmatch, digits)):
+        readings[position] = ((raw, *_be_answer(shape.group(1))),) if shape else _cell_readings(cells[position])
+    return readings
+
+
+def phone_infos(columns: Sequence[Sequence[object]]) -> list[PhoneInfo]:
+    """`phone_info` of each row, given the row's phone cells column by column (every column as long)."""
+    if not columns:
+        return []
+    rows: Iterable[tuple[Reading, ...]] = column_readings(columns[0])
+    for column in columns[1:]:
+        rows = map(operator.add, rows, column_readings(column))
+    return list(map(_summary, rows))

@@ -17,7 +17,7 @@ from typing import Callable
 from defusedxml import DefusedXmlException, ElementTree
 
 from crisis_tui.core.ingest import extent
-from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, guarded, reader_failure
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, reader_failure
 from crisis_tui.core.ingest.textfile import read_text_sheets
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -145,7 +145,7 @@ def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
         if sheet.start is None or not sheet.height:
             return Rows(0, iter(()))
         # iter_rows also yields the empty rows above the first cell: its n-th row is the spreadsheet's row n
-        return Rows(sheet.end[0] + 1, guarded(enumerate(sheet.iter_rows(), start=1), "sheet"))
+        return Rows(sheet.end[0] + 1, enumerate(sheet.iter_rows(), start=1))
 
     return load
 
@@ -163,6 +163,6 @@ def _openpyxl(path: Path, reason: str) -> list[Sheet]:
 def _openpyxl_loader(worksheet) -> Callable[[], Rows]:
     def load() -> Rows:
         worksheet.reset_dimensions()  # otherwise every row is padded to the declared dimension
-        return Rows(0, guarded(enumerate(worksheet.iter_rows(values_only=True), start=1), "sheet"))
+        return Rows(0, enumerate(worksheet.iter_rows(values_only=True), start=1))
 
     return load

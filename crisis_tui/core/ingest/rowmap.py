@@ -7,6 +7,7 @@ met again are converted once (dates, names and places repeat across thousands of
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -14,6 +15,7 @@ from crisis_tui.core.clock import today
 from crisis_tui.core.ingest import normalize
 from crisis_tui.core.ingest.cells import cell_text
 from crisis_tui.core.ingest.columns import ColumnMap
+from crisis_tui.core.ingest.phones import phone_infos
 from crisis_tui.core.reference import Ambiguous
 from crisis_tui.core.text import key
 
@@ -48,25 +50,35 @@ def place_from_names(what: str, find: Finder, names: Sequence[str | None]) -> tu
     return None, reason
 
 
-# the values `SheetPlan.convert` gives, in this order (the dedupe key last)
+# the values `SheetPlan.convert` gives for each appointment, in this order (the dedupe key last)
 APPOINTMENT_COLUMNS = (
     "batch_id", "site", "activity", "start", "day", "service", "doctor", "last_name", "first_name", "birth_date",
     "phone_raw", "phones", "phone_kinds", "phone_kind", "patient_key", "doctor_key", "service_key", "dedupe_key",
 )
-PHONE_CACHE_SIZE = 10_000
 Store = Callable[[object], object]  # a date or datetime as the database driver takes it
+Name = tuple[str, str, str, str]  # last name, first name, patient key, "last key|first key"
+Start = tuple[object, object, str]  # start and day as stored, the start to the minute as text
 
 
 def _same(value: object) -> object:
     return value
 
 
-class SheetPlan:
-    """Converts the data rows of one sheet: `convert` gives the APPOINTMENT_COLUMNS values, or a Reason.
+def _lookup(cache: dict, keys: list, compute: Callable[[object], object]) -> list:
+    """`compute(key)` for each key, each distinct key computed once (and kept in `cache`)."""
+    for key_ in set(keys).difference(cache):
+        cache[key_] = compute(key_)
+    return list(map(cache.__getitem__, keys))
 
-    Dates go out through `store_datetime` / `store_date` (the dialect's own conversion when rows are handed to the
-    driver directly). Each distinct cell value of a column is converted once per sheet: dates, names, doctors and
-    places repeat across thousands of rows, and an import of 100k rows must stay close to the bare read.
+
+class SheetPlan:
+    """Converts the data rows of one sheet, a chunk at a time: `convert` gives the APPOINTMENT_COLUMNS values of
+    the rows that make an appointment, and `reason` says why any other row is set aside.
+
+    The work goes column by column: each distinct cell value of a column (or pair of columns) is converted once
+    per sheet, since dates, names, doctors and places repeat across thousands of rows, and the rows are then put
+    together by zip, so that an import of 100k rows stays close to the bare read. Dates go out through
+    `store_datetime` / `store_date` (the dialect's own conversion when rows are handed to the driver directly).
     """
 
     def __init__(self, columns: ColumnMap, site: Place, activity: Place, batch_id: int,
@@ -88,97 +100,132 @@ class SheetPlan:
         used = [i for i in (self.patient, self.last, self.first, self.date, self.time, self.birth, self.doctor,
                             self.service, site.column, activity.column, *self.phones) if i is not None]
         self.width = max(used) + 1
-        self._starts: dict[tuple[object, object], tuple[object, object, str] | None] = {}
+        self._names: dict[object, Name | None] = {}  # None: no name at all
+        self._starts: dict[tuple[object, object], Start | None] = {}  # None: no usable date
         self._words: dict[object, tuple[str, str]] = {}  # cell -> (clean text, key)
-        self._names: dict[object, tuple[str, str, str, str]] = {}  # patient cell -> last, first and their keys
         self._sites: dict[object, str | Reason] = {}
         self._activities: dict[object, str | Reason] = {}
         self._births: dict[object, object] = {}
         self.today = today()
-        self._phone_infos: dict[tuple[object, ...], normalize.PhoneInfo] = {}
 
-    def convert(self, cells: Sequence[object]) -> tuple | Reason:
-        if len(cells) < self.width:
-            cells = [*cells, *([None] * (self.width - len(cells)))]
-        if self.patient is not None:
-            value = cells[self.patient]
-            names = self._names.get(value)
-            if names is None:
-                names = self._names[value] = self._split(value)
-            last, first, last_key, first_key = names
-        else:
-            last, last_key = self.words(cells, self.last)
-            first, first_key = self.words(cells, self.first)
-        date_value = cells[self.date]
-        time_value = cells[self.time] if self.time is not None else None
-        moment = self._starts.get((date_value, time_value), False)
-        if moment is False:
-            moment = self._starts[date_value, time_value] = self._start(date_value, time_value)
-        if not (last or first):
+    def convert(self, rows: Sequence[Sequence[object]]) -> tuple[list[tuple], list[int]]:
+        """The APPOINTMENT_COLUMNS values of each row that makes an appointment, in row order, and the positions
+        (in `rows`) of the others: blank rows, and rows `reason` sets aside."""
+        if not rows:
+            return [], []
+        columns = self._columns(rows)
+        names = self._name_column(columns)
+        starts = _lookup(self._starts, list(zip(columns[self.date], self._column(columns, self.time))),
+                         self._start)
+        sites = _lookup(self._sites, self._column(columns, self.site.column), self._site)
+        activities = _lookup(self._activities, self._column(columns, self.activity.column), self._activity)
+        kept = [name is not None and start is not None and type(site) is str and type(activity) is str
+                for name, start, site, activity in zip(names, starts, sites, activities)]
+        others = [position for position, ok in enumerate(kept) if not ok]
+        if others:
+            columns = [list(itertools.compress(column, kept)) for column in columns]
+            names, starts, sites, activities = (list(itertools.compress(values, kept))
+                                                for values in (names, starts, sites, activities))
+        if not names:
+            return [], others
+        lasts, firsts, patient_keys, name_keys = zip(*names)
+        start_values, days, minutes = zip(*starts)
+        doctors, doctor_keys = self._words_column(columns, self.doctor, len(names))
+        services, service_keys = self._words_column(columns, self.service, len(names))
+        births = _lookup(self._births, self._column(columns, self.birth), self._birth)
+        phones = self._phone_column(columns, len(names))
+        raws, numbers, kinds, kind = zip(*phones)
+        dedupe_keys = map("{}|{}|{}|{}".format, sites, activities, minutes, name_keys)
+        return list(zip(itertools.repeat(self.batch_id), sites, activities, start_values, days, services, doctors,
+                        lasts, firsts, births, raws, numbers, kinds, kind, patient_keys, doctor_keys, service_keys,
+                        dedupe_keys)), others
+
+    def reason(self, cells: Sequence[object]) -> Reason:
+        """Why a row `convert` did not keep is set aside (the first thing missing, in the row's reading order)."""
+        columns = self._columns([cells])
+        if self._name_column(columns)[0] is None:
             return ("no_name", ())
-        if moment is None:
+        date_value = columns[self.date][0]
+        if self._lookup_one(self._starts, (date_value, self._column(columns, self.time)[0]), self._start) is None:
             if date_value is None or not cell_text(date_value).strip():
                 return ("no_date", ())
             return ("bad_date", (("value", cell_text(date_value)),))
-        site = self._place(self.site, self._sites, cells)
-        if type(site) is not str:
-            return site
-        activity = self._place(self.activity, self._activities, cells)
-        if type(activity) is not str:
-            return activity
-        phone_values = tuple([value for i in self.phones if (value := cells[i]) != "" and value is not None])
-        phones = self._phone_infos.get(phone_values)
-        if phones is None:
-            phones = normalize.phone_info(phone_values)
-            if len(self._phone_infos) < PHONE_CACHE_SIZE:  # numbers are mostly unique: keep memory bounded
-                self._phone_infos[phone_values] = phones
-        doctor, doctor_key = self.words(cells, self.doctor)
-        service, service_key = self.words(cells, self.service)
-        start, day, minute = moment
-        return (
-            self.batch_id, site, activity, start, day, service, doctor, last, first, self._birth(cells),
-            phones.raw, phones.phones, phones.kinds, phones.kind, f"{last_key} {first_key}".strip(),
-            doctor_key, service_key, f"{site}|{activity}|{minute}|{last_key}|{first_key}",
-        )
+        for place, cache, find in ((self.site, self._sites, self._site),
+                                   (self.activity, self._activities, self._activity)):
+            found = self._lookup_one(cache, self._column(columns, place.column)[0], find)
+            if type(found) is not str:
+                return found
+        raise ValueError("reason() asked for a row that makes an appointment")
 
-    def words(self, cells: Sequence[object], index: int | None) -> tuple[str, str]:
-        """A text cell cleaned, and its comparison key."""
+    @staticmethod
+    def _lookup_one(cache: dict, key_: object, compute: Callable[[object], object]) -> object:
+        return _lookup(cache, [key_], compute)[0]
+
+    def _columns(self, rows: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
+        """The rows' cells, column by column (short rows padded with empty cells)."""
+        width = self.width
+        if min(map(len, rows)) < width:
+            rows = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in rows]
+        return list(zip(*rows))[:width]
+
+    @staticmethod
+    def _column(columns: list, index: int | None) -> list | tuple:
+        """One column's cells; empty cells when the sheet has no such column."""
+        return columns[index] if index is not None else [None] * len(columns[0])
+
+    def _name_column(self, columns: list) -> list[Name | None]:
+        if self.patient is not None:
+            return _lookup(self._names, columns[self.patient], self._split)
+        pairs = list(zip(self._column(columns, self.last), self._column(columns, self.first)))
+        return _lookup(self._names, pairs, self._pair)
+
+    def _words_column(self, columns: list, index: int | None, count: int) -> tuple[tuple, tuple]:
+        """A text column cleaned, and its comparison keys."""
         if index is None:
-            return "", ""
-        value = cells[index]
-        found = self._words.get(value)
-        if found is None:
-            text = normalize.clean_text(value)
-            found = self._words[value] = (text, key(text))
-        return found
+            return ("",) * count, ("",) * count
+        texts, keys = zip(*_lookup(self._words, columns[index], self._clean))
+        return texts, keys
 
-    def _split(self, value: object) -> tuple[str, str, str, str]:
-        last, first = normalize.split_patient(value)
-        return last, first, key(last), key(first)
+    def _phone_column(self, columns: list, count: int) -> list[normalize.PhoneInfo]:
+        """Phone numbers are mostly unique: read in bulk, column by column, not cached."""
+        if not self.phones:
+            return [normalize.phone_info(())] * count
+        return phone_infos([columns[i] for i in self.phones])
 
-    def _start(self, date_value: object, time_value: object) -> tuple[object, object, str] | None:
-        start = normalize.to_datetime(date_value, time_value)
+    @staticmethod
+    def _clean(value: object) -> tuple[str, str]:
+        text = normalize.clean_text(value)
+        return text, key(text)
+
+    @staticmethod
+    def _named(last: str, first: str) -> Name | None:
+        if not (last or first):
+            return None
+        last_key, first_key = key(last), key(first)
+        return last, first, f"{last_key} {first_key}".strip(), f"{last_key}|{first_key}"
+
+    def _split(self, value: object) -> Name | None:
+        return self._named(*normalize.split_patient(value))
+
+    def _pair(self, cells: tuple[object, object]) -> Name | None:
+        return self._named(normalize.clean_text(cells[0]), normalize.clean_text(cells[1]))
+
+    def _start(self, cells: tuple[object, object]) -> Start | None:
+        start = normalize.to_datetime(*cells)
         if start is None:
             return None
         start = start.replace(second=0, microsecond=0)
         return self.store_datetime(start), self.store_date(start.date()), f"{start:%Y-%m-%dT%H:%M}"
 
-    def _birth(self, cells: Sequence[object]):
-        if self.birth is None:
-            return None
-        value = cells[self.birth]
-        born = self._births.get(value, False)
-        if born is False:
-            day = normalize.to_birth_date(value, self.today)
-            born = self._births[value] = None if day is None else self.store_date(day)
-        return born
+    def _birth(self, value: object):
+        day = normalize.to_birth_date(value, self.today)
+        return None if day is None else self.store_date(day)
 
-    def _place(self, place: Place, cache: dict[object, str | Reason], cells: Sequence[object]) -> str | Reason:
-        value = cells[place.column] if place.column is not None else None
-        found = cache.get(value)
-        if found is None:
-            found = cache[value] = self._find(place, value)
-        return found
+    def _site(self, value: object) -> str | Reason:
+        return self._find(self.site, value)
+
+    def _activity(self, value: object) -> str | Reason:
+        return self._find(self.activity, value)
 
     @staticmethod
     def _find(place: Place, value: object) -> str | Reason:

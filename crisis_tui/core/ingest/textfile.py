@@ -7,7 +7,7 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
-from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, guarded
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet
 
 SEPARATORS = (";", "\t", ",")  # in order of preference when they tie (Belgian exports use ;)
 _SAMPLE_LINES = 50
@@ -76,7 +76,7 @@ def csv_sheet(text: str) -> Sheet:
 
     def load() -> Rows:
         records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-        return Rows(text.count("\n") + 1, guarded(enumerate(records, start=1), "text"))
+        return Rows(text.count("\n") + 1, enumerate(records, start=1), "text")
 
     return Sheet(None, load)
 
