@@ -1,5 +1,5 @@
 """Properties of phone reading: the fast path says exactly what phonenumbers says, numbers put together in one cell
-come apart again, and nothing a cell may hold breaks phone_info."""
+come apart again, nothing a cell may hold breaks phone_info, and columns read in bulk read as cells one by one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crisis_tui.core.ingest.normalize import normalize_phone, phone_info
-from crisis_tui.core.ingest.phones import _fast_phone, _phonenumbers_phone
+from crisis_tui.core.ingest.phones import (
+    _cell_readings, _fast_phone, _phonenumbers_phone, column_readings, phone_infos,
+)
 
 # area codes in use plus some that are not, so both answers get drawn
 AREA_CODES = ["2", "3", "9", "10", "11", "12", "13", "14", "15", "16", "19", "42", "43", "50", "51", "53", "56", "58",
@@ -136,3 +138,18 @@ def test_phone_info_is_consistent_whatever_the_cells(values):
     assert info.kind == next((k for k in ("mobile", "landline", "invalid") if k in kinds), "none")
     mobiles = [p for p in phones if normalize_phone(p)[1] == "mobile"]
     assert phones[: len(mobiles)] == mobiles
+
+
+column_cells = st.one_of(
+    cells, st.floats(min_value=1e7, max_value=1e12), st.just(""), st.just("  "),
+    st.sampled_from(["475123456.0", "61212121.0", "61212121,00", "4.75123456E+08", "0475\u00a012 34 56", "0475 12 34 56\n061 21 21 21",
+                     "+32 (0)475 12 34 56", "0475+123456", "\u2003061 21 21 21", "061\t21 21 21"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(column_cells, min_size=3, max_size=3), max_size=12))
+def test_phone_columns_read_in_bulk_say_what_each_row_read_alone_says(rows):
+    columns = [list(column) for column in zip(*rows)] or [[], [], []]
+    assert phone_infos(columns) == [phone_info(row) for row in rows]
+    assert column_readings(columns[0]) == [_cell_readings(cell) for cell in columns[0]]
