@@ -169,6 +169,37 @@ def test_a_cell_at_xfd1048576_under_a_small_declared_dimension_does_not_kill_the
     assert filled[0] == (1, ["Nom", "Date"]) and filled[-1][0] == 1048576 and filled[-1][1][-1] == "far"
 
 
+# ways of placing a cell far away that calamine honours (it would abort building its grid) and a scan must see
+FAR_CELLS = {
+    "a cell below its row tag": lambda data: data.replace(b'<c r="B2"', b'<c r="B1048576"'),
+    "lower-case references": lambda data: data.replace(b'<c r="B2"', b'<c r="xfd1048576"'),
+    "a namespace prefix": lambda data: data.replace(b"<worksheet ", b'<worksheet xmlns:x="%s" ' % NS)
+                                          .replace(b'<c r="B2"', b'<x:c r="XFD1048576"'),
+    "a second r attribute": lambda data: data.replace(b'<c r="B2"', b'<c r="B2" r="XFD1048576"'),
+    "a tab and single quotes": lambda data: data.replace(b'<c r="B2"', b"<c r=\"B2\"\tr='XFD1048576'"),
+    "a spaced equals sign": lambda data: data.replace(b'<c r="B2"', b'<c r="B2" r = "XFD1048576"'),
+    "the reference not first": lambda data: data.replace(b'<c r="B2"', b'<c s="0" r="XFD1048576"'),
+}
+NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.mark.parametrize("rewrite", FAR_CELLS.values(), ids=FAR_CELLS.keys())
+def test_a_far_cell_however_it_is_written_is_never_left_to_calamine(tmp_path, rewrite):
+    small = xlsx(tmp_path / "small.xlsx", ("S", [["Nom", "Date"], ["Dupont", "17/05/2022"]]))
+    path = rewrite_zip(small, tmp_path / "far.xlsx", "xl/worksheets/sheet1.xml", rewrite)
+    with zipfile.ZipFile(path) as archive:
+        assert rewrite(b'<c r="B2"') in archive.read("xl/worksheets/sheet1.xml")
+        bound = extent.xlsx_extent(archive, "xl/worksheets/sheet1.xml")
+    assert bound is None or bound[0] * bound[1] > extent.MAX_CELLS
+
+
+def test_a_plain_sheet_is_bounded_by_its_cells(tmp_path):
+    path = xlsx(tmp_path / "wide.xlsx", ("S", [["x"] * 60 for _ in range(30)] + [["y"]]))
+    with zipfile.ZipFile(path) as archive:
+        rows, columns = extent.xlsx_extent(archive, "xl/worksheets/sheet1.xml")
+    assert columns == 60 and 31 <= rows < extent.MAX_CELLS // 60  # wide: row numbers read down to fit
+
+
 def test_cells_without_a_reference_cannot_be_bounded(tmp_path):
     path = xlsx(tmp_path / "s.xlsx", ("S", [["a"]]))
     path = rewrite_zip(path, tmp_path / "noref.xlsx", "xl/worksheets/sheet1.xml",

@@ -17,10 +17,20 @@ RATIO_MIN_BYTES = 10 << 20  # members smaller than this may compress as they lik
 MAX_CELLS = 5_000_000  # grid cells (rows x columns) a sheet may span before we stop trusting calamine with it
 _CHUNK = 4 << 20
 
-_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-_WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,3})\d')
-_TAG_WITHOUT_LEADING_REF = re.compile(rb'<(?:c|row)(?:>|/>|\s(?!r="))[^>]*')
-_REFERENCE = re.compile(rb'\sr="([A-Z]*)(\d+)"')
+# calamine places a cell by its last attribute named exactly r, whatever the element's namespace prefix, the
+# attribute's quotes or the spaces around its "=", and by counting cells and rows when it has none. A sheet is only
+# bounded here when its cells are written the plain way: `<c r="REF"` first, and no other r attribute anywhere
+# (tabs and line breaks are read as spaces, so that r attributes written after them are seen too).
+_SPACES = bytes.maketrans(b"\t\n\r", b"   ")
+_PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")
+_OTHER_REF = re.compile(rb" r(?: +=|= |=(?<!<c r=)(?<!<row r=))")  # spaced, or not the first of a cell or row
+
+
+def _cells_to_check(digits: int) -> re.Pattern[bytes]:
+    """Plain cells with two letters or more (groups 1 and 2: the letters, the row), plain cells in a row of
+    `digits` digits or more (group 3), and cells whose first attribute is not their reference (no group)."""
+    return re.compile(rb'<c(?: r="(?:([A-Za-z]{2,}+)0*+([0-9]*+)|[A-Za-z]?+0*+([1-9][0-9]{%d,}+)")|(?! r=")(?=[\s/>]))'
+                      % (digits - 1))
 
 
 class UnsafeFile(ValueError):
@@ -44,19 +54,37 @@ def check_zip(archive: zipfile.ZipFile) -> None:
 
 
 def column_number(letters: bytes | str) -> int:
-    """1 for A, 27 for AA, 16384 for XFD."""
+    """1 for A, 27 for AA, 16384 for XFD (any case)."""
     number = 0
-    for letter in letters.upper() if isinstance(letters, str) else letters.decode("ascii"):
+    for letter in (letters if isinstance(letters, str) else letters.decode("ascii")).upper():
         number = number * 26 + ord(letter) - 64
     return number
 
 
 def xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
-    """(last row, last column) the cells of a worksheet reach; None when a cell or row has no reference to bound it.
+    """(rows, columns) that bound the grid calamine would build for a worksheet; None when its cells are not
+    written the plain way (see above), so that it cannot be bounded without parsing it.
 
-    A declared `<dimension>` proves nothing (calamine sizes its grid from the cells), so the cells are scanned:
-    the furthest row and the widest column reference found bound the grid calamine will build.
+    A declared `<dimension>` proves nothing (calamine sizes its grid from the cells), so the XML is scanned. Only
+    the rows with many digits are read (100000 and after), so that the scan stays cheap; a sheet with many columns
+    is scanned again, down to shorter row numbers, until its bound fits or is known not to.
     """
+    digits = 6
+    while True:
+        found = _scan(archive, member, digits)
+        if found is None:
+            return None
+        last_row, columns = found
+        rows = max(last_row, 10 ** (digits - 1) - 1) if columns else 0
+        if rows * columns <= MAX_CELLS or last_row >= 10 ** (digits - 1) or digits == 1:
+            return rows, columns
+        digits -= 1
+
+
+def _scan(archive: zipfile.ZipFile, member: str, digits: int) -> tuple[int, int] | None:
+    """(the furthest row among wide cells and rows of `digits` digits or more, the widest column, 26 at least when
+    there are cells); None for a sheet not written the plain way."""
+    cells = _cells_to_check(digits)
     rows = columns = 0
     pending = b""
     with archive.open(member) as handle:
@@ -65,18 +93,21 @@ def xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None
             text = pending + chunk
             cut = text.rfind(b">") + 1 if chunk else len(text)  # scan whole tags only; the rest waits
             pending = text[cut:]
-            rows = max(rows, max(map(int, _ROW_NUMBER.findall(text, 0, cut)), default=0))
-            for letters in set(_WIDE_COLUMN.findall(text, 0, cut)):
-                columns = max(columns, column_number(letters))
-            for tag in _TAG_WITHOUT_LEADING_REF.findall(text, 0, cut):
-                reference = _REFERENCE.search(tag)
-                if reference is None:
-                    return None
-                rows = max(rows, int(reference.group(2)))
-                columns = max(columns, column_number(reference.group(1)))
+            scanned = text[:cut]
+            if b"\t" in scanned or b"\n" in scanned or b"\r" in scanned:
+                scanned = scanned.translate(_SPACES)
+            if _PREFIXED_CELL.search(scanned) or _OTHER_REF.search(scanned):
+                return None
+            for letters, row, far_row in set(cells.findall(scanned)):
+                if not (letters or far_row):
+                    return None  # a cell whose first attribute is not its reference
+                rows = max(rows, int(row or far_row or 0))
+                columns = max(columns, column_number(letters) if letters else 26)
+            if columns < 26 and b"<c" in scanned:
+                columns = 26
             if not chunk:
                 break
-    return rows, max(columns, 26 if rows else 0)
+    return rows, columns
 
 
 _ODS_TOKEN = re.compile(
