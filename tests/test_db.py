@@ -3,6 +3,8 @@ a clear message), readers never wait, and the audit chain cannot fork."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +23,17 @@ def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     engine.dispose()
+
+
+def test_a_new_sqlite_database_has_large_pages_and_an_old_one_keeps_its_own(tmp_path):
+    old = tmp_path / "old.db"
+    sqlite3.connect(old).execute("CREATE TABLE t (x)").connection.commit()
+    for path, size in ((tmp_path / "new.db", db.SQLITE_PAGE_SIZE), (old, 4096)):
+        engine = make_engine(f"sqlite:///{path}")
+        create_schema(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA page_size")).scalar() == size
+        engine.dispose()
 
 
 def test_only_sqlite_and_postgresql_urls_and_passwords_are_never_shown():

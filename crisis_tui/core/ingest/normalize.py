@@ -128,6 +128,11 @@ def _plain(value: object) -> object:
 
 def _date_and_time(value: object) -> tuple[date | None, time | None]:
     """A date cell -> (its date, the time it carries if any)."""
+    kind = type(value)
+    if kind is datetime:  # what calamine and openpyxl give for date cells: straight through
+        return _in_range(value.date()), value.time().replace(tzinfo=None)
+    if kind is date:
+        return _in_range(value), None
     value = _plain(value)
     if is_missing(value):
         return None, None
@@ -164,6 +169,8 @@ def to_birth_date(value: object, today: date) -> date | None:
 
 def to_time(value: object) -> time | None:
     """A time cell (time, datetime, Excel fraction or serial, text) -> the time of day, None when unusable."""
+    if type(value) is time:  # what calamine and openpyxl give for time cells: straight through
+        return value.replace(tzinfo=None) if value.tzinfo else value
     value = _plain(value)
     if is_missing(value):
         return None
