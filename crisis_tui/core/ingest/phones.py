@@ -7,6 +7,7 @@ to that); anything else goes to phonenumbers. A cell may hold several numbers: t
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from functools import lru_cache
@@ -254,8 +255,9 @@ def phone_info(values: Iterable[object]) -> PhoneInfo:
     return _summary([reading for value in values for reading in _cell_readings(value)])
 
 
-# a cell that may hold one number of a common shape: digits and the punctuation numbers are written with, one line
-_BULK_CELL = re.compile(r"[0-9+ \t\u00a0./()\-\u2010-\u2015]+")
+# a cell that may hold one number of a common shape: digits and the punctuation numbers are written with, one line,
+# not the text of a float ("475123456.0", which _phone_text reads otherwise)
+_BULK_CELL = re.compile(r"(?!\+?[1-9][0-9]{7,}[.,]0+\Z)[0-9+ \t\u00a0./()\-\u2010-\u2015]+")
 _DROP_BULK = str.maketrans("", "", _NUMBER_PUNCTUATION + "\t")
 _ASCII_DROP_BULK = _ASCII_PUNCTUATION + b"\t"
 
@@ -266,14 +268,12 @@ def column_readings(cells: Sequence[object]) -> list[tuple[Reading, ...]]:
     one by one."""
     readings: list[tuple[Reading, ...]] = [()] * len(cells)
     texts = [cell.strip() if type(cell) is str else _phone_text(cell) for cell in cells]
-    bulk: list[int] = []
-    for position, text in enumerate(texts):
-        if text:
-            if _BULK_CELL.fullmatch(text) and not _FLOAT_TEXT.fullmatch(text):
-                bulk.append(position)
-            else:
-                readings[position] = _cell_readings(cells[position])
-    chosen = [texts[position] for position in bulk]
+    shapes = list(map(_BULK_CELL.fullmatch, texts))
+    for position in itertools.compress(range(len(texts)), texts):
+        if shapes[position] is None:
+            readings[position] = _cell_readings(cells[position])
+    bulk = list(itertools.compress(range(len(texts)), shapes))
+    chosen = list(map(texts.__getitem__, bulk))
     joined = "\n".join(chosen)
     digits = (joined.encode().translate(None, _ASCII_DROP_BULK).decode() if joined.isascii()
               else joined.translate(_DROP_BULK)).split("\n")
