@@ -50,10 +50,13 @@ def test_a_folder_imports_every_spreadsheet_and_a_bad_one_gives_exit_2(tmp_path,
     payload = json.loads(out)
     names = [entry["path"].rsplit("/", 1)[-1] for entry in payload["files"]]
     assert names == sorted(MANIFEST)
-    assert code == 2 and err.strip() == "crisis-tui: export_tronque.xlsx: truncated or damaged workbook " \
+    assert code == 2 and err.strip() == "crisis-tui: export_tronque.xlsx : classeur tronqué ou endommagé " \
         "(File is not a zip file)"
     imported = [e for e in payload["files"] if e["status"] == "imported"]
     assert len(imported) == 4 and payload["imported"] == sum(e["imported"] for e in imported)
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(usb), "--json")
+    assert code == 2 and err.strip() == "crisis-tui: export_tronque.xlsx: truncated or damaged workbook " \
+        "(File is not a zip file)"
 
 
 def test_a_second_import_of_the_same_files_adds_nothing(tmp_path, capsys):
@@ -97,4 +100,6 @@ def test_human_lines_in_french_and_english(tmp_path, capsys):
 def test_an_empty_folder_is_exit_2(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(tmp_path / "empty"))
+    assert code == 2 and "aucun tableur dans ce dossier" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(tmp_path / "empty"))
     assert code == 2 and "no spreadsheet in this folder" in err and err.count("\n") == 1

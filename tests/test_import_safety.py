@@ -37,9 +37,11 @@ def test_a_failed_file_changes_nothing_and_says_why_in_one_line(workspace, home,
     before = snapshot(workspace, home)
     path = tmp_path / name
     path.write_bytes(content)
-    report = import_file(workspace, path)
+    report = import_file(workspace, path, lang="en")
     assert report.status == "error" and report.error.startswith(f"{name}: ") and reason in report.error
     assert "\n" not in report.error
+    french = import_file(workspace, path).error  # French first: the same line in the cell's language
+    assert french.startswith(f"{name} : ") and reason not in french and "\n" not in french
     assert (report.rows, report.imported, report.rejected, report.rejects_file) == (0, 0, 0, None)
     assert snapshot(workspace, home) == before
 
@@ -47,7 +49,7 @@ def test_a_failed_file_changes_nothing_and_says_why_in_one_line(workspace, home,
 def test_a_truncated_sample_changes_nothing(workspace, home, tmp_path):
     before = snapshot(workspace, home)
     report = import_file(workspace, sample(tmp_path, "export_tronque.xlsx"))
-    assert report.status == "error" and report.error.startswith("export_tronque.xlsx: truncated")
+    assert report.status == "error" and report.error.startswith("export_tronque.xlsx : classeur tronqué")
     assert snapshot(workspace, home) == before
 
 
@@ -64,7 +66,7 @@ def test_a_database_error_midway_rolls_the_whole_file_back(workspace, home, tmp_
 
     monkeypatch.setattr(store.Inserter, "insert", failing_insert)
     rows = [FR_HEADER, *appointments(30), ["Sans", "Date", "", "", "", "Arlon", "Consultation"]]
-    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)))
+    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)), lang="en")
     assert report.status == "error" and report.error.startswith("x.xlsx: database error")
     assert len(calls) >= 3
     assert snapshot(workspace, home) == (((0, 0, 0)), [])

@@ -7,18 +7,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Callable, Iterator, Sequence
 
+from crisis_tui.i18n import Catalog
+
 Row = Sequence[object]
 
 
 class ReadError(ValueError):
-    """The file cannot be read as a spreadsheet; the message is one line saying why (without the file name)."""
+    """The file cannot be read as a spreadsheet: `key` names why under import.error in the catalog, with its values
+    (str() is the English line, without the file name)."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.line(Catalog("en")))
+
+    def line(self, catalog: Catalog) -> str:
+        return catalog.t(f"import.error.{self.key}", **self.values)
 
 
 @dataclass(frozen=True)
 class Rows:
     total: int  # rows the sheet spans (for progress)
     numbered: Iterator[tuple[int, Row]]  # (the spreadsheet's own 1-based row number, cells), read lazily
-    what: str = "sheet"  # what the rows come from, for the error: "unreadable sheet (...)"
+    what: str = "sheet"  # what the rows come from ("sheet" or "text"), for the error: "unreadable sheet (...)"
 
     def take(self, count: int) -> list[tuple[int, Row]]:
         """The next rows (at most `count`). A reader's failure midway (a damaged sheet, a CSV field over the size
@@ -28,7 +38,7 @@ class Rows:
         except BaseException as exc:
             if not reader_failure(exc):
                 raise
-            raise ReadError(f"unreadable {self.what} ({first_line(exc)})") from None
+            raise ReadError(f"unreadable_{self.what}", detail=first_line(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import zipfile
 
+from crisis_tui.core.ingest.cells import ReadError
+
 MAX_TOTAL_BYTES = 1 << 30  # uncompressed content of one workbook
 MAX_RATIO = 100  # compression ratio above which a big member is a bomb
 RATIO_MIN_BYTES = 10 << 20  # members smaller than this may compress as they like
@@ -33,8 +35,8 @@ def _cells_to_check(digits: int) -> re.Pattern[bytes]:
                       % (digits - 1))
 
 
-class UnsafeFile(ValueError):
-    """The file would exhaust memory or crash a reader; the message says why."""
+class UnsafeFile(ReadError):
+    """The file would exhaust memory or crash a reader."""
 
 
 def check_zip(archive: zipfile.ZipFile) -> None:
@@ -42,15 +44,12 @@ def check_zip(archive: zipfile.ZipFile) -> None:
     total = 0
     for info in archive.infolist():
         if info.flag_bits & 0x1:
-            raise UnsafeFile("encrypted zip content (password-protected)")
+            raise UnsafeFile("zip_encrypted")
         total += info.file_size
         if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeFile(
-                f"suspicious compression: {info.filename} expands {info.compress_size} bytes "
-                f"to {info.file_size} (zip bomb?)"
-            )
+            raise UnsafeFile("zip_bomb", member=info.filename, packed=info.compress_size, size=info.file_size)
     if total > MAX_TOTAL_BYTES:
-        raise UnsafeFile(f"content too large ({total >> 20} MB uncompressed)")
+        raise UnsafeFile("too_large", megabytes=total >> 20)
 
 
 def column_number(letters: bytes | str) -> int:

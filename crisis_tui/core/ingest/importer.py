@@ -41,7 +41,7 @@ class ImportCancelled(Exception):
     """The import was cancelled: the file being imported was rolled back."""
 
 
-class _FileRefused(Exception):
+class _FileRefused(ReadError):
     """The file holds no usable table; nothing is imported."""
 
 
@@ -91,7 +91,7 @@ def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = N
                  lang: str = "fr") -> ImportReport:
     """Import files, and every spreadsheet of a folder (sorted by name); one file's error does not stop the others."""
     report = ImportReport()
-    for path in _expand(paths):
+    for path in _expand(paths, Catalog(lang)):
         if isinstance(path, FileReport):
             report.files.append(path)
             continue
@@ -100,14 +100,15 @@ def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = N
     return report
 
 
-def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
+def _expand(paths: Iterable[Path | str], catalog: Catalog) -> Iterator[Path | FileReport]:
     for path in map(Path, paths):
         if not path.is_dir():
             yield path
             continue
         found = sorted(p for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
         if not found:
-            yield FileReport(str(path), "error", f"{path}: no spreadsheet in this folder")
+            yield FileReport(str(path), "error", catalog.t("import.error.line", file=path,
+                                                           reason=catalog.t("import.error.no_spreadsheet")))
         yield from found
 
 
@@ -119,21 +120,22 @@ def import_file(workspace, path: Path | str, *, site: str | None = None, activit
     Raises ImportCancelled (after rolling the file back) when `cancel` is set during the import.
     """
     path = Path(path)
+    catalog = Catalog(lang)
     report = FileReport(str(path), "imported")
     run: _FileImport | None = None
     committed = False
     try:
         sheets = read_sheets(path)
         with _collector_paused(), workspace.session() as session:
-            run = _FileImport(workspace, session, path, site, activity, progress, cancel, Catalog(lang))
+            run = _FileImport(workspace, session, path, site, activity, progress, cancel, catalog)
             run.run(sheets, report)
         committed = True
-    except (ReadError, _FileRefused) as exc:
-        return _failed(report, path, str(exc))
+    except ReadError as exc:
+        return _failed(report, path, exc.line(catalog), catalog)
     except SQLAlchemyError as exc:
-        return _failed(report, path, f"database error ({first_line(exc)})")
+        return _failed(report, path, catalog.t("import.error.database", detail=first_line(exc)), catalog)
     except OSError as exc:
-        return _failed(report, path, f"cannot be read or its rejects written ({exc.strerror or exc})")
+        return _failed(report, path, catalog.t("import.error.io", detail=exc.strerror or exc), catalog)
     finally:
         if not committed and run is not None and run.rejects_path is not None:
             run.rejects_path.unlink(missing_ok=True)  # the rows it lists were rolled back
@@ -153,8 +155,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _failed(report: FileReport, path: Path, reason: str) -> FileReport:
-    report.status, report.error = "error", " ".join(f"{path.name}: {reason}".split())
+def _failed(report: FileReport, path: Path, reason: str, catalog: Catalog) -> FileReport:
+    report.status, report.error = "error", " ".join(catalog.t("import.error.line", file=path.name, reason=reason).split())
     report.sheet, report.rejects_file = None, None
     report.rows = report.imported = report.duplicates = report.rejected = 0
     return report
@@ -193,10 +195,9 @@ class _FileImport:
         self.imported = self.writer.inserted
         self.duplicates += self.writer.submitted - self.writer.inserted
         if not imported_sheets:
-            raise _FileRefused("no recognisable header row (a patient name and a date column) in the first "
-                               f"{HEADER_SEARCH_ROWS} rows")
+            raise _FileRefused("no_header", rows=HEADER_SEARCH_ROWS)
         if not self.rows:
-            raise _FileRefused("no data rows under the header")
+            raise _FileRefused("no_data")
         self._store_rejects()
         names = [name for name in imported_sheets if name]
         batch.sheet = ", ".join(names) or None
@@ -315,7 +316,8 @@ class _FileImport:
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
-            raise ImportCancelled(f"{self.path.name}: import cancelled, nothing of this file was kept")
+            raise ImportCancelled(self.catalog.t("import.error.line", file=self.path.name,
+                                                 reason=self.catalog.t("import.error.cancelled")))
 
     def _report_progress(self, final: bool = False) -> None:
         if self.progress is not None:

@@ -23,7 +23,6 @@ from crisis_tui.core.ingest.textfile import read_text_sheets
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
-_ENCRYPTED = "encrypted workbook (password-protected): save it again without a password"
 _UNBOUNDED = -1  # a sheet whose furthest cell cannot be told without parsing it
 
 
@@ -33,9 +32,9 @@ def read_sheets(path: Path) -> list[Sheet]:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as exc:
-        raise ReadError(f"cannot be opened ({exc.strerror or exc})") from None
+        raise ReadError("cannot_open", detail=exc.strerror or exc) from None
     if not head:
-        raise ReadError("empty file")
+        raise ReadError("empty")
     if head.startswith(ZIP_MAGIC):
         sheets = _zipped(path)
     elif head.startswith(OLE_MAGIC):
@@ -43,7 +42,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     else:
         sheets = read_text_sheets(path, head)
     if not sheets:
-        raise ReadError("no visible sheet")
+        raise ReadError("no_visible_sheet")
     return sheets
 
 
@@ -58,27 +57,25 @@ def _zipped(path: Path) -> list[Sheet]:
             extent.check_zip(archive)
             names = set(archive.namelist())
             if "xl/workbook.bin" in names:
-                raise ReadError("binary workbook (.xlsb) is not supported: save it as .xlsx")
+                raise ReadError("xlsb")
             if "xl/workbook.xml" in names:
                 return _calamine(path, "xlsx", _xlsx_grids(archive))
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
-                    raise ReadError(f"a sheet spans more than {extent.MAX_CELLS} cells")
+                    raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
                 return _calamine(path, "ods", {})
             if any(name.startswith(("word/", "ppt/")) for name in names):
-                raise ReadError("a Word or PowerPoint document, not a spreadsheet")
-            raise ReadError("a zip archive that is not a workbook")
-    except extent.UnsafeFile as exc:
-        raise ReadError(str(exc)) from None
+                raise ReadError("office_document")
+            raise ReadError("zip_not_workbook")
     except ReadError:
         raise
     except DefusedXmlException as exc:
-        raise ReadError(f"workbook with forbidden XML constructs ({type(exc).__name__})") from None
+        raise ReadError("forbidden_xml", detail=type(exc).__name__) from None
     except NotImplementedError as exc:
-        raise ReadError(f"unsupported zip compression ({first_line(exc)})") from None
+        raise ReadError("zip_compression", detail=first_line(exc)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError, KeyError, ValueError,
             struct.error, RuntimeError) as exc:  # what zipfile and the XML parser raise on damaged bytes
-        raise ReadError(f"truncated or damaged workbook ({first_line(exc)})") from None
+        raise ReadError("damaged", detail=first_line(exc)) from None
 
 
 def _mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:
@@ -105,7 +102,7 @@ def _xlsx_grids(archive: zipfile.ZipFile) -> dict[str, int]:
 
 def _ole(path: Path) -> list[Sheet]:
     if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
-        raise ReadError(_ENCRYPTED)
+        raise ReadError("encrypted")
     return _calamine(path, "xls", {})
 
 
@@ -116,13 +113,13 @@ def _calamine(path: Path, kind: str, grids: dict[str, int]) -> list[Sheet]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError:
-        raise ReadError(_ENCRYPTED) from None
+        raise ReadError("encrypted") from None
     except BaseException as exc:  # calamine's error types vary by format and version; a panic too
         if not reader_failure(exc):
             raise
         if kind == "xlsx":
             return _openpyxl(path, first_line(exc))
-        raise ReadError(f"unreadable {kind} workbook ({first_line(exc)})") from None
+        raise ReadError("unreadable_workbook", kind=kind, detail=first_line(exc)) from None
     sheets = []
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
@@ -141,7 +138,7 @@ def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
         except BaseException as exc:  # calamine's error types vary by format and version; a panic too
             if not reader_failure(exc):
                 raise
-            raise ReadError(f"unreadable sheet ({first_line(exc)})") from None
+            raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
         if sheet.start is None or not sheet.height:
             return Rows(0, iter(()))
         # iter_rows also yields the empty rows above the first cell: its n-th row is the spreadsheet's row n
@@ -156,7 +153,7 @@ def _openpyxl(path: Path, reason: str) -> list[Sheet]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files; calamine's reason is the clearer one
-        raise ReadError(f"unreadable workbook ({reason})") from None
+        raise ReadError("damaged", detail=reason) from None
     return [Sheet(ws.title, _openpyxl_loader(ws)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
 
 

@@ -18,16 +18,16 @@ _HTML_STARTS = ("<!doctype html", "<html", "<table", "<head", "<body", "<meta", 
 def read_text_sheets(path: Path, head: bytes) -> list[Sheet]:
     """The sheet(s) of a text file; ReadError for binary content, unknown encodings, or XML that is no table."""
     if head.startswith(b"%PDF"):
-        raise ReadError("a PDF document, not a spreadsheet")
+        raise ReadError("pdf")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError("a binary file, not a spreadsheet")
+        raise ReadError("binary")
     text = decode(path.read_bytes())
     start = text[:2048].lstrip().lower()
     if start.startswith("<?xml"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in text[:8192]:
-            raise ReadError("Excel 2003 XML spreadsheet is not supported: save it as .xlsx")
+            raise ReadError("xml2003")
         if "<html" not in start:
-            raise ReadError("an XML file, not a spreadsheet")
+            raise ReadError("xml")
     if start.startswith(_HTML_STARTS) or start.startswith("<?xml"):
         return html_tables(text)
     return [csv_sheet(text)]
@@ -44,7 +44,7 @@ def decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError("text in an unknown encoding (neither UTF-8 nor Windows-1252)")
+    raise ReadError("encoding")
 
 
 def guess_separator(lines: list[str]) -> str:
@@ -128,7 +128,7 @@ def html_tables(text: str) -> list[Sheet]:
         if table:
             sheets.append(Sheet(None, _table_loader(table)))
     if not sheets:
-        raise ReadError("an HTML page without a table, not a spreadsheet")
+        raise ReadError("html_without_table")
     return sheets
 
 
