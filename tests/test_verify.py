@@ -142,8 +142,8 @@ def test_verify_cli_json_and_exit_codes(capsys, home, workspace):
     data = json.loads(out)
     assert code == 1 and data["ok"] is False and data["meetings_signed"] == 2
     assert data["problems"] == [f"meeting {first}: decision BAS/consultation/2026-12-07 altered after signing"]
-    code, out, _ = run(capsys, home, "verify")
-    assert code == 1 and "BAS/consultation/2026-12-07" in out
+    code, out, _ = run(capsys, home, "verify")  # people read it in French, scripts read the JSON in English
+    assert code == 1 and f"réunion {first} : décision BAS/consultation/2026-12-07 modifiée après la signature" in out
 
 
 def test_startup_warning(workspace):
@@ -152,7 +152,8 @@ def test_startup_warning(workspace):
     tamper(workspace, "update meeting set chair = 'Dr Nobody' where id = :id", id=first)
     warning = startup_warning(workspace, Catalog("en"))
     assert warning.startswith("Integrity check: 1 problem(s)") and f"meeting {first}: chair altered" in warning
-    assert "Contrôle d'intégrité" in startup_warning(workspace)
+    assert f"Contrôle d'intégrité : 1 problème(s)" in startup_warning(workspace)
+    assert f"réunion {first} : chair modifié après la signature" in startup_warning(workspace)
 
 
 @pytest.fixture(scope="module")

@@ -35,10 +35,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
         return 0
-    t = catalog(args).t
+    cat = catalog(args)
+    t = cat.t
     print(t("cli_copy.done", rows=report.rows, source=report.source, target=report.target))
     if report.dropped:
         print(t("cli_copy.dropped", n=report.dropped))
     for problem in report.audit_problems:
-        print(t("cli_copy.audit", problem=problem))
+        print(t("cli_copy.audit", problem=problem.said(cat)))
     return 0

@@ -57,14 +57,15 @@ def run_verify(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     with workspace.session(readonly=True) as session:
         report = verify(session)
+    cat = catalog(args)
     if args.json:
         print_json(report.as_json())
     elif report.ok:
-        print(catalog(args).t("minutes.cli.verify_ok", n=report.meetings_signed))
+        print(cat.t("minutes.cli.verify_ok", n=report.meetings_signed))
     else:
-        print(catalog(args).t("minutes.cli.verify_failed", n=len(report.problems), signed=report.meetings_signed))
+        print(cat.t("minutes.cli.verify_failed", n=len(report.problems), signed=report.meetings_signed))
         for problem in report.problems:
-            print(f"  {problem}")
+            print(f"  {problem.said(cat)}")
     return 0 if report.ok else 1
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from crisis_tui.core.db import lock_writes
 from crisis_tui.core.models import AuditEntry, utcnow
+from crisis_tui.i18n import Message
 
 GENESIS = "0" * 64
 
@@ -62,14 +63,15 @@ def record(
     return entry
 
 
-def verify_chain(session: Session) -> list[str]:
+def verify_chain(session: Session) -> list[Message]:
     """Problems found in the chain, one line each (empty when intact)."""
     problems = []
     prev = GENESIS
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)):
         if entry.prev_hash != prev:
-            problems.append(f"audit entry {entry.id}: chain broken (an entry before it was removed or altered)")
+            problems.append(Message("minutes.problem.audit_chain_broken", id=entry.id))
         if entry_hash(entry, entry.prev_hash) != entry.hash:
-            problems.append(f"audit entry {entry.id} ({entry.action} {entry.target}): content altered")
+            problems.append(Message("minutes.problem.audit_altered", id=entry.id, action=entry.action,
+                                    target=entry.target))
         prev = entry.hash
     return problems

@@ -23,6 +23,7 @@ from crisis_tui.core.audit import verify_chain
 from crisis_tui.core.db import create_schema, readonly_bind, reset_sequences
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import Activity, AuditEntry, Site
+from crisis_tui.i18n import Message
 
 MERGES = ("update", "replace")
 REFERENCE_TABLES = frozenset({Site.__tablename__, Activity.__tablename__})  # written by every opening
@@ -35,7 +36,7 @@ class CopyReport:
     target: str
     tables: dict[str, int] = field(default_factory=dict)  # rows copied per table
     dropped: int = 0  # rows the target held before (beyond sites and activities)
-    audit_problems: list[str] = field(default_factory=list)  # the source's own, copied as they were
+    audit_problems: list[Message] = field(default_factory=list)  # the source's own, copied as they were
 
     @property
     def rows(self) -> int:
@@ -43,7 +44,7 @@ class CopyReport:
 
     def as_json(self) -> dict:
         return {"from": self.source, "to": self.target, "rows": self.rows, "tables": self.tables,
-                "dropped": self.dropped, "audit_problems": self.audit_problems}
+                "dropped": self.dropped, "audit_problems": [str(problem) for problem in self.audit_problems]}
 
 
 def tables() -> list[Table]:
@@ -128,7 +129,7 @@ def _copy_table(reader: Connection, writer: Connection, table: Table, where: str
     return copied
 
 
-def _check(reader: Connection, writer: Connection, report: CopyReport, where: str) -> list[str]:
+def _check(reader: Connection, writer: Connection, report: CopyReport, where: str) -> list[Message]:
     """Same counts on both sides, the same audit chain verdict; the source's own audit problems."""
     for table in tables():
         if _count(writer, table) != report.tables[table.name]:

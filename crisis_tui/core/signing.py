@@ -24,7 +24,7 @@ from crisis_tui.core.minutes import decided_days, digest, live_content, local_ti
 from crisis_tui.core.models import AuditEntry, Meeting, utcnow
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.sync import lock_meeting
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 SIGN_ACTION = "sign"
 
@@ -33,10 +33,11 @@ SIGN_ACTION = "sign"
 class VerifyReport:
     ok: bool
     meetings_signed: int
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"ok": self.ok, "meetings_signed": self.meetings_signed, "problems": list(self.problems)}
+        """For scripts: the problem lines in English, whatever the interface's language."""
+        return {"ok": self.ok, "meetings_signed": self.meetings_signed, "problems": [str(p) for p in self.problems]}
 
 
 def already_signed(meeting: Meeting) -> str:
@@ -93,62 +94,60 @@ def verify(session: Session) -> VerifyReport:
     for entry in session.exec(select(AuditEntry).where(AuditEntry.action == SIGN_ACTION).order_by(AuditEntry.id)):
         if entry.meeting_id is not None:
             sign_entries.setdefault(entry.meeting_id, entry)
-    problems: list[str] = []
+    problems: list[Message] = []
     for meeting in meetings:
         entry = sign_entries.get(meeting.id)
         if meeting.signed_at is None and entry is not None:
-            problems.append(f"meeting {meeting.id}: its signature by {entry.actor} was removed "
-                            f"(the audit log records it)")
+            problems.append(Message("minutes.problem.signature_removed", id=meeting.id, actor=entry.actor))
         elif meeting.signed_at is not None:
             problems += _meeting_problems(session, meeting, entry)
     known = {m.id for m in meetings}
-    problems += [f"meeting {meeting_id}: signed by {entry.actor} (the audit log records it) but removed from the database"
+    problems += [Message("minutes.problem.meeting_removed", id=meeting_id, actor=entry.actor)
                  for meeting_id, entry in sign_entries.items() if meeting_id not in known]
     problems += _chain_problems(signed)
     problems += audit.verify_chain(session)
     return VerifyReport(not problems, len(signed), problems)
 
 
-def _meeting_problems(session: Session, meeting: Meeting, entry: AuditEntry | None) -> list[str]:
-    name = f"meeting {meeting.id}"
+def _meeting_problems(session: Session, meeting: Meeting, entry: AuditEntry | None) -> list[Message]:
+    number = meeting.id
     if not meeting.minutes_json or not meeting.minutes_hash:
-        return [f"{name}: signed but its minutes or their hash are missing"]
+        return [Message("minutes.problem.minutes_missing", id=number)]
     try:
         stored = json.loads(meeting.minutes_json)
     except json.JSONDecodeError:
-        return [f"{name}: minutes content altered (not readable any more)"]
+        return [Message("minutes.problem.unreadable", id=number)]
     problems = []
     if not isinstance(stored, dict) or digest(stored) != meeting.minutes_hash:
-        problems.append(f"{name}: minutes content altered (their SHA-256 differs from the one signed)")
+        problems.append(Message("minutes.problem.content_altered", id=number))
     if entry is None:
-        problems.append(f"{name}: no 'sign' entry in the audit log")
+        problems.append(Message("minutes.problem.no_sign_entry", id=number))
     elif entry.new != meeting.minutes_hash:
-        problems.append(f"{name}: minutes hash altered (it differs from the audit log's 'sign' entry)")
+        problems.append(Message("minutes.problem.hash_altered", id=number))
     sealed = stored.get("record") if isinstance(stored, dict) else None
     if not isinstance(sealed, dict):
-        return problems + [f"{name}: minutes content altered (the sealed record is missing)"]
-    return problems + _record_problems(name, sealed, record(session, meeting))
+        return problems + [Message("minutes.problem.record_missing", id=number)]
+    return problems + _record_problems(number, sealed, record(session, meeting))
 
 
-def _record_problems(name: str, sealed: dict, live: dict) -> list[str]:
+def _record_problems(number: int, sealed: dict, live: dict) -> list[Message]:
     problems = []
     facts_then, facts_now = sealed.get("meeting", {}), live["meeting"]
     for fact in sorted(set(facts_then) | set(facts_now)):
         if facts_then.get(fact) != facts_now.get(fact):
-            problems.append(f"{name}: {fact} altered after signing")
-    for part, label in (("decisions", "decision"), ("overrides", "exception or patient decision")):
+            problems.append(Message("minutes.problem.fact_altered", id=number, fact=fact))
+    for part, what in (("decisions", "decision"), ("overrides", "override")):
         then, now = sealed.get(part, {}), live[part]
         for key in sorted(set(then) | set(now)):
-            if key not in now:
-                problems.append(f"{name}: {label} {key} removed after signing")
-            elif key not in then:
-                problems.append(f"{name}: {label} {key} added after signing")
-            elif then[key] != now[key]:
-                problems.append(f"{name}: {label} {key} altered after signing")
+            change = "removed" if key not in now else "added" if key not in then else \
+                "altered" if then[key] != now[key] else None
+            if change:
+                problems.append(Message(f"minutes.problem.{change}", id=number, key=key,
+                                        what=Message(f"minutes.problem.{what}")))
     return problems
 
 
-def _chain_problems(signed: list[Meeting]) -> list[str]:
+def _chain_problems(signed: list[Meeting]) -> list[Message]:
     """The signed meetings must form one line from GENESIS: each prev_hash the hash of one other, no fork."""
     problems = []
     by_hash = {m.minutes_hash: m for m in signed}
@@ -156,12 +155,11 @@ def _chain_problems(signed: list[Meeting]) -> list[str]:
     for meeting in signed:
         successors.setdefault(meeting.prev_hash, []).append(meeting)
         if meeting.prev_hash != audit.GENESIS and meeting.prev_hash not in by_hash:
-            problems.append(f"meeting {meeting.id}: chain broken (the hash it follows belongs to no signed meeting: "
-                            "a meeting signed before it was altered or removed)")
+            problems.append(Message("minutes.problem.chain_broken", id=meeting.id))
     for prev, followers in successors.items():
         if len(followers) > 1:
             ids = ", ".join(str(m.id) for m in followers)
-            problems.append(f"meetings {ids}: chain forked (they follow the same hash {str(prev)[:12]})")
+            problems.append(Message("minutes.problem.chain_forked", ids=ids, prev=str(prev)[:12]))
     return problems
 
 
@@ -172,5 +170,6 @@ def startup_warning(workspace, catalog: Catalog | None = None) -> str | None:
     if report.ok:
         return None
     catalog = catalog or Catalog("fr")
-    return catalog.t("minutes.verify.warning", n=len(report.problems), problems="\n".join(report.problems))
+    return catalog.t("minutes.verify.warning", n=len(report.problems),
+                     problems="\n".join(problem.said(catalog) for problem in report.problems))
 

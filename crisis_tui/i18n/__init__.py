@@ -51,5 +51,23 @@ class Catalog:
         return key in _entries()
 
 
+class Message(str):
+    """A line for people, kept with its catalog key and values: str() (and so equality, JSON, logs) is the English
+    line; `said(catalog)` says it in the reader's language (values that are Messages too are said the same way)."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, /, **values: object) -> "Message":
+        message = super().__new__(cls, Catalog("en").t(key, **values))
+        message.key, message.values = key, values
+        return message
+
+    def said(self, catalog: Catalog) -> str:
+        values = {name: value.said(catalog) if isinstance(value, Message) else value
+                  for name, value in self.values.items()}
+        return catalog.t(self.key, **values)
+
+
 def all_keys() -> dict[str, dict[str, str]]:
     return dict(_entries())
