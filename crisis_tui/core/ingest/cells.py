@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Callable, Iterator, Sequence
 
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 Row = Sequence[object]
 
@@ -17,11 +17,11 @@ class ReadError(ValueError):
     (str() is the English line, without the file name)."""
 
     def __init__(self, key: str, /, **values: object) -> None:
-        self.key, self.values = key, values
-        super().__init__(self.line(Catalog("en")))
+        self.message = Message(f"import.error.{key}", **values)
+        super().__init__(str(self.message))
 
     def line(self, catalog: Catalog) -> str:
-        return catalog.t(f"import.error.{self.key}", **self.values)
+        return self.message.said(catalog)
 
 
 @dataclass(frozen=True)
