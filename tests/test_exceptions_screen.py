@@ -82,7 +82,7 @@ def test_list_add_with_preview_and_lift(workspace):
     assert service.value == "Oncologie"
 
 
-def test_bad_date_keeps_the_form_open_and_escape_adds_nothing(workspace):
+def test_a_bad_date_reversed_dates_or_no_name_keep_the_form_open_and_escape_adds_nothing(workspace):
     meeting_id = setup(workspace)
     screen = ExceptionsScreen(workspace, Catalog("fr"), meeting_id, D1, D1)
 
@@ -97,6 +97,17 @@ def test_bad_date_keeps_the_form_open_and_escape_adds_nothing(workspace):
         await pilot.pause()
         assert pilot.app.screen is form
         assert "Date invalide : 08/12/2026" in str(form.query_one("#form-error", Static).render())
+        form.query_one("#form-to", Input).value = "2026-12-06"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form
+        assert "La fin (2026-12-06) précède le début (2026-12-07)" in str(form.query_one("#form-error", Static).render())
+        form.query_one("#form-to", Input).value = "2026-12-08"
+        form.query_one("#form-value", Input).value = "  "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form
+        assert "Donnez le nom du médecin ou du service" in str(form.query_one("#form-error", Static).render())
         await pilot.press("escape")
         await settled(pilot, screen)
 

@@ -243,6 +243,8 @@ class ExceptionForm(ModalScreen[dict | None]):
 
     def _change(self) -> dict:
         day_from, day_to = self._days()
+        if day_to < day_from:
+            raise UsageError(self.catalog.t("exceptions.form.dates_reversed", day_from=day_from, day_to=day_to))
         site = self.query_one("#form-site", Select).value
         return {
             "scope": self.query_one("#form-scope", Select).value,
@@ -304,6 +306,9 @@ class ExceptionForm(ModalScreen[dict | None]):
 
     def action_save(self) -> None:
         change = self._checked_change()
+        if change is not None and not change["value"].strip():
+            self.query_one("#form-error", Static).update(self.catalog.t("exceptions.form.no_value"))
+            return
         if change is not None:
             self.dismiss(change)
 
