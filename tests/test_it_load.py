@@ -148,6 +148,8 @@ def test_a_cycle_error_carries_the_systems(workspace, tmp_path):
         ("list.pdf", "%PDF-1.4", "list.pdf: a PDF document, not a spreadsheet"),
         ("list.xlsx", "PK\x03\x04 not really a zip", "list.xlsx: truncated or damaged workbook"),
         ("list.xlsx", "", "list.xlsx: empty file"),
+        pytest.param("list.csv", "Système;Priorité\nA;1\n" + "x" * 200_000 + ";2\n", "list.csv: unreadable text",
+                     id="a-field-over-the-csv-limit"),
     ],
 )
 def test_an_unusable_file_is_refused_with_one_line(workspace, tmp_path, name, content, expected):

@@ -114,6 +114,10 @@ def test_a_foreign_or_missing_file_records_nothing(workspace, tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really")
     with workspace.session() as s, pytest.raises(UsageError, match="broken.xlsx: cannot be read"):
         read_back(s, [filled, broken], Catalog("en"))
+    long_field = tmp_path / "long.csv"  # the reader fails midway through the rows: refused all the same
+    long_field.write_text("Réf.;Résultat\nA1;Joint\n" + "x" * 200_000 + ";Joint\n", encoding="utf-8")
+    with workspace.session() as s, pytest.raises(UsageError, match="long.csv: cannot be read"):
+        read_back(s, [filled, long_field], Catalog("en"))
     assert _outcomes(workspace) == []
     with workspace.session() as s:  # a folder: its call lists only (the SMS batch is skipped)
         (tmp_path / "in").mkdir()

@@ -128,7 +128,7 @@ def _read(path: Path, labels: dict[str, str], t, named: bool) -> list[_Row] | No
     try:
         for sheet in read_sheets(path):
             header: dict[str, int] | None = None
-            for number, values in sheet.load().numbered:
+            for number, values in sheet.load():
                 if header is None:
                     if number > HEADER_SEARCH:
                         break

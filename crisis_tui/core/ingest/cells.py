@@ -30,6 +30,11 @@ class Rows:
     numbered: Iterator[tuple[int, Row]]  # (the spreadsheet's own 1-based row number, cells), read lazily
     what: str = "sheet"  # what the rows come from ("sheet" or "text"), for the error: "unreadable sheet (...)"
 
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        """The rows one by one, a reader's failure midway raised as ReadError (as `take` does)."""
+        while chunk := self.take(1000):
+            yield from chunk
+
     def take(self, count: int) -> list[tuple[int, Row]]:
         """The next rows (at most `count`). A reader's failure midway (a damaged sheet, a CSV field over the size
         limit) is raised as ReadError, so that the import rolls the file back and says why instead of crashing."""

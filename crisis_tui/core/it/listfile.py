@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import islice
 from pathlib import Path
 
 from crisis_tui.core.errors import UsageError
@@ -79,7 +78,7 @@ def _table(path: Path) -> tuple[list[tuple[int, Row]], dict[str, int]]:
     """The rows from the header down (with the spreadsheet's row numbers) and the header's columns."""
     try:
         for sheet in read_sheets(path):
-            rows = list(islice(sheet.load().numbered, MAX_ROWS))
+            rows = sheet.load().take(MAX_ROWS)
             found = _find_header(path, rows)
             if found is not None:
                 return rows[found[0] :], found[1]
