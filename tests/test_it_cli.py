@@ -75,8 +75,8 @@ def test_a_bad_set_exits_2_with_one_line_and_changes_nothing(loaded, args, expec
 @pytest.mark.parametrize(
     "content, expected",
     [
-        ("Système;Priorité;Dépend de\nA;1;B\nB;1;A\n", "dependency cycle between A, B"),
-        ("Système;Priorité;Dépend de\nA;1;Z\n", "depends on unknown system 'Z'"),
+        ("Système;Priorité;Dépend de\nA;1;B\nB;1;A\n", "bad.csv : dépendances en boucle entre A, B"),
+        ("Système;Priorité;Dépend de\nA;1;Z\n", "bad.csv : ligne 2 (A) : dépend d'un système inconnu, 'Z'"),
     ],
 )
 def test_a_bad_list_exits_2_naming_the_systems_and_keeps_the_old_list(loaded, tmp_path, content, expected):

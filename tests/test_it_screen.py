@@ -125,7 +125,7 @@ def test_a_list_is_loaded_from_the_screen_and_a_bad_one_changes_nothing(board, t
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ErrorDialog)
-        assert "bad.csv: dependency cycle between A, B" in pilot.app.screen.text
+        assert "bad.csv : dépendances en boucle entre A, B" in pilot.app.screen.text
         await pilot.press("escape")
         await pilot.press("l")
         pilot.app.screen.query_one(Input).value = str(good)

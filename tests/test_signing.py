@@ -108,7 +108,9 @@ def test_the_cli_refuses_a_signed_meeting_with_exit_2(capsys, home, workspace):
     for args in (["sign", "--by", "Dr Other"], ["sign", "--by", "Dr Other", "--meeting", str(meeting_id)],
                  ["minutes", "--notes", "too late"], ["minutes", "--actions", "too late"]):
         code, out, err = run(capsys, home, *args)
-        assert code == 2 and f"meeting {meeting_id}" in err and len(err.strip().splitlines()) == 1, args
+        assert code == 2 and f"la réunion {meeting_id} " in err and len(err.strip().splitlines()) == 1, args
+        code, out, err = run(capsys, home, "--lang", "en", *args)
+        assert code == 2 and f"meeting {meeting_id} " in err and len(err.strip().splitlines()) == 1, args
     with workspace.session() as s:
         assert s.get(Meeting, meeting_id).notes == "IT expects the DPI back on Wednesday"
         assert verify(s).ok

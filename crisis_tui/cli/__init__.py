@@ -13,7 +13,7 @@ import sys
 
 from crisis_tui import __version__
 from crisis_tui.core.errors import UsageError
-from crisis_tui.i18n import LANGUAGES
+from crisis_tui.i18n import LANGUAGES, Catalog
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             return launch_tui(args)
         return int(handler(args) or 0)
     except UsageError as exc:
-        print(f"crisis-tui: {exc}", file=sys.stderr)
+        print(f"crisis-tui: {exc.said(Catalog(args.lang))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

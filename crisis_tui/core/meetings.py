@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from crisis_tui.core import audit
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.models import Meeting
+from crisis_tui.i18n import Message
 
 KINDS = ("daily", "emergency")
 
@@ -107,4 +108,4 @@ def update_meeting(
 
 def ensure_unlocked(meeting: Meeting) -> None:
     if meeting.signed:
-        raise LockedError(f"meeting {meeting.id} of {meeting.day} is signed by {meeting.signed_by}: it cannot change")
+        raise LockedError(Message("minutes.error.locked", id=meeting.id, day=meeting.day, by=meeting.signed_by))

@@ -40,9 +40,9 @@ class VerifyReport:
         return {"ok": self.ok, "meetings_signed": self.meetings_signed, "problems": [str(p) for p in self.problems]}
 
 
-def already_signed(meeting: Meeting) -> str:
+def already_signed(meeting: Meeting) -> Message:
     at = local_time(meeting.signed_at).strftime("%Y-%m-%d %H:%M") if meeting.signed_at else "?"
-    return f"meeting {meeting.id} was already signed by {meeting.signed_by} at {at}"
+    return Message("minutes.error.already_signed", id=meeting.id, by=meeting.signed_by, at=at)
 
 
 def chain_tail(session: Session) -> Meeting | None:

@@ -271,4 +271,4 @@ class CrisisApp(App):
 
     def show_error(self, error: BaseException | str) -> None:
         """An error in a dialog whose text can be selected and copied; the app carries on."""
-        self.push_screen(ErrorDialog(self.catalog, error_text(error)))
+        self.push_screen(ErrorDialog(self.catalog, error_text(error, self.catalog)))

@@ -19,6 +19,7 @@ from crisis_tui.core.it.order import CycleError, restart_sequence
 from crisis_tui.core.it.vocab import parse_status, parse_tier, status_names
 from crisis_tui.core.reference import Ambiguous, Matcher
 from crisis_tui.core.text import key, tokens
+from crisis_tui.i18n import Message
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5000
@@ -66,11 +67,12 @@ def read_list(path: Path, activities: Matcher, sites: Matcher) -> list[SystemSpe
         spec = _parse_row(path, number, values, activities, sites)
         if key(spec.name) in seen:
             first = seen[key(spec.name)].row
-            raise UsageError(f"{path.name}: row {number}: system {spec.name!r} is already on row {first}")
+            raise UsageError(Message("it.list_error.duplicate", where=_where(path, number), name=spec.name,
+                                     first=first))
         seen[key(spec.name)] = spec
         specs.append(spec)
     if not specs:
-        raise UsageError(f"{path.name}: no system listed under the header (row {rows[0][0]})")
+        raise UsageError(Message("it.list_error.empty", file=path.name, row=rows[0][0]))
     return _resolve_dependencies(path, specs, seen)
 
 
@@ -83,11 +85,8 @@ def _table(path: Path) -> tuple[list[tuple[int, Row]], dict[str, int]]:
             if found is not None:
                 return rows[found[0] :], found[1]
     except ReadError as exc:
-        raise UsageError(f"{path.name}: {exc}") from None
-    raise UsageError(
-        f"{path.name}: no header row with a Système/System and a Priorité/Priority column "
-        f"in the first {HEADER_SEARCH_ROWS} rows"
-    )
+        raise UsageError(Message("it.list_error.unreadable", file=path.name, reason=exc.message)) from None
+    raise UsageError(Message("it.list_error.no_header", file=path.name, rows=HEADER_SEARCH_ROWS))
 
 
 def _column(header: object) -> str | None:
@@ -108,9 +107,8 @@ def _find_header(path: Path, rows: list[tuple[int, Row]]) -> tuple[int, dict[str
             if field is None:
                 continue
             if field in columns:
-                raise UsageError(
-                    f"{path.name}: row {number}: columns {cells[columns[field]]!r} and {cell!r} mean the same thing"
-                )
+                raise UsageError(Message("it.list_error.same_column", file=path.name, row=number,
+                                         first=cells[columns[field]], second=cell))
             columns[field] = position
         if "name" in columns and "tier" in columns:
             return index, columns
@@ -125,22 +123,20 @@ def _parse_row(
     path: Path, number: int, values: dict[str, object], activities: Matcher, sites: Matcher
 ) -> SystemSpec:
     name = _text(values.get("name"))
-    where = f"{path.name}: row {number}" + (f" ({name})" if name else "")
+    where = _where(path, number, name)
     if not name:
-        raise UsageError(f"{where}: the system has no name")
+        raise UsageError(Message("it.list_error.no_name", where=where))
     tier = parse_tier(values.get("tier"))
     if tier is None:
-        raise UsageError(f"{where}: priority {_text(values.get('tier'))!r} is not one of 1, 2, 3, 4")
+        raise UsageError(Message("it.list_error.bad_tier", where=where, value=_text(values.get("tier"))))
     raw_status = _text(values.get("status"))
     status = parse_status(raw_status) if raw_status else "down"
     if status is None:
-        raise UsageError(f"{where}: unknown status {raw_status!r}; expected {status_names()}")
+        raise UsageError(Message("it.list_error.bad_status", where=where, value=raw_status, names=status_names()))
     try:
         eta = parse_eta(values.get("eta"))
     except ValueError:
-        raise UsageError(
-            f"{where}: ETA {_text(values.get('eta'))!r} is not a date (expected DD/MM/YYYY or YYYY-MM-DD)"
-        ) from None
+        raise UsageError(Message("it.list_error.bad_eta", where=where, value=_text(values.get("eta")))) from None
     return SystemSpec(
         name=name,
         tier=tier,
@@ -152,6 +148,13 @@ def _parse_row(
         notes=_text(values.get("notes")),
         row=number,
     )
+
+
+def _where(path: Path, number: int, name: str = "") -> Message:
+    """The file and row an error is about (and the system's name when it has one)."""
+    if name:
+        return Message("it.list_error.row_named", file=path.name, row=number, name=name)
+    return Message("it.list_error.row", file=path.name, row=number)
 
 
 def _split(value: object) -> list[str]:
@@ -168,20 +171,22 @@ def _split(value: object) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def _activity(where: str, value: str, activities: Matcher, sites: Matcher) -> str:
+def _activity(where: Message, value: str, activities: Matcher, sites: Matcher) -> str:
     """`CODE` or `CODE@SITE` from a code or name, optionally `@` a site code or name."""
     activity_part, _, site_part = value.partition("@")
     code = _find(where, activity_part, activities, "activity")
     return f"{code}@{_find(where, site_part, sites, 'site')}" if site_part.strip() else code
 
 
-def _find(where: str, value: str, matcher: Matcher, what: str) -> str:
+def _find(where: Message, value: str, matcher: Matcher, what: str) -> str:
+    thing = Message(f"it.list_error.{what}")
     try:
         code = matcher.find(value)
     except Ambiguous as exc:
-        raise UsageError(f"{where}: {what} {value.strip()!r} is ambiguous ({exc})") from None
+        raise UsageError(Message("it.list_error.ambiguous", where=where, what=thing, value=value.strip(),
+                                 codes=str(exc))) from None
     if code is None:
-        raise UsageError(f"{where}: unknown {what} {value.strip()!r}")
+        raise UsageError(Message("it.list_error.unknown", where=where, what=thing, value=value.strip()))
     return code
 
 
@@ -204,9 +209,8 @@ def _resolve_dependencies(path: Path, specs: list[SystemSpec], by_key: dict[str,
         for dependency in spec.depends_on:
             target = by_key.get(key(dependency))
             if target is None:
-                raise UsageError(
-                    f"{path.name}: row {spec.row} ({spec.name}): depends on unknown system {dependency!r}"
-                )
+                raise UsageError(Message("it.list_error.unknown_dependency", file=path.name, row=spec.row,
+                                         name=spec.name, dependency=dependency))
             if target.name not in names:
                 names.append(target.name)
         resolved.append(replace(spec, depends_on=tuple(names)))

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.text import key
+from crisis_tui.i18n import Message
 
 
 class CycleError(UsageError):
@@ -15,9 +16,9 @@ class CycleError(UsageError):
     def __init__(self, systems: Sequence[str], where: str = "") -> None:
         self.systems = tuple(systems)
         loop = " -> ".join((*self.systems, self.systems[0]))
-        prefix = f"{where}: " if where else ""
         names = ", ".join(self.systems)
-        super().__init__(f"{prefix}dependency cycle between {names} ({loop}, each depends on the next)")
+        super().__init__(Message("it.list_error.cycle_in", file=where, names=names, loop=loop) if where
+                         else Message("it.list_error.cycle", names=names, loop=loop))
 
 
 def _name_key(name: str) -> tuple[str, str]:

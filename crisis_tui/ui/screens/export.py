@@ -154,7 +154,7 @@ class ExportScreen(Screen):
         files = [str(path) for result in results for path in result.files]
         self.query_one("#export-files", Static).update("\n".join(files))
         if error is not None:
-            self._say(t("telling.screen.failed", error=error_text(error).splitlines()[0]))
+            self._say(t("telling.screen.failed", error=error_text(error, self.catalog).splitlines()[0]))
             report_error(self, self.catalog, error)
             return
         counts = results[-1].counts if results else {}

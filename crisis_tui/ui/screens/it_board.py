@@ -101,7 +101,7 @@ class ItBoardScreen(Screen):
                 counts = progress(session)
                 readiness = activity_readiness(session, self.workspace.reference)
         except UsageError as exc:
-            self.app.push_screen(ErrorDialog(self.catalog, str(exc)))
+            self.app.push_screen(ErrorDialog(self.catalog, exc.said(self.catalog)))
             return
         self._fill_systems()
         self._fill_progress(counts)
@@ -183,7 +183,7 @@ class ItBoardScreen(Screen):
             with self.workspace.session() as session:
                 message = change(session)
         except UsageError as exc:
-            self.app.push_screen(ErrorDialog(self.catalog, str(exc)))
+            self.app.push_screen(ErrorDialog(self.catalog, exc.said(self.catalog)))
             return
         self.refresh_board()
         self.notify(message)

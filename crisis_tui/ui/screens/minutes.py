@@ -99,7 +99,7 @@ class MinutesScreen(Screen):
             return
         self.busy -= 1
         if event.state == WorkerState.ERROR:
-            self.app.push_screen(ErrorDialog(self.catalog, error_text(worker.error)))
+            self.app.push_screen(ErrorDialog(self.catalog, error_text(worker.error, self.catalog)))
             if worker.name != "read":  # show the meeting as it is now (signed meanwhile?)
                 self.action_reload()
             return

@@ -86,7 +86,7 @@ class OutcomesDialog(ModalScreen[OutcomeReport | None]):
         self.query_one("#outcomes-run", Button).disabled = False
         message = self.query_one("#outcomes-message", Label)
         if report is None:
-            message.update(t("telling.screen.outcomes_failed", error=error_text(error).splitlines()[0]))
+            message.update(t("telling.screen.outcomes_failed", error=error_text(error, self.catalog).splitlines()[0]))
             report_error(self, self.catalog, error)
             return
         self.report = report

@@ -18,17 +18,19 @@ from crisis_tui.core.errors import UsageError
 from crisis_tui.i18n import Catalog
 
 
-def error_text(error: BaseException | str) -> str:
-    """A failure as the user reads it: a text or a UsageError (already one clear line) as it is, any other error
-    with its type's name before its message."""
-    if isinstance(error, (str, UsageError)):
-        return str(error)
+def error_text(error: BaseException | str, catalog: Catalog) -> str:
+    """A failure as the user reads it: a text as it is, a UsageError (already one clear line) in the catalog's
+    language, any other error with its type's name before its message."""
+    if isinstance(error, UsageError):
+        return error.said(catalog)
+    if isinstance(error, str):
+        return error
     return f"{type(error).__name__}: {error}"
 
 
 def report_error(screen: Screen, catalog: Catalog, error: BaseException | str) -> None:
     """A failure said in a toast and in the error dialog (its text can be copied) pushed over `screen`."""
-    text = error_text(error)
+    text = error_text(error, catalog)
     screen.notify(text, severity="error", timeout=10)
     screen.app.push_screen(ErrorDialog(catalog, text))
 
