@@ -91,23 +91,17 @@ def test_a_bad_date_reversed_dates_or_no_name_keep_the_form_open_and_escape_adds
         await pilot.press("a")
         await pilot.pause()
         form = pilot.app.screen
-        form.query_one("#form-value", Input).value = "Lambert"
-        form.query_one("#form-to", Input).value = "08/12/2026"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert pilot.app.screen is form
-        assert "Date invalide : 08/12/2026" in str(form.query_one("#form-error", Static).render())
-        form.query_one("#form-to", Input).value = "2026-12-06"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert pilot.app.screen is form
-        assert "La fin (2026-12-06) précède le début (2026-12-07)" in str(form.query_one("#form-error", Static).render())
-        form.query_one("#form-to", Input).value = "2026-12-08"
-        form.query_one("#form-value", Input).value = "  "
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert pilot.app.screen is form
-        assert "Donnez le nom du médecin ou du service" in str(form.query_one("#form-error", Static).render())
+
+        async def refused(value: str, day_to: str, error: str) -> None:
+            form.query_one("#form-value", Input).value = value
+            form.query_one("#form-to", Input).value = day_to
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert pilot.app.screen is form and error in str(form.query_one("#form-error", Static).render())
+
+        await refused("Lambert", "08/12/2026", "Date invalide : 08/12/2026")
+        await refused("Lambert", "2026-12-06", "La fin (2026-12-06) précède le début (2026-12-07)")
+        await refused("  ", "2026-12-08", "Donnez le nom du médecin ou du service")
         await pilot.press("escape")
         await settled(pilot, screen)
 
