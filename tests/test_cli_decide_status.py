@@ -90,4 +90,4 @@ def test_every_command_closes_its_workspace_even_when_refused(home, workspace, m
 
 def test_signing_before_any_meeting_says_so_without_naming_another_command(capsys, home, workspace):
     code, _, err = run(capsys, home, "sign", "--by", "Dr Directeur")
-    assert code == 2 and "no meeting yet" in err and "export" not in err
+    assert code == 2 and "aucune réunion encore" in err and "export" not in err

@@ -68,14 +68,18 @@ def test_a_second_import_of_the_same_files_adds_nothing(tmp_path, capsys):
     assert code == 0 and (payload["imported"], payload["duplicates"], payload["rejected"]) == (0, 40, 1)
 
 
-@pytest.mark.parametrize(("option", "value", "message"), [
-    ("--site", "Namur", "--site 'Namur' is not a known site"),
-    ("--activity", "yoga", "--activity 'yoga' is not a known activity"),
+@pytest.mark.parametrize(("option", "value", "message", "english"), [
+    ("--site", "Namur", "--site 'Namur' : aucun code, nom ni alias ne correspond", "--site 'Namur' is not a known site"),
+    ("--activity", "yoga", "--activity 'yoga' : aucun code, nom ni alias ne correspond",
+     "--activity 'yoga' is not a known activity"),
 ])
-def test_an_unknown_site_or_activity_option_is_exit_2_and_imports_nothing(tmp_path, capsys, option, value, message):
+def test_an_unknown_site_or_activity_option_is_exit_2_and_imports_nothing(tmp_path, capsys, option, value, message,
+                                                                           english):
     path = text_file(tmp_path / "x.csv", [FR_HEADER, *appointments(2)])
     code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(path), option, value, "--json")
     assert code == 2 and out == "" and err.strip() == f"crisis-tui: {message}"
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(path), option, value)
+    assert code == 2 and out == "" and err.strip() == f"crisis-tui: {english}"
 
 
 def test_options_take_names_and_aliases(tmp_path, capsys):

@@ -106,7 +106,7 @@ def test_signed_minutes_carry_the_signature_and_the_hash(capsys, home, workspace
 
 def test_export_minutes_without_any_meeting_exits_2(capsys, home, workspace):
     code, _, err = run(capsys, home, "export", "minutes", "--date", "2026-12-07")
-    assert code == 2 and "no meeting" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "aucune réunion" in err and len(err.strip().splitlines()) == 1
 
 
 @needs_libreoffice

@@ -73,7 +73,7 @@ def test_patient_decision_needs_one_patient(capsys, home, workspace):
     code, _, err = run(capsys, home, *base, "--patient", "dupont")
     assert code == 2 and "2 patients" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, home, *base, "--patient", "Durand")
-    assert code == 2 and "no patient" in err
+    assert code == 2 and "--patient 'Durand' : aucun patient de surgery à LIB" in err
     assert active(workspace) == []
     with workspace.session() as s:
         assert s.exec(select(Meeting)).all() == []  # a refused call opened no meeting either

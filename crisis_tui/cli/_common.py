@@ -10,7 +10,7 @@ from datetime import date
 from crisis_tui.config import resolve_home
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.workspace import Workspace
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -33,7 +33,7 @@ def parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+        raise UsageError(Message("error.bad_date", option=option, value=value)) from None
 
 
 def date_range(args: argparse.Namespace) -> tuple[date, date]:
@@ -41,7 +41,7 @@ def date_range(args: argparse.Namespace) -> tuple[date, date]:
     start = parse_date(args.date, "--date")
     end = parse_date(args.to, "--to") or start
     if end < start:
-        raise UsageError(f"--to {args.to} is before --date {args.date}")
+        raise UsageError(Message("error.reversed_dates", day_to=args.to, day_from=args.date))
     return start, end
 
 

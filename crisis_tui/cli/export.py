@@ -21,6 +21,7 @@ from crisis_tui.core.documents.sms_batch import export_sms
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.told import COUNT_KEYS, run_export
 from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Message
 
 MAX_SECRETARIES = 50
 
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         out_dir = Path(args.out).expanduser() if args.out else workspace.home.exports
         result = EXPORTS[args.kind](args, workspace, day_from, day_to, out_dir)
     except OSError as exc:
-        raise UsageError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from None
+        raise UsageError(Message("error.out_not_writable", folder=out_dir, detail=exc.strerror or exc)) from None
     if args.json:
         print_json(result)
         return 0

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from crisis_tui.cli._common import catalog, open_workspace, print_json
-from crisis_tui.core.errors import UsageError
 from crisis_tui.core.ingest.importer import ImportReport, import_paths
 from crisis_tui.core.reference import Matcher, resolve_code
 
@@ -44,10 +43,7 @@ def run(args: argparse.Namespace) -> int:
 def _code(value: str | None, matcher: Matcher, what: str) -> str | None:
     if value is None:
         return None
-    try:
-        return resolve_code(value, matcher, what)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    return resolve_code(value, matcher, what)
 
 
 def _print_human(report: ImportReport, args: argparse.Namespace) -> None:

@@ -7,7 +7,6 @@ import argparse
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace
 from crisis_tui.core.clock import today
 from crisis_tui.core.decisions import check_status, check_uncontacted, decide
-from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import STATUSES, UNCONTACTED_RULES
 from crisis_tui.core.reference import Matcher, resolve_code
@@ -44,10 +43,7 @@ def run_open(args: argparse.Namespace) -> int:
 def codes(value: str, matcher: Matcher, every: list[str], what: str) -> list[str]:
     if value.strip().lower() in ("all", "tout", "tous", "toutes"):
         return every
-    try:
-        return [resolve_code(value, matcher, what)]
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    return [resolve_code(value, matcher, what)]
 
 
 def run_decide(args: argparse.Namespace) -> int:

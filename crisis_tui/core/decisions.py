@@ -18,6 +18,7 @@ from crisis_tui.core.clock import days as days_between
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import ensure_unlocked
 from crisis_tui.core.models import STATUSES, UNCONTACTED_RULES, AuditEntry, Decision, Meeting, utcnow
+from crisis_tui.i18n import Message
 
 DEFAULT_STATUS = "maintained"
 DEFAULT_UNCONTACTED = "cancelled_unless_contacted"
@@ -53,13 +54,14 @@ def cell_decisions(
 
 def check_status(status: str) -> str:
     if status not in STATUSES:
-        raise UsageError(f"--status {status!r}: expected one of {', '.join(STATUSES)}")
+        raise UsageError(Message("error.bad_choice", option="--status", value=status, choices=", ".join(STATUSES)))
     return status
 
 
 def check_uncontacted(rule: str | None) -> str | None:
     if rule is not None and rule not in UNCONTACTED_RULES:
-        raise UsageError(f"--uncontacted {rule!r}: expected one of {', '.join(UNCONTACTED_RULES)}")
+        raise UsageError(Message("error.bad_choice", option="--uncontacted", value=rule,
+                                 choices=", ".join(UNCONTACTED_RULES)))
     return rule
 
 

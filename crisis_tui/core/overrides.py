@@ -26,13 +26,15 @@ from crisis_tui.core.meetings import ensure_unlocked
 from crisis_tui.core.models import OVERRIDE_STATUSES, Appointment, Meeting, Override, utcnow
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.text import key, tokens
+from crisis_tui.i18n import Message
 
 CHUNK = 500  # ids per IN (...) list
 
 
 def check_override_status(status: str) -> str:
     if status not in OVERRIDE_STATUSES:
-        raise UsageError(f"--status {status!r}: expected one of {', '.join(OVERRIDE_STATUSES)}")
+        raise UsageError(Message("error.bad_choice", option="--status", value=status,
+                                 choices=", ".join(OVERRIDE_STATUSES)))
     return status
 
 
@@ -41,7 +43,7 @@ def _check_scope(scope: str, value: str, appointment_id: int | None) -> tuple[st
         raise UsageError(f"override scope {scope!r}: expected one of {', '.join(SCOPES)}")
     words = match_words(scope, value)
     if appointment_id is None and (not words or (scope == "doctor" and set(words) <= TITLES)):
-        raise UsageError(f"--{scope} {value!r}: give the {scope}'s name")
+        raise UsageError(Message("error.name_needed", option=scope))
     return words
 
 
@@ -84,7 +86,7 @@ def add_override(
     check_override_status(status)
     words = _check_scope(scope, value, appointment_id)
     if day_to < day_from:
-        raise UsageError(f"--to {day_to} is before --date {day_from}")
+        raise UsageError(Message("error.reversed_dates", day_to=day_to, day_from=day_from))
     decided_by = decided_by.strip() or meeting.chair
     same = select(Override).where(
         Override.removed_at.is_(None), Override.scope == scope, Override.activity == activity,
@@ -263,7 +265,7 @@ def resolve_patient(session: Session, text: str, activity: str, site: str | None
     equal to one full name picks that one). Two patients with the same name and other birth dates are two."""
     words = tokens(text)
     if not words:
-        raise UsageError("--patient: give the patient's name")
+        raise UsageError(Message("error.patient_needed"))
     where = [*_in_cell(activity, site, day_from, day_to), has_words(Appointment.patient_key, words)]
     found: dict[str, set] = {}
     for patient_key, born in session.exec(select(Appointment.patient_key, Appointment.birth_date).where(*where).distinct()):
@@ -271,12 +273,12 @@ def resolve_patient(session: Session, text: str, activity: str, site: str | None
     if key(text) in found:
         found = {key(text): found[key(text)]}
     patients = sum(max(1, len(births)) for births in found.values())
-    scope = f"{activity} at {site or 'every site'} from {day_from} to {day_to}"
+    scope = {"text": text, "activity": activity, "site": site or Message("error.every_site"), "day_from": day_from,
+             "day_to": day_to}
     if patients == 0:
-        raise UsageError(f"--patient {text!r}: no patient of {scope} has that name")
+        raise UsageError(Message("error.no_patient", **scope))
     if patients > 1:
-        raise UsageError(f"--patient {text!r}: {patients} patients of {scope} match; give a more precise text "
-                         "(last and first name), or decide on the review screen")
+        raise UsageError(Message("error.many_patients", n=patients, **scope))
     chosen = next(iter(found))
     query = select(Appointment).where(*_in_cell(activity, site, day_from, day_to), Appointment.patient_key == chosen)
     return list(session.exec(query.order_by(Appointment.start, Appointment.id)))
@@ -315,9 +317,9 @@ def review_page(session: Session, reference: Reference, site: str | None, activi
     """One page of a cell's appointments (`site` None: every site) in time order, each with its effective status,
     paged, searched (words in patient, doctor or service) and counted in SQL; `status` keeps one effective status."""
     if activity not in {a.code for a in reference.activities}:
-        raise UsageError(f"--activity {activity!r} is not a known activity")
+        raise UsageError(Message("error.unknown_code", what="activity", value=activity))
     if site is not None and site not in {s.code for s in reference.sites}:
-        raise UsageError(f"--site {site!r} is not a known site")
+        raise UsageError(Message("error.unknown_code", what="site", value=site))
     in_cell = _in_cell(activity, site, day_from, day_to)
     pin = aliased(Override)
     others = [o for o in list_overrides(session, day_from, day_to, activity=activity, pins=False)

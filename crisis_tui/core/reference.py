@@ -9,8 +9,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from crisis_tui.config import Home
+from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import Activity, Site
 from crisis_tui.core.text import tokens
+from crisis_tui.i18n import Message
 
 SITE_KINDS = ("hospital", "rest_home", "sampling_centre")
 CHANNELS = ("sms", "call")
@@ -135,12 +137,12 @@ def sync_reference(session: Session, reference: Reference) -> None:
 
 
 def resolve_code(value: str, matcher: Matcher, what: str) -> str:
-    """A code from a CLI option value (code, name or alias); ValueError with a one-line reason otherwise."""
+    """A code from a CLI option value (code, name or alias); UsageError with a one-line reason otherwise."""
     try:
         code = matcher.find(value)
     except Ambiguous as exc:
-        raise ValueError(f"--{what} {value!r} is ambiguous ({exc})") from exc
+        raise UsageError(Message("error.ambiguous_code", what=what, value=value, codes=str(exc))) from exc
     if code is None:
-        raise ValueError(f"--{what} {value!r} is not a known {what}")
+        raise UsageError(Message("error.unknown_code", what=what, value=value))
     return code
 

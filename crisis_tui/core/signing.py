@@ -60,7 +60,7 @@ def sign_meeting(session: Session, reference: Reference, meeting_id: int, by: st
     signed already ("meeting N was already signed by X at T")."""
     by, role = by.strip(), role.strip()
     if not by:
-        raise UsageError("--by: give the signer's name")
+        raise UsageError(Message("error.signer_needed"))
     try:
         meeting = lock_meeting(session, meeting_id)
     except LockedError:

@@ -13,6 +13,7 @@ from crisis_tui.core.db import lock_writes
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import ensure_unlocked
 from crisis_tui.core.models import Appointment, AuditEntry, CallOutcome, ImportBatch, Meeting, Notification
+from crisis_tui.i18n import Message
 
 # Decisions, overrides, meetings opened and edited, IT changes are audited; imports, lists exported and call
 # outcomes add rows of their own; a signature fills signed_at.
@@ -34,6 +35,6 @@ def lock_meeting(session: Session, meeting_id: int) -> Meeting:
     query = select(Meeting).where(Meeting.id == meeting_id).with_for_update()
     meeting = session.exec(query.execution_options(populate_existing=True)).first()
     if meeting is None:
-        raise UsageError(f"meeting {meeting_id} does not exist")
+        raise UsageError(Message("error.no_meeting", id=meeting_id))
     ensure_unlocked(meeting)
     return meeting

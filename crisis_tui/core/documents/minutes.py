@@ -27,7 +27,7 @@ from crisis_tui.core.minutes import decided_days, minutes_content
 from crisis_tui.core.models import Meeting
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.workspace import Workspace
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 COLUMNS = 12
 FIRST_WIDTH, OTHER_WIDTH = 21.0, 12.5
@@ -347,8 +347,8 @@ def _signature(sheet: _Sheet, w: Wording, signature: dict | None, minutes_hash: 
 def meeting_for_export(session: Session, meeting_id: int | None) -> Meeting:
     meeting = session.get(Meeting, meeting_id) if meeting_id is not None else latest_meeting(session)
     if meeting is None:
-        raise UsageError("no meeting yet (open one with `crisis-tui meeting open`)"
-                         if meeting_id is None else f"--meeting {meeting_id}: no such meeting")
+        raise UsageError(Message("error.no_meeting_yet") if meeting_id is None
+                         else Message("error.no_such_meeting", id=meeting_id))
     return meeting
 
 
