@@ -103,9 +103,9 @@ def test_a_target_holding_work_is_refused_unless_told_how(demo_db, tmp_path, cap
     capsys.readouterr()
     theirs = content(f"sqlite:///{other}")
     code, out, err = copy(capsys, laptop, "--to", other)
-    assert (code, out) == (2, "") and err.count("\n") == 1 and "not empty" in err and "--merge" in err
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "la base n'est pas vide" in err and "--merge" in err
     code, _, err = copy(capsys, laptop, "--to", other, "--merge", "update")
-    assert code == 2 and err.count("\n") == 1 and "which this database lacks" in err
+    assert code == 2 and err.count("\n") == 1 and "que cette base n'a pas" in err
     assert content(f"sqlite:///{other}") == theirs
     code, out, _ = copy(capsys, laptop, "--to", other, "--merge", "replace")
     assert code == 0 and "remplacées" in out
@@ -135,7 +135,7 @@ def test_a_copy_that_fails_its_check_changes_nothing(demo_db, tmp_path, capsys):
     code, out, _ = copy(capsys, laptop, "--to", target, "--json")
     assert code == 0 and json.loads(out)["audit_problems"] == problems != []  # copied as it was, and said
     code, _, err = copy(capsys, laptop, "--to", laptop)
-    assert code == 2 and "the database being copied" in err
+    assert code == 2 and "c'est la base copiée elle-même" in err
 
 
 @pytest.mark.postgres

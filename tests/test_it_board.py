@@ -76,7 +76,7 @@ def test_setting_the_same_status_again_writes_nothing(board):
 
 
 @pytest.mark.parametrize("name, status, expected", [("Inconnu", "down", "unknown IT system 'Inconnu'"),
-                                                    ("PACS", "mauve", "--status 'mauve' is not a status")])
+                                                    ("PACS", "mauve", "--status 'mauve': expected one of down")])
 def test_an_unknown_system_or_status_is_refused(board, name, status, expected):
     with pytest.raises(UsageError, match=expected):
         change(board, name, status)

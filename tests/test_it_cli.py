@@ -60,8 +60,8 @@ def test_set_changes_status_note_and_eta(loaded):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (("it", "set", "Inconnu", "--status", "down"), "unknown IT system 'Inconnu'"),
-        (("it", "set", "PACS", "--status", "mauve"), "--status 'mauve' is not a status"),
+        (("it", "set", "Inconnu", "--status", "down"), "système informatique 'Inconnu' inconnu"),
+        (("it", "set", "PACS", "--status", "mauve"), "--status 'mauve' : attendu l'un de down"),
         (("it", "set", "PACS", "--status", "vert", "--eta", "demain"), "--eta 'demain'"),
     ],
 )

@@ -15,6 +15,7 @@ from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import OVERRIDE_STATUSES
 from crisis_tui.core.overrides import (add_override, check_override_status, covered_count, decide_patients,
                                        lift_patients, matching_names, remove_matching, resolve_patient)
+from crisis_tui.i18n import Message
 
 
 def register(commands) -> None:
@@ -37,7 +38,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     day_from, day_to = date_range(args)
     if args.status is None and not args.remove:
-        raise UsageError(f"--status is required: {' | '.join(OVERRIDE_STATUSES)}")
+        raise UsageError(Message("error.status_required", choices=" | ".join(OVERRIDE_STATUSES)))
     if args.status is not None:
         check_override_status(args.status)
     workspace = open_workspace(args)
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     site = sites[0] if sites else None
     activities = codes(args.activity, reference.activity_matcher, [], "activity")
     if not activities:
-        raise UsageError(f"--activity {args.activity!r}: an exception is for one activity; give its code")
+        raise UsageError(Message("error.one_activity", value=args.activity))
     activity = activities[0]
     scope, value = next((s, v) for s, v in (("doctor", args.doctor), ("service", args.service),
                                               ("patient", args.patient)) if v is not None)

@@ -58,11 +58,11 @@ def same_database(a: Engine, b: Engine) -> bool:
 def copy_database(source: Engine, target: Engine, *, merge: str | None = None) -> CopyReport:
     """Copy every row of `source` into `target` (see the module). UsageError, nothing changed, when refused."""
     if merge is not None and merge not in MERGES:
-        raise UsageError(f"--merge {merge!r}: expected one of {', '.join(MERGES)}")
+        raise UsageError(Message("error.bad_choice", option="--merge", value=merge, choices=", ".join(MERGES)))
     shown = target.url.render_as_string(hide_password=True)
     where = f"--to {shown}"
     if same_database(source, target):
-        raise UsageError(f"{where}: that is the database being copied")
+        raise UsageError(Message("error.same_database", where=where))
     report = CopyReport(source.url.render_as_string(hide_password=True), shown)
     try:
         create_schema(target)
@@ -73,7 +73,8 @@ def copy_database(source: Engine, target: Engine, *, merge: str | None = None) -
             reset_sequences(writer, tables())
             report.audit_problems = _check(reader, writer, report, where)
     except DBAPIError as exc:
-        raise UsageError(f"{where}: nothing copied: {str(exc.orig).strip().splitlines()[0]}") from exc
+        raise UsageError(Message("error.nothing_copied", where=where,
+                                 reason=str(exc.orig).strip().splitlines()[0])) from exc
     return report
 
 
@@ -87,8 +88,7 @@ def _make_room(reader: Connection, writer: Connection, merge: str | None, where:
     work = sum(held.values())
     if work and merge is None:
         names = ", ".join(f"{name} {n}" for name, n in held.items() if n)
-        raise UsageError(f"{where}: the database is not empty ({names}): --merge update brings an earlier copy of "
-                         "this database up to date, --merge replace overwrites it")
+        raise UsageError(Message("error.not_empty", where=where, names=names))
     if work and merge == "update":
         _check_behind(reader, writer, where)
     for table in reversed(tables()):
@@ -105,13 +105,11 @@ def _check_behind(reader: Connection, writer: Connection, where: str) -> None:
         ids = set(reader.execute(select(key[0])).scalars())
         extra = next((i for i in writer.execute(select(key[0]).order_by(key[0])).scalars() if i not in ids), None)
         if extra is not None:
-            raise UsageError(f"{where}: it holds {table.name} {extra}, which this database lacks (work done there "
-                             "since): --merge update refused; --merge replace would lose it")
+            raise UsageError(Message("error.ahead", where=where, table=table.name, extra=extra))
     ours = dict(reader.execute(select(AuditEntry.id, AuditEntry.hash)).all())
     for entry_id, entry_hash in writer.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id)):
         if ours.get(entry_id) != entry_hash:
-            raise UsageError(f"{where}: its audit entry {entry_id} differs from this database's: the two went "
-                             "separate ways; --merge update refused")
+            raise UsageError(Message("error.diverged", where=where, id=entry_id))
 
 
 def _copy_table(reader: Connection, writer: Connection, table: Table, where: str) -> int:
@@ -123,8 +121,8 @@ def _copy_table(reader: Connection, writer: Connection, table: Table, where: str
             writer.execute(table.insert(), batch)
         except DBAPIError as exc:
             first = str(exc.orig).strip().splitlines()[0]
-            raise UsageError(f"{where}: nothing copied: table {table.name}, rows from id "
-                             f"{batch[0].get('id', '?')}: {first}") from exc
+            raise UsageError(Message("error.nothing_copied", where=where, reason=Message(
+                "error.copy_rows", table=table.name, id=batch[0].get("id", "?"), reason=first))) from exc
         copied += len(batch)
     return copied
 
@@ -133,11 +131,11 @@ def _check(reader: Connection, writer: Connection, report: CopyReport, where: st
     """Same counts on both sides, the same audit chain verdict; the source's own audit problems."""
     for table in tables():
         if _count(writer, table) != report.tables[table.name]:
-            raise UsageError(f"{where}: nothing copied: table {table.name} has {_count(writer, table)} rows after the "
-                             f"copy, not {report.tables[table.name]}")
+            raise UsageError(Message("error.nothing_copied", where=where, reason=Message(
+                "error.copy_count", table=table.name, found=_count(writer, table), expected=report.tables[table.name])))
     with Session(bind=reader) as source_session, Session(bind=writer) as target_session:
         theirs, ours = verify_chain(target_session), verify_chain(source_session)
     if theirs != ours:
         first = sorted(set(theirs) ^ set(ours))[0]
-        raise UsageError(f"{where}: nothing copied: the audit chain differs after the copy ({first})")
+        raise UsageError(Message("error.nothing_copied", where=where, reason=Message("error.copy_chain", first=first)))
     return ours

@@ -23,6 +23,7 @@ from sqlmodel import Session, create_engine
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.schema import upgrade
+from crisis_tui.i18n import Message
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_LOCK_TIMEOUT = "30s"
@@ -133,7 +134,8 @@ def create_schema(engine: Engine) -> None:
             upgrade(engine)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-        raise UsageError(f"database {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
+        raise UsageError(Message("error.database", url=engine.url.render_as_string(hide_password=True),
+                                 reason=reason)) from exc
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from crisis_tui.config import BUNDLED_DATA
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.ingest.importer import ImportReport, import_paths
 from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Message
 
 DEMO_MEETING_DAY = date(2026, 12, 6)
 DEMO_DAY = date(2026, 12, 7)
@@ -24,7 +25,7 @@ def demo_files(folder: Path = DEMO_DIR) -> list[Path]:
     """The bundled exports in import order: names sorted (MANIFEST.json's duplicate counts assume that order)."""
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != MANIFEST_NAME and p.name[0] != ".")
     if not files:
-        raise UsageError(f"{folder}: no demo exports found; reinstall crisis-tui")
+        raise UsageError(Message("error.no_demo", folder=folder))
     return files
 
 

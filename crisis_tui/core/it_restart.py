@@ -22,6 +22,7 @@ from crisis_tui.core.it.vocab import COLOURS, STATUSES, TIERS, UP, parse_status,
 from crisis_tui.core.models import Activity, AuditEntry, ITSystem, Site, utcnow
 from crisis_tui.core.reference import Matcher, Reference
 from crisis_tui.core.text import key
+from crisis_tui.i18n import Message
 
 _FIELDS = {"it.status": "status", "it.note": "notes", "it.eta": "eta"}
 ACTIONS = ("it.load", *_FIELDS)
@@ -130,8 +131,8 @@ def find_system(session: Session, name: str) -> ITSystem:
     systems = _systems(session)
     found = next((s for s in systems if key(s.name) == wanted), None)
     if found is None:
-        known = ", ".join(s.name for s in systems) or "none: load a list with `crisis-tui it load PATH`"
-        raise UsageError(f"unknown IT system {name!r} (known: {known})")
+        known = ", ".join(s.name for s in systems) or Message("error.no_system_yet")
+        raise UsageError(Message("error.unknown_system", name=name, known=known))
     return found
 
 
@@ -150,7 +151,7 @@ def set_status(
     """
     code = parse_status(status)
     if code is None:
-        raise UsageError(f"--status {status!r} is not a status; expected {status_names()}")
+        raise UsageError(Message("error.bad_choice", option="--status", value=status, choices=status_names()))
     system = find_system(session, name)
     group = new_group()
     if code != system.status:

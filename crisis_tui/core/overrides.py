@@ -116,7 +116,7 @@ def remove_override(session: Session, meeting: Meeting, override_id: int, *, rea
     ensure_unlocked(meeting)
     override = session.get(Override, override_id)
     if override is None or override.removed_at is not None:
-        raise UsageError(f"override {override_id}: no such active exception")
+        raise UsageError(Message("error.no_such_override", id=override_id))
     _remove(session, meeting, override, audit.new_group(), meeting.chair if actor is None else actor, reason)
     session.flush()
     return override
@@ -151,13 +151,12 @@ def remove_matching(session: Session, meeting: Meeting, *, scope: str, value: st
              if o.appointment_id is None and o.match_key == " ".join(words) and o.site == site
              and (status is None or o.status == status)]
     if not found:
-        raise UsageError(f"--remove: no active {scope} exception {value!r} for {activity} at {site or 'all'} "
-                         f"between {day_from} and {day_to}")
+        raise UsageError(Message("error.nothing_to_remove", scope=scope, value=value, activity=activity,
+                                 site=site or Message("error.all_sites"), day_from=day_from, day_to=day_to))
     wider = [o for o in found if o.day_from < day_from or o.day_to > day_to]
     if wider:
         o = wider[0]
-        raise UsageError(f"--remove: the exception {value!r} runs from {o.day_from} to {o.day_to}: "
-                         f"give --date {o.day_from} --to {o.day_to} to lift it")
+        raise UsageError(Message("error.wider_exception", value=value, day_from=o.day_from, day_to=o.day_to))
     group = audit.new_group()
     for override in found:
         _remove(session, meeting, override, group, meeting.chair if actor is None else actor)
@@ -186,7 +185,7 @@ def _appointments(session: Session, appointment_ids: list[int]) -> list[Appointm
         rows += session.exec(select(Appointment).where(Appointment.id.in_(chunk))).all()
     missing = set(appointment_ids) - {a.id for a in rows}
     if missing:
-        raise UsageError(f"appointment {min(missing)}: no such appointment")
+        raise UsageError(Message("error.no_such_appointment", id=min(missing)))
     return sorted(rows, key=lambda a: (a.start, a.id))
 
 

@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from crisis_tui.core import models
 from crisis_tui.core.errors import UsageError
+from crisis_tui.i18n import Message
 
 BASELINE = 1  # a database made before schema_version existed
 
@@ -59,8 +60,7 @@ def upgrade(engine: Engine, steps: Sequence[Step] = STEPS) -> int:
     with engine.begin() as connection:
         current = database_version(connection)
         if current is not None and current > latest:
-            raise UsageError(f"the database has schema version {current}, newer than this crisis-tui ({latest}): "
-                             "update crisis-tui on this workstation")
+            raise UsageError(Message("error.newer_schema", current=current, latest=latest))
         existing = set(inspect(connection).get_table_names())
         version_table.create(connection, checkfirst=True)
         if not existing & set(SQLModel.metadata.tables):
