@@ -126,6 +126,17 @@ async def test_palette_lists_namespaced_commands_and_hooked_screens(workspace):
 
 
 @pilot_test
+async def test_textuals_own_palette_commands_speak_the_interface_language(workspace):
+    for lang, titles, quit_help in (("fr", ("Quitter", "Thème", "Touches"), "Quitter l'application au plus vite"),
+                                    ("en", ("Quit", "Theme", "Keys"), "Quit the application as soon as possible")):
+        app = make_app(workspace, lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+            assert set(titles) <= set(commands) and commands[titles[0]] == quit_help
+
+
+@pilot_test
 async def test_error_dialog_text_can_be_copied(workspace):
     async with make_app(workspace).run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from sqlmodel import Session
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -33,7 +33,7 @@ from crisis_tui.core.signing import startup_warning
 from crisis_tui.core.sync import lock_meeting
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
-from crisis_tui.ui.commands import CrisisCommands
+from crisis_tui.ui.commands import CrisisCommands, localized
 from crisis_tui.ui.keymap import KEYMAP_FILE, binding_ids, load_keymap, localize_bindings, unknown_ids
 from crisis_tui.ui.screens.board import BoardScreen
 from crisis_tui.ui.screens.exceptions import ExceptionForm, ExceptionsScreen
@@ -109,6 +109,11 @@ class CrisisApp(App):
         self.chair = ""
         self.board: BoardScreen | None = None
         self.writes = WriteQueue(self, workspace, on_error=self._write_failed, on_idle=self._writes_done)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands (theme, quit...), in the interface's language."""
+        for command in super().get_system_commands(screen):
+            yield localized(command, self.catalog)
 
     def on_mount(self) -> None:
         self.title = self.catalog.t("app.title")

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Callable
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+
+from crisis_tui.i18n import Catalog
 
 if TYPE_CHECKING:
     from crisis_tui.ui.app import CrisisApp
@@ -60,3 +63,24 @@ class CrisisCommands(Provider):
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run, text=command.title, help=command.help)
+
+
+_SYSTEM_HELP_KEYS = {
+    "Change the current theme": "theme_help",
+    "Quit the application as soon as possible": "quit_help",
+    "Hide the keys and widget help panel": "keys_hide_help",
+    "Show help for the focused widget and a summary of available keys": "keys_show_help",
+    "Minimize the widget and restore to normal size": "minimize_help",
+    "Maximize the focused widget": "maximize_help",
+    "Save an SVG 'screenshot' of the current screen": "screenshot_help",
+}
+
+
+def localized(command: SystemCommand, catalog: Catalog) -> SystemCommand:
+    """One of Textual's own palette commands with its title and help in the catalog's language (unchanged when
+    Textual brings one the catalog does not know)."""
+    title_key, help_key = f"ui.system.{command.title}", _SYSTEM_HELP_KEYS.get(command.help)
+    return command._replace(
+        title=catalog.t(title_key) if catalog.has(title_key) else command.title,
+        help=catalog.t(f"ui.system.{help_key}") if help_key else command.help,
+    )
