@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from crisis_tui.core.ingest import importer
 from crisis_tui.core.ingest.importer import import_file, import_paths
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
 from import_files import FR_HEADER, appointments, text_file, xlsx
@@ -33,6 +34,13 @@ def test_title_block_blank_rows_repeated_header_and_totals_are_not_data_rows(wor
             FR_HEADER, *appointments(5)[3:], ["   ", None, ""], ["Totaux: 5", None, None, None, None, None, 5]]
     report = import_file(workspace, xlsx(tmp_path / "planning.xlsx", ("Feuil1", rows)))
     assert report.status == "imported" and counts(report) == (5, 5, 0, 0)
+
+
+def test_the_header_is_found_below_a_long_title_block_whatever_the_chunk_size(workspace, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 5)  # rows are handed on 5 at a time; the header search looks further
+    rows = [["Hôpital d'Arlon — consultations"], *([[]] * 8), ["Semaine 20"], FR_HEADER, *appointments(12)]
+    report = import_file(workspace, xlsx(tmp_path / "planning.xlsx", ("Feuil1", rows)))
+    assert report.status == "imported" and counts(report) == (12, 12, 0, 0)
 
 
 def test_several_sheets_hidden_one_skipped_names_give_the_site(workspace, tmp_path):

@@ -213,7 +213,7 @@ class _FileImport:
         """Import one sheet; False when it has no recognisable header (a notes sheet, a chart's data)."""
         rows = sheet.load()
         self.total += rows.total
-        first = rows.take(CHUNK_ROWS)
+        first = rows.take(max(CHUNK_ROWS, HEADER_SEARCH_SPAN))  # the header is looked for in these
         columns = find_header(_head(first))
         if columns is None:
             self.done += rows.total
