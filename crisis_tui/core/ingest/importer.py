@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import threading
 from contextlib import contextmanager
@@ -221,11 +222,11 @@ class _FileImport:
         plan = SheetPlan(columns, self._place("site", columns, sheet), self._place("activity", columns, sheet),
                          self.batch_id, *self.inserter.stores)
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
-        chunk = [(number, cells) for number, cells in first if number > columns.row_number]
-        self.done += len(first) - len(chunk)
-        while chunk:
+        below = [(number, cells) for number, cells in first if number > columns.row_number]
+        self.done += len(first) - len(below)
+        read = (below[start : start + CHUNK_ROWS] for start in range(0, len(below), CHUNK_ROWS))
+        for chunk in itertools.chain(read, iter(lambda: rows.take(CHUNK_ROWS), [])):
             self._chunk(plan, columns, sheet.name, chunk)
-            chunk = rows.take(CHUNK_ROWS)
         return True
 
     def _place(self, what: str, columns: ColumnMap, sheet: Sheet) -> Place:
