@@ -102,6 +102,7 @@ def test_a_bad_date_reversed_dates_or_no_name_keep_the_form_open_and_escape_adds
         await refused("Lambert", "08/12/2026", "Date invalide : 08/12/2026")
         await refused("Lambert", "2026-12-06", "La fin (2026-12-06) précède le début (2026-12-07)")
         await refused("  ", "2026-12-08", "Donnez le nom du médecin ou du service")
+        await refused("Dr", "2026-12-08", "Donnez le nom du médecin ou du service")  # a title names nobody
         await pilot.press("escape")
         await settled(pilot, screen)
 

@@ -38,11 +38,17 @@ def check_override_status(status: str) -> str:
     return status
 
 
+def names_someone(scope: str, value: str) -> bool:
+    """Whether an exception's value names a doctor, a service or a patient (a title alone, "Dr", names nobody)."""
+    words = match_words(scope, value)
+    return bool(words) and not (scope == "doctor" and set(words) <= TITLES)
+
+
 def _check_scope(scope: str, value: str, appointment_id: int | None) -> tuple[str, ...]:
     if scope not in SCOPES:
         raise UsageError(f"override scope {scope!r}: expected one of {', '.join(SCOPES)}")
     words = match_words(scope, value)
-    if appointment_id is None and (not words or (scope == "doctor" and set(words) <= TITLES)):
+    if appointment_id is None and not names_someone(scope, value):
         raise UsageError(Message("error.name_needed", option=scope))
     return words
 

@@ -19,7 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import OVERRIDE_STATUSES, Meeting, Override
-from crisis_tui.core.overrides import add_override, covered_count, list_overrides, matching_names, remove_override
+from crisis_tui.core.overrides import (add_override, covered_count, list_overrides, matching_names, names_someone,
+                                       remove_override)
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
@@ -306,7 +307,7 @@ class ExceptionForm(ModalScreen[dict | None]):
 
     def action_save(self) -> None:
         change = self._checked_change()
-        if change is not None and not change["value"].strip():
+        if change is not None and not names_someone(change["scope"], change["value"]):
             self.query_one("#form-error", Static).update(self.catalog.t("exceptions.form.no_value"))
             return
         if change is not None:
