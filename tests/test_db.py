@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from crisis_tui.cli import main
 from crisis_tui.core import audit, db
 from crisis_tui.core.db import DatabaseBusy, create_schema, make_engine, session_scope
 from crisis_tui.core.errors import UsageError
@@ -44,6 +45,15 @@ def test_only_sqlite_and_postgresql_urls_and_passwords_are_never_shown():
     assert "secret" not in str(raised.value)
     engine = make_engine("postgresql://cell:secret@server/crisis")  # no connection is made yet
     assert engine.dialect.driver == "psycopg"
+
+
+def test_a_bad_database_url_is_one_line_in_the_users_language(tmp_path, capsys):
+    assert main(["--home", str(tmp_path), "--db", "mysql://user:secret@host/db", "status", "--date", "2026-12-07"]) == 2
+    err = capsys.readouterr().err
+    assert err == "crisis-tui: base mysql://user:***@host/db : seules SQLite et PostgreSQL sont prises en charge\n"
+    assert main(["--home", str(tmp_path), "--lang", "en", "copy", "--to", "mysql://x:secret@y/db"]) == 2
+    err = capsys.readouterr().err
+    assert err == "crisis-tui: --to: database mysql://x:***@y/db: only SQLite and PostgreSQL are supported\n"
 
 
 @pytest.fixture

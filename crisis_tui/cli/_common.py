@@ -18,8 +18,8 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     if getattr(args, "workspace", None) is None:
         try:
             args.workspace = Workspace.open(resolve_home(args.home, args.db))
-        except ValueError as exc:
-            raise UsageError(str(exc)) from exc
+        except ValueError as exc:  # a bad --home, --db or reference file: its line, said in the user's language
+            raise UsageError(exc.args[0] if exc.args else str(exc)) from exc
     return args.workspace
 
 

@@ -10,6 +10,7 @@ from crisis_tui.config import db_url_from
 from crisis_tui.core.copy import MERGES, copy_database
 from crisis_tui.core.db import make_engine
 from crisis_tui.core.errors import UsageError
+from crisis_tui.i18n import Message
 
 
 def register(commands) -> None:
@@ -27,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = make_engine(db_url_from(args.to))
     except ValueError as exc:
-        raise UsageError(f"--to: {exc}") from None
+        reason = exc.args[0] if exc.args else str(exc)
+        raise UsageError(Message("error.option_reason", option="--to", reason=reason)) from None
     try:
         report = copy_database(workspace.engine, target, merge=args.merge)
     finally:

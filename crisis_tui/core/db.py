@@ -42,8 +42,7 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ValueError("the database URL is not an SQLAlchemy URL "
-                         "(e.g. postgresql+psycopg://user@host/crisis)") from None
+        raise ValueError(Message("error.not_a_url")) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         path = parsed.database or ""
@@ -61,7 +60,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _pg_begin)
         return engine
     shown = parsed.render_as_string(hide_password=True)
-    raise ValueError(f"database {shown}: only SQLite and PostgreSQL are supported")
+    raise ValueError(Message("error.unsupported_database", url=shown))
 
 
 SQLITE_CACHE_KIB = 65536  # index pages kept in memory: an import's inserts land all over the indexes

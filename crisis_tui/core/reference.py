@@ -99,7 +99,7 @@ def load_reference(home: Home) -> Reference:
     sites_path = home.reference_file("sites.csv")
     for line, row in enumerate(_rows(sites_path), start=2):
         if row.get("kind") not in SITE_KINDS:
-            raise ValueError(f"{sites_path}: line {line}: kind must be one of {', '.join(SITE_KINDS)}")
+            raise ValueError(Message("error.bad_site_kind", file=sites_path, line=line, kinds=", ".join(SITE_KINDS)))
         code = row["code"].upper()
         sites.append(
             Site(code=code, name=row["name"], kind=row["kind"], callback_phone=row.get("callback_phone", ""),
@@ -109,7 +109,7 @@ def load_reference(home: Home) -> Reference:
     activities_path = home.reference_file("activities.csv")
     for line, row in enumerate(_rows(activities_path), start=2):
         if row.get("channel") not in CHANNELS:
-            raise ValueError(f"{activities_path}: line {line}: channel must be sms or call")
+            raise ValueError(Message("error.bad_channel", file=activities_path, line=line))
         code = row["code"]
         activities.append(
             Activity(code=code, label_fr=row["label_fr"], label_en=row["label_en"], channel=row["channel"],
