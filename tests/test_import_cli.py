@@ -51,7 +51,9 @@ def test_a_folder_imports_every_spreadsheet_and_a_bad_one_gives_exit_2(tmp_path,
     names = [entry["path"].rsplit("/", 1)[-1] for entry in payload["files"]]
     assert names == sorted(MANIFEST)
     assert code == 2 and err.strip() == "crisis-tui: export_tronque.xlsx : classeur tronqué ou endommagé " \
-        "(File is not a zip file)"
+        "(File is not a zip file)"  # people read French; scripts read the JSON's stable English line
+    assert [e["error"] for e in payload["files"] if e["error"]] == [
+        "export_tronque.xlsx: truncated or damaged workbook (File is not a zip file)"]
     imported = [e for e in payload["files"] if e["status"] == "imported"]
     assert len(imported) == 4 and payload["imported"] == sum(e["imported"] for e in imported)
     code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(usb), "--json")

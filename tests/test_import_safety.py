@@ -15,6 +15,7 @@ from sqlmodel import func, select
 from crisis_tui.core.ingest import importer, store
 from crisis_tui.core.ingest.importer import ImportCancelled, import_file, import_paths
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
+from crisis_tui.i18n import Catalog
 from import_files import FR_HEADER, SAMPLES, appointments, rewrite_zip, sample, text_file, xlsx
 
 
@@ -37,10 +38,10 @@ def test_a_failed_file_changes_nothing_and_says_why_in_one_line(workspace, home,
     before = snapshot(workspace, home)
     path = tmp_path / name
     path.write_bytes(content)
-    report = import_file(workspace, path, lang="en")
+    report = import_file(workspace, path)
     assert report.status == "error" and report.error.startswith(f"{name}: ") and reason in report.error
-    assert "\n" not in report.error
-    french = import_file(workspace, path).error  # French first: the same line in the cell's language
+    assert "\n" not in report.error  # the English line (what the JSON gives scripts)
+    french = report.error.said(Catalog("fr"))  # French first: the same line in the cell's language
     assert french.startswith(f"{name} : ") and reason not in french and "\n" not in french
     assert (report.rows, report.imported, report.rejected, report.rejects_file) == (0, 0, 0, None)
     assert snapshot(workspace, home) == before
@@ -49,7 +50,8 @@ def test_a_failed_file_changes_nothing_and_says_why_in_one_line(workspace, home,
 def test_a_truncated_sample_changes_nothing(workspace, home, tmp_path):
     before = snapshot(workspace, home)
     report = import_file(workspace, sample(tmp_path, "export_tronque.xlsx"))
-    assert report.status == "error" and report.error.startswith("export_tronque.xlsx : classeur tronqué")
+    assert report.status == "error" and report.error.startswith("export_tronque.xlsx: truncated")
+    assert report.error.said(Catalog("fr")).startswith("export_tronque.xlsx : classeur tronqué")
     assert snapshot(workspace, home) == before
 
 
@@ -66,7 +68,7 @@ def test_a_database_error_midway_rolls_the_whole_file_back(workspace, home, tmp_
 
     monkeypatch.setattr(store.Inserter, "insert", failing_insert)
     rows = [FR_HEADER, *appointments(30), ["Sans", "Date", "", "", "", "Arlon", "Consultation"]]
-    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)), lang="en")
+    report = import_file(workspace, xlsx(tmp_path / "x.xlsx", ("S", rows)))
     assert report.status == "error" and report.error.startswith("x.xlsx: database error")
     assert len(calls) >= 3
     assert snapshot(workspace, home) == (((0, 0, 0)), [])

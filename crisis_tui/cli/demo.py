@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     for entry in report.files:
         name = Path(entry.path).name
         if entry.status == "error":
-            print(t("demo.file_error", file=name, error=entry.error))
+            print(t("demo.file_error", file=name, error=entry.error.said(catalog(args))))
             continue
         print(t("demo.file_sheet" if entry.sheet else "demo.file", file=name, sheet=entry.sheet, rows=entry.rows,
                 imported=entry.imported, duplicates=entry.duplicates, rejected=entry.rejected))

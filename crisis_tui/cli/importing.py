@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_human(report, args)
     for failed in report.failed:
-        print(f"crisis-tui: {failed.error}", file=sys.stderr)
+        print(f"crisis-tui: {failed.error.said(catalog(args))}", file=sys.stderr)
     return 2 if report.failed else 0
 
 

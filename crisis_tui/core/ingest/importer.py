@@ -29,7 +29,7 @@ from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
 from crisis_tui.core.ingest.store import Inserter, Writer
 from crisis_tui.core.models import ImportBatch, RejectedRow
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
@@ -50,7 +50,7 @@ class _FileRefused(ReadError):
 class FileReport:
     path: str
     status: str  # "imported" or "error"
-    error: str | None = None
+    error: Message | None = None  # one line naming the file: English as a str (the JSON), `said` in any language
     sheet: str | None = None  # the sheets imported, joined by ", " (None for a text file)
     rows: int = 0
     imported: int = 0
@@ -92,7 +92,7 @@ def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = N
                  lang: str = "fr") -> ImportReport:
     """Import files, and every spreadsheet of a folder (sorted by name); one file's error does not stop the others."""
     report = ImportReport()
-    for path in _expand(paths, Catalog(lang)):
+    for path in _expand(paths):
         if isinstance(path, FileReport):
             report.files.append(path)
             continue
@@ -101,15 +101,15 @@ def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = N
     return report
 
 
-def _expand(paths: Iterable[Path | str], catalog: Catalog) -> Iterator[Path | FileReport]:
+def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
     for path in map(Path, paths):
         if not path.is_dir():
             yield path
             continue
         found = sorted(p for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
         if not found:
-            yield FileReport(str(path), "error", catalog.t("import.error.line", file=path,
-                                                           reason=catalog.t("import.error.no_spreadsheet")))
+            yield FileReport(str(path), "error", Message("import.error.line", file=path,
+                                                         reason=Message("import.error.no_spreadsheet")))
         yield from found
 
 
@@ -132,11 +132,11 @@ def import_file(workspace, path: Path | str, *, site: str | None = None, activit
             run.run(sheets, report)
         committed = True
     except ReadError as exc:
-        return _failed(report, path, exc.line(catalog), catalog)
+        return _failed(report, path, exc.message)
     except SQLAlchemyError as exc:
-        return _failed(report, path, catalog.t("import.error.database", detail=first_line(exc)), catalog)
+        return _failed(report, path, Message("import.error.database", detail=first_line(exc)))
     except OSError as exc:
-        return _failed(report, path, catalog.t("import.error.io", detail=exc.strerror or exc), catalog)
+        return _failed(report, path, Message("import.error.io", detail=exc.strerror or first_line(exc)))
     finally:
         if not committed and run is not None and run.rejects_path is not None:
             run.rejects_path.unlink(missing_ok=True)  # the rows it lists were rolled back
@@ -156,8 +156,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _failed(report: FileReport, path: Path, reason: str, catalog: Catalog) -> FileReport:
-    report.status, report.error = "error", " ".join(catalog.t("import.error.line", file=path.name, reason=reason).split())
+def _failed(report: FileReport, path: Path, reason: Message) -> FileReport:
+    report.status, report.error = "error", Message("import.error.line", file=path.name, reason=reason)
     report.sheet, report.rejects_file = None, None
     report.rows = report.imported = report.duplicates = report.rejected = 0
     return report

@@ -200,7 +200,8 @@ class ImportScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for file in report.files:
-            detail = file.error or (self.shown_path(Path(file.rejects_file)) if file.rejects_file else "")
+            detail = (file.error.said(self.catalog) if file.error else
+                      self.shown_path(Path(file.rejects_file)) if file.rejects_file else "")
             status_key = f"ui.import.status.{file.status}"
             status = t(status_key) if self.catalog.has(status_key) else file.status
             table.add_row(Path(file.path).name, status, file.sheet or "",
@@ -218,7 +219,8 @@ class ImportScreen(Screen):
         if self.report is None:
             return
         file = self.report.files[event.cursor_row]
-        text = file.error or self.catalog.t("ui.import.file_detail", path=file.path, rejects=file.rejects_file or "—")
+        text = (file.error.said(self.catalog) if file.error else
+                self.catalog.t("ui.import.file_detail", path=file.path, rejects=file.rejects_file or "—"))
         self.app.push_screen(ErrorDialog(self.catalog, text, title=Path(file.path).name))
 
     def action_back(self) -> None:
