@@ -2,7 +2,7 @@
 one line of text.
 
 Each takes the app's Catalog for its labels. Push them with `app.push_screen(dialog, callback)` or
-`await app.push_screen_wait(dialog)` from a worker. `error_text(error)` is what any failure shows;
+`await app.push_screen_wait(dialog)` from a worker. `error_text(error, catalog)` is what any failure shows;
 `report_error(screen, catalog, error)` says it in a toast and in the error dialog (screens need no particular App).
 """
 
