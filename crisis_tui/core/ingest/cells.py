@@ -7,21 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Callable, Iterator, Sequence
 
-from crisis_tui.i18n import Catalog, Message
+from crisis_tui.i18n import Message
 
 Row = Sequence[object]
 
 
 class ReadError(ValueError):
     """The file cannot be read as a spreadsheet: `key` names why under import.error in the catalog, with its values
-    (str() is the English line, without the file name)."""
+    (`message`; str() is its English line, without the file name)."""
 
     def __init__(self, key: str, /, **values: object) -> None:
         self.message = Message(f"import.error.{key}", **values)
         super().__init__(str(self.message))
-
-    def line(self, catalog: Catalog) -> str:
-        return self.message.said(catalog)
 
 
 @dataclass(frozen=True)

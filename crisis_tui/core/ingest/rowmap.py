@@ -183,8 +183,7 @@ class SheetPlan:
         """A text column cleaned, and its comparison keys."""
         if index is None:
             return ("",) * count, ("",) * count
-        texts, keys = zip(*_lookup(self._words, columns[index], self._clean))
-        return texts, keys
+        return tuple(zip(*_lookup(self._words, columns[index], self._clean)))
 
     def _phone_column(self, columns: list, count: int) -> list[normalize.PhoneInfo]:
         """Phone numbers are mostly unique: read in bulk, column by column, not cached."""

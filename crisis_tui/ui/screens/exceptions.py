@@ -307,11 +307,12 @@ class ExceptionForm(ModalScreen[dict | None]):
 
     def action_save(self) -> None:
         change = self._checked_change()
-        if change is not None and not names_someone(change["scope"], change["value"]):
+        if change is None:
+            return
+        if not names_someone(change["scope"], change["value"]):
             self.query_one("#form-error", Static).update(self.catalog.t("exceptions.form.no_value"))
             return
-        if change is not None:
-            self.dismiss(change)
+        self.dismiss(change)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
