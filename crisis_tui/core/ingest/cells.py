@@ -21,11 +21,16 @@ class ReadError(ValueError):
         super().__init__(str(self.message))
 
 
+class ReadAgainWhole(Exception):
+    """A sheet read in parts turned out not to be readable that way: read the file again, each sheet whole."""
+
+
 @dataclass(frozen=True)
 class Rows:
     total: int  # rows the sheet spans (for progress)
     numbered: Iterator[tuple[int, Row]]  # (the spreadsheet's own 1-based row number, cells), read lazily
     what: str = "sheet"  # what the rows come from ("sheet" or "text"), for the error: "unreadable sheet (...)"
+    stop: Callable[[], None] | None = None  # stops a reader working ahead in other threads (`parts`)
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         """The rows one by one, a reader's failure midway raised as ReadError (as `take` does)."""
@@ -37,10 +42,17 @@ class Rows:
         limit) is raised as ReadError, so that the import rolls the file back and says why instead of crashing."""
         try:
             return list(itertools.islice(self.numbered, count))
+        except (ReadError, ReadAgainWhole):
+            raise
         except BaseException as exc:
             if not reader_failure(exc):
                 raise
             raise ReadError(f"unreadable_{self.what}", detail=first_line(exc)) from None
+
+    def close(self) -> None:
+        """Stop reading: a reader working ahead stops and lets its memory go."""
+        if self.stop is not None:
+            self.stop()
 
 
 @dataclass(frozen=True)

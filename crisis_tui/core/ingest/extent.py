@@ -70,21 +70,17 @@ def xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None
     """
     digits = 6
     while True:
-        found = _scan(archive, member, digits)
-        if found is None:
+        reach = _scan(archive, member, digits)
+        if reach is None:
             return None
-        last_row, columns = found
-        rows = max(last_row, 10 ** (digits - 1) - 1) if columns else 0
-        if rows * columns <= MAX_CELLS or last_row >= 10 ** (digits - 1) or digits == 1:
-            return rows, columns
+        if reach.grid() <= MAX_CELLS or reach.rows >= 10 ** (digits - 1) or digits == 1:
+            return reach.span()
         digits -= 1
 
 
-def _scan(archive: zipfile.ZipFile, member: str, digits: int) -> tuple[int, int] | None:
-    """(the furthest row among wide cells and rows of `digits` digits or more, the widest column, 26 at least when
-    there are cells); None for a sheet not written the plain way."""
-    cells = _cells_to_check(digits)
-    rows = columns = 0
+def _scan(archive: zipfile.ZipFile, member: str, digits: int) -> Reach | None:
+    """How far the cells of a worksheet reach; None for a sheet not written the plain way."""
+    found = Reach(digits)
     pending = b""
     with archive.open(member) as handle:
         while True:
@@ -92,21 +88,45 @@ def _scan(archive: zipfile.ZipFile, member: str, digits: int) -> tuple[int, int]
             text = pending + chunk
             cut = text.rfind(b">") + 1 if chunk else len(text)  # scan whole tags only; the rest waits
             pending = text[cut:]
-            scanned = text[:cut]
-            if b"\t" in scanned or b"\n" in scanned or b"\r" in scanned:
-                scanned = scanned.translate(_SPACES)
-            if _PREFIXED_CELL.search(scanned) or _OTHER_REF.search(scanned):
+            if not found.feed(text[:cut]):
                 return None
-            for letters, row, far_row in set(cells.findall(scanned)):
-                if not (letters or far_row):
-                    return None  # a cell whose first attribute is not its reference
-                rows = max(rows, int(row or far_row or 0))
-                columns = max(columns, column_number(letters) if letters else 26)
-            if columns < 26 and b"<c" in scanned:
-                columns = 26
             if not chunk:
                 break
-    return rows, columns
+    return found
+
+
+class Reach:
+    """How far the cells of a worksheet's XML reach, fed a piece at a time (each piece made of whole tags)."""
+
+    def __init__(self, digits: int = 6) -> None:
+        self.digits = digits
+        self.cells = _cells_to_check(digits)
+        self.rows = 0  # the furthest row among wide cells and rows of `digits` digits or more
+        self.columns = 0  # the widest column, 26 at least when there are cells
+
+    def feed(self, scanned: bytes) -> bool:
+        """Take in one more piece; False when its cells are not written the plain way."""
+        if b"\t" in scanned or b"\n" in scanned or b"\r" in scanned:
+            scanned = scanned.translate(_SPACES)
+        if _PREFIXED_CELL.search(scanned) or _OTHER_REF.search(scanned):
+            return False
+        for letters, row, far_row in set(self.cells.findall(scanned)):
+            if not (letters or far_row):
+                return False  # a cell whose first attribute is not its reference
+            self.rows = max(self.rows, int(row or far_row or 0))
+            self.columns = max(self.columns, column_number(letters) if letters else 26)
+        if self.columns < 26 and b"<c" in scanned:
+            self.columns = 26
+        return True
+
+    def span(self) -> tuple[int, int]:
+        """(rows, columns) that bound calamine's grid for the cells fed so far (rows with fewer digits than
+        `digits` count as the largest such row)."""
+        return (max(self.rows, 10 ** (self.digits - 1) - 1) if self.columns else 0), self.columns
+
+    def grid(self) -> int:
+        rows, columns = self.span()
+        return rows * columns
 
 
 _ODS_TOKEN = re.compile(

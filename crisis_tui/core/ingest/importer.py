@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from crisis_tui.core.ingest.cells import ReadError, Sheet, cell_text, first_line
+from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_totals
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
@@ -120,13 +120,20 @@ def import_file(workspace, path: Path | str, *, site: str | None = None, activit
 
     Raises ImportCancelled (after rolling the file back) when `cancel` is set during the import.
     """
-    path = Path(path)
-    catalog = Catalog(lang)
+    options = dict(site=site, activity=activity, progress=progress, cancel=cancel, catalog=Catalog(lang))
+    try:
+        return _import_once(workspace, Path(path), in_parts=True, **options)
+    except ReadAgainWhole:  # a big sheet that cannot be read in parts: the file was rolled back
+        return _import_once(workspace, Path(path), in_parts=False, **options)
+
+
+def _import_once(workspace, path: Path, *, in_parts: bool, site: str | None, activity: str | None,
+                 progress: Progress | None, cancel: threading.Event | None, catalog: Catalog) -> FileReport:
     report = FileReport(str(path), "imported")
     run: _FileImport | None = None
     committed = False
     try:
-        sheets = read_sheets(path)
+        sheets = read_sheets(path, in_parts=in_parts)
         with _collector_paused(), workspace.session() as session:
             run = _FileImport(workspace, session, path, site, activity, progress, cancel, catalog)
             run.run(sheets, report)
@@ -213,6 +220,12 @@ class _FileImport:
     def _sheet(self, sheet: Sheet) -> bool:
         """Import one sheet; False when it has no recognisable header (a notes sheet, a chart's data)."""
         rows = sheet.load()
+        try:
+            return self._rows(sheet, rows)
+        finally:
+            rows.close()
+
+    def _rows(self, sheet: Sheet, rows: Rows) -> bool:
         self.total += rows.total
         first = rows.take(max(CHUNK_ROWS, HEADER_SEARCH_SPAN))  # the header is looked for in these
         columns = find_header(_head(first))

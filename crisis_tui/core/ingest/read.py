@@ -16,7 +16,7 @@ from typing import Callable
 
 from defusedxml import DefusedXmlException, ElementTree
 
-from crisis_tui.core.ingest import extent
+from crisis_tui.core.ingest import extent, parts
 from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, reader_failure
 from crisis_tui.core.ingest.textfile import read_text_sheets
 
@@ -26,8 +26,11 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv"
 _UNBOUNDED = -1  # a sheet whose furthest cell cannot be told without parsing it
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """The visible sheets of a spreadsheet file (a text file gives one sheet, an HTML page one per table)."""
+def read_sheets(path: Path, *, in_parts: bool = False) -> list[Sheet]:
+    """The visible sheets of a spreadsheet file (a text file gives one sheet, an HTML page one per table).
+
+    `in_parts`: a big .xlsx sheet is read in parts, in other threads, while its rows are used (`parts`); reading
+    its rows may then raise ReadAgainWhole, and the caller reads the file again without it."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -36,7 +39,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     if not head:
         raise ReadError("empty")
     if head.startswith(ZIP_MAGIC):
-        sheets = _zipped(path)
+        sheets = _zipped(path, in_parts)
     elif head.startswith(OLE_MAGIC):
         sheets = _ole(path)
     else:
@@ -51,7 +54,7 @@ def is_spreadsheet_name(path: Path) -> bool:
     return path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.name.startswith((".", "~$"))
 
 
-def _zipped(path: Path) -> list[Sheet]:
+def _zipped(path: Path, in_parts: bool) -> list[Sheet]:
     try:
         with zipfile.ZipFile(path) as archive:
             extent.check_zip(archive)
@@ -59,7 +62,8 @@ def _zipped(path: Path) -> list[Sheet]:
             if "xl/workbook.bin" in names:
                 raise ReadError("xlsb")
             if "xl/workbook.xml" in names:
-                return _calamine(path, "xlsx", _xlsx_grids(archive))
+                grids = _xlsx_grids(archive, in_parts)
+                return _calamine(path, "xlsx", grids, _parts_base(archive, grids))
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
@@ -82,22 +86,31 @@ def _mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:
     return archive.read("mimetype")[:100] if "mimetype" in names else b"spreadsheet"
 
 
-def _xlsx_grids(archive: zipfile.ZipFile) -> dict[str, int]:
-    """Cells (rows x columns) the grid of each visible sheet will span, by sheet name."""
+def _xlsx_grids(archive: zipfile.ZipFile, in_parts: bool) -> dict[str, int | str]:
+    """Cells (rows x columns) the grid of each visible sheet will span, by sheet name; for a sheet to read in
+    parts, its member instead (checked as it is read)."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
     names = set(archive.namelist())
-    grids: dict[str, int] = {}
+    grids: dict[str, int | str] = {}
     for sheet in workbook.iter():
         if not str(sheet.tag).endswith("}sheet") or sheet.get("state", "visible") != "visible":
             continue
         rel_id = next((value for name, value in sheet.attrib.items() if name.endswith("}id")), None)
         target = targets.get(rel_id, "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if in_parts and member in names and parts.worth_parts(archive, member):
+            grids[sheet.get("name", "")] = member
+            continue
         bounds = extent.xlsx_extent(archive, member) if member in names else None
         grids[sheet.get("name", "")] = _UNBOUNDED if bounds is None else bounds[0] * bounds[1]
     return grids
+
+
+def _parts_base(archive: zipfile.ZipFile, grids: dict[str, int | str]) -> bytes:
+    """What each part's workbook holds besides its sheet, when a sheet is read in parts."""
+    return parts.base_workbook(archive) if any(isinstance(grid, str) for grid in grids.values()) else b""
 
 
 def _ole(path: Path) -> list[Sheet]:
@@ -106,7 +119,7 @@ def _ole(path: Path) -> list[Sheet]:
     return _calamine(path, "xls", {})
 
 
-def _calamine(path: Path, kind: str, grids: dict[str, int]) -> list[Sheet]:
+def _calamine(path: Path, kind: str, grids: dict[str, int | str], base: bytes = b"") -> list[Sheet]:
     """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -125,6 +138,9 @@ def _calamine(path: Path, kind: str, grids: dict[str, int]) -> list[Sheet]:
         if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
             continue
         cells = grids.get(meta.name, _UNBOUNDED) if kind == "xlsx" else 0
+        if isinstance(cells, str):
+            sheets.append(Sheet(meta.name, parts.PartReader(str(path), cells, meta.name, base).load))
+            continue
         if cells == _UNBOUNDED or cells > extent.MAX_CELLS:
             return _openpyxl(path, "a sheet reaches too far for calamine")
         sheets.append(Sheet(meta.name, _calamine_loader(workbook, index)))
@@ -141,8 +157,13 @@ def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
             raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
         if sheet.start is None or not sheet.height:
             return Rows(0, iter(()))
-        # iter_rows also yields the empty rows above the first cell: its n-th row is the spreadsheet's row n
-        return Rows(sheet.end[0] + 1, enumerate(sheet.iter_rows(), start=1))
+        # iter_rows also yields the empty rows above the first cell: its n-th row is the spreadsheet's row n; its
+        # cells start at the first column with a cell, and are put back at their own columns
+        rows = sheet.iter_rows()
+        if sheet.start[1]:
+            padding = [""] * sheet.start[1]
+            rows = (padding + cells for cells in rows)
+        return Rows(sheet.end[0] + 1, enumerate(rows, start=1))
 
     return load
 

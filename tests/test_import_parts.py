@@ -1,0 +1,187 @@
+"""A big .xlsx sheet read in parts (calamine on each part in another thread) gives exactly the rows of the sheet
+read whole; a sheet that cannot be read that way is read again whole, the file rolled back in between."""
+
+from __future__ import annotations
+
+import threading
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from sqlmodel import func, select
+
+from crisis_tui.core.ingest import importer, parts
+from crisis_tui.core.ingest.cells import ReadAgainWhole, cell_text
+from crisis_tui.core.ingest.importer import import_file
+from crisis_tui.core.ingest.read import read_sheets
+from crisis_tui.core.models import Appointment, ImportBatch
+from import_files import FR_HEADER, appointments, rewrite_zip, xlsx
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch):
+    monkeypatch.setattr(parts, "PART_BYTES", 600)
+
+
+def rows_of(path, *, in_parts):
+    """{sheet: [(row number, cells as text without trailing blanks)]} of the non-empty rows, and whether a sheet
+    was read in parts."""
+    found, in_threads = {}, False
+    for sheet in read_sheets(path, in_parts=in_parts):
+        in_threads |= isinstance(getattr(sheet.load, "__self__", None), parts.PartReader)
+        rows = sheet.load()
+        try:
+            found[sheet.name] = [(n, _trim(c)) for n, c in rows if any(c)]
+        finally:
+            rows.close()
+    return found, in_threads
+
+
+def _trim(row):
+    row = [cell_text(c) for c in row]
+    while row and not row[-1]:
+        row.pop()
+    return row
+
+
+def _no_reading_threads():
+    return not [t for t in threading.enumerate() if t.name.startswith("sheet-")]
+
+
+cell_values = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+    st.integers(-10**6, 10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.dates(date(1930, 1, 1), date(2030, 12, 31)),
+    st.datetimes(datetime(2000, 1, 1), datetime(2030, 12, 31)).map(lambda d: d.replace(microsecond=0)),
+    st.times().map(lambda t: t.replace(microsecond=0)),
+    st.sampled_from(["a < b & c > d", "</row>", "<!-- x -->", "]]>", "Zoë €", "=1+1"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.lists(cell_values, max_size=6), min_size=1, max_size=60),
+    top=st.integers(1, 40),
+    left=st.integers(1, 4),
+    write_only=st.booleans(),
+)
+def test_a_sheet_read_in_parts_gives_the_rows_of_the_sheet_read_whole(tmp_path_factory, rows, top, left, write_only):
+    path = tmp_path_factory.mktemp("parts") / "s.xlsx"
+    workbook = Workbook(write_only=write_only)  # write-only: inline strings; else shared strings
+    sheet = workbook.create_sheet("S")
+    if not write_only:
+        workbook.remove(workbook.active)
+    for cells in [[]] * (top - 1) + [[None] * (left - 1) + cells for cells in rows]:
+        sheet.append(cells)
+    workbook.save(path)
+    whole, _ = rows_of(path, in_parts=False)
+    in_parts, used = rows_of(path, in_parts=True)
+    assert in_parts == whole
+    with zipfile.ZipFile(path) as archive:
+        assert used == parts.worth_parts(archive, SHEET)
+    assert _no_reading_threads()
+
+
+def test_cells_keep_their_columns_when_the_sheet_starts_past_column_a(tmp_path):
+    workbook = Workbook()
+    for number in range(1, 80):
+        workbook.active.cell(row=number, column=3, value=f"v{number}")
+    workbook.save(tmp_path / "c.xlsx")
+    for in_parts in (False, True):
+        found, used = rows_of(tmp_path / "c.xlsx", in_parts=in_parts)
+        assert used is in_parts
+        assert found["Sheet"][:2] == [(1, ["", "", "v1"]), (2, ["", "", "v2"])]
+
+
+def _big_import(tmp_path, n=60):
+    return xlsx(tmp_path / "agenda.xlsx", ("S", [FR_HEADER, *appointments(n)]))
+
+
+def test_an_import_in_parts_imports_what_the_whole_read_imports(workspace, tmp_path, monkeypatch):
+    path = _big_import(tmp_path)
+    report = import_file(workspace, path)
+    assert (report.status, report.imported, report.rejected) == ("imported", 60, 0)
+    with workspace.session() as session:
+        stored = session.exec(select(Appointment.last_name, Appointment.start, Appointment.phones)).all()
+    assert sorted(stored) == sorted((f"Patient{i:03d}", datetime(2022, 5, 17, 8 + i // 12, (i % 12) * 5),
+                                     "+32475123456") for i in range(60))
+    assert _no_reading_threads()
+
+
+def _spy_attempts(monkeypatch):
+    attempts = []
+    once = importer._import_once
+
+    def spy(*args, in_parts, **options):
+        attempts.append(in_parts)
+        return once(*args, in_parts=in_parts, **options)
+
+    monkeypatch.setattr(importer, "_import_once", spy)
+    return attempts
+
+
+def test_a_far_cell_in_a_late_part_rolls_back_and_reads_the_file_again_whole(workspace, tmp_path, monkeypatch):
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    path = rewrite_zip(_big_import(tmp_path), tmp_path / "far.xlsx", SHEET,
+                       lambda data: data.replace(b"</sheetData>", far))
+    attempts = _spy_attempts(monkeypatch)
+    report = import_file(workspace, path)
+    assert attempts == [True, False]
+    assert (report.status, report.imported, report.rejected) == ("imported", 60, 1)  # the far cell: openpyxl read it
+    with workspace.session() as session:
+        assert session.exec(select(func.count()).select_from(ImportBatch)).one() == 1  # the first try rolled back
+        assert session.exec(select(func.count()).select_from(Appointment)).one() == 60
+    assert _no_reading_threads()
+
+
+def test_a_comment_among_the_rows_stops_the_cutting_not_the_reading(tmp_path):
+    path = rewrite_zip(_big_import(tmp_path), tmp_path / "comment.xlsx", SHEET,
+                       lambda data: data.replace(b'<row r="20"', b'<!-- </row><row r="2"> --><row r="20"'))
+    found, used = rows_of(path, in_parts=True)
+    assert used and found == rows_of(_big_import(tmp_path), in_parts=False)[0]
+
+
+@pytest.mark.parametrize("row", [3, 50])  # the first part (calamine fails while the next is being cut), a late one
+def test_a_damaged_part_fails_the_file_in_one_line_and_changes_nothing(workspace, tmp_path, monkeypatch, row):
+    path = rewrite_zip(_big_import(tmp_path), tmp_path / "bad.xlsx", SHEET,
+                       lambda data: data.replace(b'<row r="%d"' % row, b'<row r="%d"><c r="A1"><v>1</c></row><row' % row))
+    attempts = _spy_attempts(monkeypatch)
+    report = import_file(workspace, path)
+    assert attempts == [True] and report.status == "error"
+    assert report.error.startswith("bad.xlsx: ") and "\n" not in report.error
+    with workspace.session() as session:
+        assert session.exec(select(func.count()).select_from(Appointment)).one() == 0
+        assert session.exec(select(func.count()).select_from(ImportBatch)).one() == 0
+    assert _no_reading_threads()
+
+
+def test_cancel_during_a_read_in_parts_stops_its_threads(workspace, tmp_path):
+    cancel = threading.Event()
+    path = xlsx(tmp_path / "agenda.xlsx", ("S", [FR_HEADER, *appointments(6000)]))
+    with pytest.raises(importer.ImportCancelled):
+        import_file(workspace, path, cancel=cancel, progress=lambda done, total, what: cancel.set())
+    assert _no_reading_threads()
+
+
+def test_a_sheet_not_cut_the_plain_way_is_read_again_whole(tmp_path):
+    path = rewrite_zip(_big_import(tmp_path), tmp_path / "prefixed.xlsx", SHEET,
+                       lambda data: data.replace(b"<sheetData>", b"<!-- c --><sheetData>"))
+    sheet = read_sheets(path, in_parts=True)[0]
+    with pytest.raises(ReadAgainWhole):
+        sheet.load()
+    assert _no_reading_threads()
+
+
+def test_rows_closed_before_they_are_read_stop_the_threads(tmp_path):
+    (sheet,) = read_sheets(_big_import(tmp_path), in_parts=True)
+    rows = sheet.load()
+    assert rows.total > 0 and not _no_reading_threads()
+    rows.close()
+    assert _no_reading_threads()
