@@ -104,18 +104,20 @@ class Reach:
         self.rows = 0  # the furthest row among wide cells and rows of `digits` digits or more
         self.columns = 0  # the widest column, 26 at least when there are cells
 
-    def feed(self, scanned: bytes) -> bool:
-        """Take in one more piece; False when its cells are not written the plain way."""
-        if b"\t" in scanned or b"\n" in scanned or b"\r" in scanned:
-            scanned = scanned.translate(_SPACES)
-        if _PREFIXED_CELL.search(scanned) or _OTHER_REF.search(scanned):
+    def feed(self, xml: bytes, start: int = 0, end: int | None = None) -> bool:
+        """Take in one more piece (xml[start:end], looked at in place); False when its cells are not written the
+        plain way."""
+        end = len(xml) if end is None else end
+        if any(xml.find(space, start, end) >= 0 for space in (b"\t", b"\n", b"\r")):
+            xml, start, end = xml[start:end].translate(_SPACES), 0, end - start
+        if _PREFIXED_CELL.search(xml, start, end) or _OTHER_REF.search(xml, start, end):
             return False
-        for letters, row, far_row in set(self.cells.findall(scanned)):
+        for letters, row, far_row in set(self.cells.findall(xml, start, end)):
             if not (letters or far_row):
                 return False  # a cell whose first attribute is not its reference
             self.rows = max(self.rows, int(row or far_row or 0))
             self.columns = max(self.columns, column_number(letters) if letters else 26)
-        if self.columns < 26 and b"<c" in scanned:
+        if self.columns < 26 and xml.find(b"<c", start, end) >= 0:
             self.columns = 26
         return True
 

@@ -15,8 +15,10 @@ section among the rows only stops the cutting: the rest of the sheet is then one
 from __future__ import annotations
 
 import io
+import os
 import queue
 import re
+import tempfile
 import threading
 import zipfile
 import zlib
@@ -28,6 +30,7 @@ from crisis_tui.core.ingest import extent
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, first_line, reader_failure
 
 PART_BYTES = 4 << 20  # sheet XML a part holds; a sheet under two parts is read whole
+FIRST_PARTS = 8  # the first part is this many times smaller (the rows start sooner), each next one twice as big
 _WORKBOOK_MEMBERS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _NEEDED_RELATIONS = ("/styles", "/sharedStrings")  # what else calamine reads to give a sheet's values
 _ROWS_START = b"<sheetData>"
@@ -141,58 +144,83 @@ class PartReader:
             self._put(out, None)
 
     def _cut(self) -> None:
-        """Sheet XML -> checked parts (each a sheet of its own) and how far into the XML each ends."""
+        """Sheet XML -> checked parts (each a sheet of its own) and how far into the XML each ends. Each part is
+        copied once (the XML is 20x its zipped size) and checked in place."""
         reach = extent.Reach()
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as handle:
                 self.size = archive.getinfo(self.member).file_size
-                text = handle.read(PART_BYTES)
-                rows_at = text.find(_ROWS_START) + len(_ROWS_START)
-                head, text = text[:rows_at], text[rows_at:]
+                size = max(PART_BYTES // FIRST_PARTS, 1)
+                pending = b""
+                while _ROWS_START not in pending and len(pending) < PART_BYTES and (chunk := handle.read(size)):
+                    pending += chunk
+                rows_at = pending.find(_ROWS_START) + len(_ROWS_START)
+                head, pending = pending[:rows_at], pending[rows_at:]
                 root = _ROOT.search(head)
                 if rows_at < len(_ROWS_START) or root is None or not _plain_head(head):
                     raise ReadAgainWhole()
-                _check(reach, head)
+                _check(reach, head, 0, len(head))
                 close = b"</sheetData></" + root.group(1) + b">"
                 through = len(head)
-                while chunk := handle.read(PART_BYTES):
-                    text += chunk
-                    cut = text.rfind(_ROW_END) + len(_ROW_END)
-                    body = text[:cut]
-                    if cut < len(_ROW_END) or b"<!" in body or b"<?" in body or b"</sheetData" in body:
-                        text += handle.read()  # no cut can be trusted from here: the rest is one part
+                while chunk := handle.read(size):
+                    size = min(2 * size, PART_BYTES)
+                    cut = chunk.rfind(_ROW_END) + len(_ROW_END)
+                    if cut < len(_ROW_END):  # no row ends in this chunk: it all waits for the next
+                        pending += chunk
+                        continue
+                    part = b"".join((head, pending, memoryview(chunk)[:cut], close))
+                    rows = len(head), len(part) - len(close)
+                    if not _cuttable(part, *rows):
+                        pending = b"".join((pending, chunk, handle.read()))  # the rest is one part
                         break
-                    _check(reach, body)
-                    through += len(body)
-                    if not self._put(self.parts, (head + body + close, through)):
+                    _check(reach, part, *rows)
+                    through += rows[1] - rows[0]
+                    if not self._put(self.parts, (part, through)):
                         return
-                    text = text[cut:]
+                    pending = chunk[cut:]
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # what zipfile raises on damaged bytes
             raise ReadError("damaged", detail=first_line(exc)) from None
-        _check(reach, text)
-        self._put(self.parts, (head + text, through + len(text)))
+        _check(reach, pending, 0, len(pending))
+        self._put(self.parts, (head + pending, through + len(pending)))
 
     def _read(self) -> None:
-        """Parts -> their rows, through calamine."""
+        """Parts -> their rows, through calamine. Each part's workbook goes through a temporary file: calamine
+        reads a path without the GIL, but a Python file object a little at a time, each time waiting for it."""
+        handle, name = tempfile.mkstemp(prefix="crisis-tui-part-", suffix=".xlsx")
+        os.close(handle)
+        try:
+            while (item := self._get(self.parts)) is not None:
+                if isinstance(item, BaseException):
+                    raise item  # the cutting thread's: handed on
+                xml, through = item
+                found = self._calamine(name, xml)
+                if found is not None and not self._put(self.read, (*found, through)):
+                    return
+        finally:
+            os.unlink(name)
+
+    def _calamine(self, name: str, xml: bytes) -> tuple[int, int, list[Row]] | None:
+        """(first row, first column, rows) of one part, None when it has no cell."""
         from python_calamine import CalamineWorkbook
 
-        while (item := self._get(self.parts)) is not None:
-            if isinstance(item, BaseException):
-                raise item  # the cutting thread's: handed on
-            xml, through = item
-            buffer = io.BytesIO(self.base)
-            with zipfile.ZipFile(buffer, "a", zipfile.ZIP_STORED) as workbook:
-                workbook.writestr(self.member, xml)
-            buffer.seek(0)
+        buffer = io.BytesIO(self.base)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_STORED) as workbook:
+            workbook.writestr(self.member, xml)
+        with open(name, "wb") as out:
+            out.write(buffer.getbuffer())
+        try:
+            workbook = CalamineWorkbook.from_path(name)
             try:
-                sheet = CalamineWorkbook.from_filelike(buffer).get_sheet_by_name(self.sheet)
-                cells = sheet.to_python() if sheet.start is not None and sheet.height else []
-            except BaseException as exc:  # calamine's error types vary by format and version; a panic too
-                if not reader_failure(exc):
-                    raise
-                raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
-            if cells and not self._put(self.read, (sheet.start[0], sheet.start[1], cells, through)):
-                return
+                sheet = workbook.get_sheet_by_name(self.sheet)
+                if sheet.start is None or not sheet.height:
+                    return None
+                return sheet.start[0], sheet.start[1], sheet.to_python()
+            finally:
+                workbook.close()
+        except BaseException as exc:  # calamine's error types vary by format and version; a panic too
+            if not reader_failure(exc):
+                raise
+            raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
 
 
 def _plain_head(head: bytes) -> bool:
@@ -202,7 +230,16 @@ def _plain_head(head: bytes) -> bool:
     return b"<!" not in head and head.count(b"<?") == (1 if declaration else 0)
 
 
-def _check(reach: extent.Reach, xml: bytes) -> None:
-    """A part calamine can hold, its cells written the plain way, or ReadAgainWhole."""
-    if not reach.feed(xml) or reach.grid() > extent.MAX_CELLS:
+def _cuttable(part: bytes, start: int, end: int) -> bool:
+    """The rows of a part (part[start:end]) hold no comment, CDATA or processing instruction (where "</row>" may be
+    text, not a tag) and do not end the sheet's rows. A rare character is looked for first: "<" is everywhere."""
+    for mark, markup in ((b"!", b"<!"), (b"?", b"<?"), (b"/sheetD", b"</sheetData")):
+        if part.find(mark, start, end) >= 0 and part.find(markup, start, end) >= 0:
+            return False
+    return True
+
+
+def _check(reach: extent.Reach, xml: bytes, start: int, end: int) -> None:
+    """The cells of xml[start:end] are written the plain way and calamine can hold them, or ReadAgainWhole."""
+    if not reach.feed(xml, start, end) or reach.grid() > extent.MAX_CELLS:
         raise ReadAgainWhole()
