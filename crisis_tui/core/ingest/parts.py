@@ -203,11 +203,10 @@ class PartReader:
         """(first row, first column, rows) of one part, None when it has no cell."""
         from python_calamine import CalamineWorkbook
 
-        buffer = io.BytesIO(self.base)
-        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_STORED) as workbook:
-            workbook.writestr(self.member, xml)
         with open(name, "wb") as out:
-            out.write(buffer.getbuffer())
+            out.write(self.base)
+        with zipfile.ZipFile(name, "a", zipfile.ZIP_STORED) as workbook:
+            workbook.writestr(self.member, xml)
         try:
             workbook = CalamineWorkbook.from_path(name)
             try:
