@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crisis_tui.core.ingest import columns
 from crisis_tui.core.ingest.columns import (
     HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_totals, map_columns,
 )
 from crisis_tui.core.ingest.rowmap import Place, SheetPlan
+from crisis_tui.core.text import tokens
 
 
 @pytest.mark.parametrize(("header", "role"), [
@@ -54,6 +56,29 @@ _NOISE = st.sampled_from(["", " ", ".", ":", " (*)", " :", "  "])
 def test_case_punctuation_and_spacing_never_change_a_role(pair, case, before, after):
     _, alias = pair
     assert column_role(f"{before}{case(alias)}{after}") == column_role(alias)
+
+
+def _role_trying_every_alias(header):
+    """column_role as it was before aliases were looked up by their first word: every alias tried."""
+    words = tokens(header)
+    best = None
+    for alias, role, rank in columns._ALIASES:
+        if words and columns._contains(words, alias) and (best is None or (len(alias), -rank) > best[:2]):
+            best = (len(alias), -rank, role)
+    if best is None:
+        return None
+    return "ignore" if best[2] in columns.NAME_ROLES and columns.IDENTIFIER_WORDS.intersection(words) else best[2]
+
+
+_ALIAS_TEXTS = [alias.lstrip("*") for _, aliases in HEADER_ALIASES for alias in aliases]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_ALIAS_TEXTS), st.sampled_from(["de", "du", "RDV", "n°", "x", "prévu"]),
+                          st.text(max_size=6)), max_size=5),
+       st.sampled_from([" ", " / ", "-", ""]))
+def test_looking_aliases_up_by_their_first_word_finds_what_trying_every_alias_finds(parts, separator):
+    header = separator.join(parts)
+    assert column_role(header) == _role_trying_every_alias(header)
 
 
 def test_every_role_has_aliases():

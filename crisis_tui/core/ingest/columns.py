@@ -6,6 +6,8 @@ on a tie, the role listed first in HEADER_ALIASES wins ("Date examen" is a date,
 
 from __future__ import annotations
 
+import itertools
+
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -91,15 +93,28 @@ _ALIASES = tuple(
     ((alias,) if alias.startswith("*") else tokens(alias), role, rank)
     for rank, (role, aliases) in enumerate(HEADER_ALIASES) for alias in aliases
 )
+_SUFFIX_ALIASES = tuple(entry for entry in _ALIASES if entry[0][0].startswith("*"))
+
+
+def _by_first_word(aliases) -> dict[str, list[tuple[tuple[str, ...], str, int]]]:
+    found: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+    for entry in aliases:
+        found.setdefault(entry[0][0], []).append(entry)
+    return found
+
+
+_ALIASES_BY_FIRST_WORD = _by_first_word(entry for entry in _ALIASES if entry not in _SUFFIX_ALIASES)
 
 
 def column_role(header: object) -> str | None:
-    """The role a header cell names, None when it names none of ours."""
+    """The role a header cell names, None when it names none of ours. (The longest alias wins, then the first role:
+    the order aliases are tried in does not matter, so only those whose first word is in the cell are.)"""
     words = tokens(header)
     if not words:
         return None
     best: tuple[int, int, str] | None = None
-    for alias, role, rank in _ALIASES:
+    candidates = itertools.chain(_SUFFIX_ALIASES, *(_ALIASES_BY_FIRST_WORD.get(word, ()) for word in set(words)))
+    for alias, role, rank in candidates:
         if _contains(words, alias) and (best is None or (len(alias), -rank) > best[:2]):
             best = (len(alias), -rank, role)
     if best is None:
