@@ -15,6 +15,7 @@ section among the rows only stops the cutting: the rest of the sheet is then one
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import queue
 import re
@@ -80,28 +81,16 @@ class PartReader:
         except BaseException:
             self._finish()
             raise
-        numbered = self._numbered(first)
         if first is None:
-            return Rows(0, numbered, stop=self._finish)
+            return Rows(0, iter(()), stop=self._finish)
         start_row, _, rows, through = first
         guess = (start_row + len(rows)) * self.size // max(through, 1)  # rows the sheet spans, for progress
-        return Rows(guess, numbered, stop=self._finish)
-
-    def _numbered(self, item) -> Iterator[tuple[int, Row]]:
-        """The rows of every part with their own row numbers, cells at their own columns; the rows above the
-        first cell come empty, as a whole sheet's do."""
-        try:
-            if item is not None:
-                yield from ((number, []) for number in range(1, item[0] + 1))
-            while item is not None:
-                start_row, start_column, rows, _ = item
-                if start_column:
-                    padding = [""] * start_column
-                    rows = [padding + cells for cells in rows]
-                yield from enumerate(rows, start=start_row + 1)
-                item = self._next()
-        finally:
-            self._finish()
+        # the rows above the first cell come empty, as a whole sheet's do; then each part's rows, numbered (all
+        # iterators in C: the importing thread pays nothing a row)
+        above = zip(range(1, start_row + 1), itertools.repeat([]))
+        parts = itertools.chain([first], iter(self._next, None))
+        return Rows(guess, itertools.chain(above, itertools.chain.from_iterable(map(_numbered, parts))),
+                    stop=self._finish)
 
     def _finish(self) -> None:
         """Stop the threads (they look every _WAIT seconds) and wait for them."""
@@ -220,6 +209,14 @@ class PartReader:
             if not reader_failure(exc):
                 raise
             raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
+
+
+def _numbered(part: tuple[int, int, list[Row], int]) -> Iterator[tuple[int, Row]]:
+    """A part's rows with their own row numbers, their cells at their own columns."""
+    start_row, start_column, rows, _ = part
+    if start_column:
+        rows = map(([""] * start_column).__add__, rows)
+    return enumerate(rows, start=start_row + 1)
 
 
 def _plain_head(head: bytes) -> bool:
