@@ -185,3 +185,32 @@ def test_rows_closed_before_they_are_read_stop_the_threads(tmp_path):
     assert rows.total > 0 and not _no_reading_threads()
     rows.close()
     assert _no_reading_threads()
+
+
+def _damaged_deflate(source, target):
+    """A copy whose sheet's compressed bytes are damaged past its first parts (the zip's directory intact)."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size * 3 // 4
+    data[middle : middle + 64] = bytes(64)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def test_a_sheet_damaged_past_its_first_parts_fails_the_file_and_changes_nothing(workspace, tmp_path):
+    path = _damaged_deflate(xlsx(tmp_path / "a.xlsx", ("S", [FR_HEADER, *appointments(400)])), tmp_path / "bad.xlsx")
+    report = import_file(workspace, path)
+    assert report.status == "error" and report.error.startswith("bad.xlsx: ") and "\n" not in report.error
+    with workspace.session() as session:
+        assert session.exec(select(func.count()).select_from(Appointment)).one() == 0
+    assert _no_reading_threads()
+
+
+def test_a_sheet_too_wide_to_check_in_parts_is_read_again_whole(workspace, tmp_path, monkeypatch):
+    extra = [f"Col{i}" for i in range(60)]
+    rows = [FR_HEADER + extra] + [row + ["x"] * 60 for row in appointments(30)]
+    attempts = _spy_attempts(monkeypatch)
+    report = import_file(workspace, xlsx(tmp_path / "wide.xlsx", ("S", rows)))
+    assert attempts == [True, False] and (report.status, report.imported) == ("imported", 30)

@@ -167,7 +167,9 @@ class PartReader:
                     if not self._put(self.parts, (part, through)):
                         return
                     pending = chunk[cut:]
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # what zipfile raises on damaged bytes
+        except NotImplementedError as exc:
+            raise ReadError("zip_compression", detail=first_line(exc)) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # what zipfile raises on damaged bytes
             raise ReadError("damaged", detail=first_line(exc)) from None
         _check(reach, pending, 0, len(pending))
         self._put(self.parts, (head + pending, through + len(pending)))
