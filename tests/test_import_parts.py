@@ -32,7 +32,7 @@ def rows_of(path, *, in_parts):
     """{sheet: [(row number, cells as text without trailing blanks)]} of the non-empty rows, and whether a sheet
     was read in parts."""
     found, in_threads = {}, False
-    for sheet in read_sheets(path, in_parts=in_parts):
+    for sheet in read_sheets(path, parts_in=path.parent if in_parts else None):
         in_threads |= isinstance(getattr(sheet.load, "__self__", None), parts.PartReader)
         rows = sheet.load()
         try:
@@ -106,7 +106,12 @@ def _big_import(tmp_path, n=60):
 
 def test_an_import_in_parts_imports_what_the_whole_read_imports(workspace, tmp_path, monkeypatch):
     path = _big_import(tmp_path)
+    folders = []
+    make = parts.tempfile.mkstemp
+    monkeypatch.setattr(parts.tempfile, "mkstemp", lambda **kw: folders.append(kw["dir"]) or make(**kw))
     report = import_file(workspace, path)
+    assert folders == [workspace.home.data_dir]  # patient data stays in the home, and is not left there
+    assert not list(workspace.home.data_dir.glob(".import-part-*"))
     assert (report.status, report.imported, report.rejected) == ("imported", 60, 0)
     with workspace.session() as session:
         stored = session.exec(select(Appointment.last_name, Appointment.start, Appointment.phones)).all()
@@ -173,14 +178,14 @@ def test_cancel_during_a_read_in_parts_stops_its_threads(workspace, tmp_path):
 def test_a_sheet_not_cut_the_plain_way_is_read_again_whole(tmp_path):
     path = rewrite_zip(_big_import(tmp_path), tmp_path / "prefixed.xlsx", SHEET,
                        lambda data: data.replace(b"<sheetData>", b"<!-- c --><sheetData>"))
-    sheet = read_sheets(path, in_parts=True)[0]
+    sheet = read_sheets(path, parts_in=tmp_path)[0]
     with pytest.raises(ReadAgainWhole):
         sheet.load()
     assert _no_reading_threads()
 
 
 def test_rows_closed_before_they_are_read_stop_the_threads(tmp_path):
-    (sheet,) = read_sheets(_big_import(tmp_path), in_parts=True)
+    (sheet,) = read_sheets(_big_import(tmp_path), parts_in=tmp_path)
     rows = sheet.load()
     assert rows.total > 0 and not _no_reading_threads()
     rows.close()

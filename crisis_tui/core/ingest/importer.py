@@ -133,7 +133,7 @@ def _import_once(workspace, path: Path, *, in_parts: bool, site: str | None, act
     run: _FileImport | None = None
     committed = False
     try:
-        sheets = read_sheets(path, in_parts=in_parts)
+        sheets = read_sheets(path, parts_in=workspace.home.data_dir if in_parts else None)
         with _collector_paused(), workspace.session() as session:
             run = _FileImport(workspace, session, path, site, activity, progress, cancel, catalog)
             run.run(sheets, report)

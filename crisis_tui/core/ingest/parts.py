@@ -23,6 +23,7 @@ import tempfile
 import threading
 import zipfile
 import zlib
+from pathlib import Path
 from typing import Iterator
 
 from defusedxml import ElementTree
@@ -64,8 +65,8 @@ def base_workbook(archive: zipfile.ZipFile) -> bytes:
 class PartReader:
     """Reads one worksheet in parts (`load` starts the threads and waits for the first part)."""
 
-    def __init__(self, path: str, member: str, sheet: str, base: bytes) -> None:
-        self.path, self.member, self.sheet, self.base = path, member, sheet, base
+    def __init__(self, path: Path, member: str, sheet: str, base: bytes, folder: Path | None) -> None:
+        self.path, self.member, self.sheet, self.base, self.folder = path, member, sheet, base, folder
         self.size = 0  # bytes of the sheet's XML
         self.parts: queue.Queue[tuple[bytes, int] | None | BaseException] = queue.Queue(maxsize=2)
         self.read: queue.Queue[tuple[int, int, list[Row], int] | None | BaseException] = queue.Queue(maxsize=2)
@@ -177,7 +178,7 @@ class PartReader:
     def _read(self) -> None:
         """Parts -> their rows, through calamine. Each part's workbook goes through a temporary file: calamine
         reads a path without the GIL, but a Python file object a little at a time, each time waiting for it."""
-        handle, name = tempfile.mkstemp(prefix="crisis-tui-part-", suffix=".xlsx")
+        handle, name = tempfile.mkstemp(prefix=".import-part-", suffix=".xlsx", dir=self.folder)
         os.close(handle)
         try:
             while (item := self._get(self.parts)) is not None:

@@ -26,11 +26,12 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv"
 _UNBOUNDED = -1  # a sheet whose furthest cell cannot be told without parsing it
 
 
-def read_sheets(path: Path, *, in_parts: bool = False) -> list[Sheet]:
+def read_sheets(path: Path, *, parts_in: Path | None = None) -> list[Sheet]:
     """The visible sheets of a spreadsheet file (a text file gives one sheet, an HTML page one per table).
 
-    `in_parts`: a big .xlsx sheet is read in parts, in other threads, while its rows are used (`parts`); reading
-    its rows may then raise ReadAgainWhole, and the caller reads the file again without it."""
+    `parts_in`: a big .xlsx sheet is read in parts, in other threads, while its rows are used (`parts`), each part
+    through a temporary file in this folder (the home's data folder: patient data stays where the database keeps
+    it); reading its rows may then raise ReadAgainWhole, and the caller reads the file again without it."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -39,7 +40,7 @@ def read_sheets(path: Path, *, in_parts: bool = False) -> list[Sheet]:
     if not head:
         raise ReadError("empty")
     if head.startswith(ZIP_MAGIC):
-        sheets = _zipped(path, in_parts)
+        sheets = _zipped(path, parts_in)
     elif head.startswith(OLE_MAGIC):
         sheets = _ole(path)
     else:
@@ -54,7 +55,7 @@ def is_spreadsheet_name(path: Path) -> bool:
     return path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.name.startswith((".", "~$"))
 
 
-def _zipped(path: Path, in_parts: bool) -> list[Sheet]:
+def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
     try:
         with zipfile.ZipFile(path) as archive:
             extent.check_zip(archive)
@@ -62,8 +63,8 @@ def _zipped(path: Path, in_parts: bool) -> list[Sheet]:
             if "xl/workbook.bin" in names:
                 raise ReadError("xlsb")
             if "xl/workbook.xml" in names:
-                grids = _xlsx_grids(archive, in_parts)
-                return _calamine(path, "xlsx", grids, _parts_base(archive, grids))
+                grids = _xlsx_grids(archive, parts_in is not None)
+                return _calamine(path, "xlsx", grids, _parts_base(archive, grids), parts_in)
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
@@ -119,7 +120,8 @@ def _ole(path: Path) -> list[Sheet]:
     return _calamine(path, "xls", {})
 
 
-def _calamine(path: Path, kind: str, grids: dict[str, int | str], base: bytes = b"") -> list[Sheet]:
+def _calamine(path: Path, kind: str, grids: dict[str, int | str], base: bytes = b"",
+              parts_in: Path | None = None) -> list[Sheet]:
     """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -139,7 +141,7 @@ def _calamine(path: Path, kind: str, grids: dict[str, int | str], base: bytes = 
             continue
         cells = grids.get(meta.name, _UNBOUNDED) if kind == "xlsx" else 0
         if isinstance(cells, str):
-            sheets.append(Sheet(meta.name, parts.PartReader(str(path), cells, meta.name, base).load))
+            sheets.append(Sheet(meta.name, parts.PartReader(path, cells, meta.name, base, parts_in).load))
             continue
         if cells == _UNBOUNDED or cells > extent.MAX_CELLS:
             return _openpyxl(path, "a sheet reaches too far for calamine")
