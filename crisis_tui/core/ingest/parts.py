@@ -231,11 +231,11 @@ def _plain_head(head: bytes) -> bool:
 
 def _cuttable(part: bytes, start: int, end: int) -> bool:
     """The rows of a part (part[start:end]) hold no comment, CDATA or processing instruction (where "</row>" may be
-    text, not a tag) and do not end the sheet's rows. A rare character is looked for first: "<" is everywhere."""
-    for mark, markup in ((b"!", b"<!"), (b"?", b"<?"), (b"/sheetD", b"</sheetData")):
+    text, not a tag) and do not end the sheet's rows. "!" and "?" are looked for first: "<" is everywhere."""
+    for mark, markup in ((b"!", b"<!"), (b"?", b"<?")):
         if part.find(mark, start, end) >= 0 and part.find(markup, start, end) >= 0:
             return False
-    return True
+    return part.find(b"</sheetData", start, end) < 0
 
 
 def _check(reach: extent.Reach, xml: bytes, start: int, end: int) -> None:
