@@ -146,9 +146,11 @@ def test_a_far_cell_in_a_late_part_rolls_back_and_reads_the_file_again_whole(wor
     assert _no_reading_threads()
 
 
-def test_a_comment_among_the_rows_stops_the_cutting_not_the_reading(tmp_path):
+@pytest.mark.parametrize("markup", [b'<!-- </row><row r="2"> -->', b'<![CDATA[</row>]]>', b'<?pi </row> ?>'],
+                         ids=["comment", "CDATA", "processing instruction"])
+def test_markup_among_the_rows_stops_the_cutting_not_the_reading(tmp_path, markup):
     path = rewrite_zip(_big_import(tmp_path), tmp_path / "comment.xlsx", SHEET,
-                       lambda data: data.replace(b'<row r="20"', b'<!-- </row><row r="2"> --><row r="20"'))
+                       lambda data: data.replace(b'<row r="20"', markup + b'<row r="20"'))
     found, used = rows_of(path, in_parts=True)
     assert used and found == rows_of(_big_import(tmp_path), in_parts=False)[0]
 
