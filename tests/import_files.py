@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -57,3 +58,36 @@ def appointments(n: int, *, site: str = "Arlon", activity: str = "Consultation",
     """n distinct, valid rows under FR_HEADER."""
     return [[f"Patient{i:03d}", "Anne", day, f"{8 + i // 12:02d}:{(i % 12) * 5:02d}", "0475 12 34 56", site,
              activity] for i in range(n)]
+
+
+_INLINE_STRING = re.compile(
+    rb'<c r="([A-Za-z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr"><is>(<t[^>]*>.*?</t>|<t[^>]*/>)</is></c>', re.DOTALL
+)
+_SHARED_STRINGS_TYPE = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def with_shared_strings(source: Path, target: Path) -> Path:
+    """A copy of an openpyxl workbook (which writes its text inline in each cell) whose text is kept in a shared
+    strings part instead, as Excel and LibreOffice write it."""
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), index)
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = _INLINE_STRING.sub(shared, data)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdShared" Type="%s" '
+                                    b'Target="sharedStrings.xml"/></Relationships>' % _SHARED_STRINGS_TYPE)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            copy.writestr(info.filename, data)
+        items = b"".join(b"<si>%s</si>" % text for text in strings)
+        copy.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                      b'count="%d" uniqueCount="%d">%s</sst>' % (len(strings), len(strings), items))
+    return target

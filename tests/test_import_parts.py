@@ -3,6 +3,7 @@ read whole; a sheet that cannot be read that way is read again whole, the file r
 
 from __future__ import annotations
 
+import io
 import threading
 import zipfile
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from crisis_tui.core.ingest.cells import ReadAgainWhole, cell_text
 from crisis_tui.core.ingest.importer import import_file
 from crisis_tui.core.ingest.read import read_sheets
 from crisis_tui.core.models import Appointment, ImportBatch
-from import_files import FR_HEADER, appointments, rewrite_zip, xlsx
+from import_files import FR_HEADER, appointments, rewrite_zip, sample, with_shared_strings, xlsx
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -26,6 +27,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch):
     monkeypatch.setattr(parts, "PART_BYTES", 600)
+    monkeypatch.setattr(parts, "SHARED_STRINGS_SHARE", 0)  # workbooks with shared strings are cut as small
 
 
 def rows_of(path, *, in_parts):
@@ -71,21 +73,25 @@ cell_values = st.one_of(
     top=st.integers(1, 40),
     left=st.integers(1, 4),
     write_only=st.booleans(),
+    shared=st.booleans(),
 )
-def test_a_sheet_read_in_parts_gives_the_rows_of_the_sheet_read_whole(tmp_path_factory, rows, top, left, write_only):
+def test_a_sheet_read_in_parts_gives_the_rows_of_the_sheet_read_whole(tmp_path_factory, rows, top, left, write_only,
+                                                                       shared):
     path = tmp_path_factory.mktemp("parts") / "s.xlsx"
-    workbook = Workbook(write_only=write_only)  # write-only: inline strings; else shared strings
+    workbook = Workbook(write_only=write_only)
     sheet = workbook.create_sheet("S")
     if not write_only:
         workbook.remove(workbook.active)
     for cells in [[]] * (top - 1) + [[None] * (left - 1) + cells for cells in rows]:
         sheet.append(cells)
     workbook.save(path)
+    if shared:
+        path = with_shared_strings(path, path.with_name("shared.xlsx"))
     whole, _ = rows_of(path, in_parts=False)
     in_parts, used = rows_of(path, in_parts=True)
     assert in_parts == whole
     with zipfile.ZipFile(path) as archive:
-        assert used == parts.worth_parts(archive, SHEET)
+        assert used == parts.Cutting.of(archive, path.parent).worth(archive, SHEET)
     assert _no_reading_threads()
 
 
@@ -158,7 +164,8 @@ def test_markup_among_the_rows_stops_the_cutting_not_the_reading(tmp_path, marku
 @pytest.mark.parametrize("row", [3, 50])  # the first part (calamine fails while the next is being cut), a late one
 def test_a_damaged_part_fails_the_file_in_one_line_and_changes_nothing(workspace, tmp_path, monkeypatch, row):
     path = rewrite_zip(_big_import(tmp_path), tmp_path / "bad.xlsx", SHEET,
-                       lambda data: data.replace(b'<row r="%d"' % row, b'<row r="%d"><c r="A1"><v>1</c></row><row' % row))
+                       lambda data: data.replace(b'<row r="%d"' % row, b'<row r="%d"><c r="A1"><v>1</c></row><row' % row,
+                                                 1))
     attempts = _spy_attempts(monkeypatch)
     report = import_file(workspace, path)
     assert attempts == [True] and report.status == "error"
@@ -221,3 +228,19 @@ def test_a_sheet_too_wide_to_check_in_parts_is_read_again_whole(workspace, tmp_p
     attempts = _spy_attempts(monkeypatch)
     report = import_file(workspace, xlsx(tmp_path / "wide.xlsx", ("S", rows)))
     assert attempts == [True, False] and (report.status, report.imported) == ("imported", 30)
+
+
+def test_parts_hold_several_times_the_shared_strings(tmp_path, monkeypatch):
+    monkeypatch.setattr(parts, "SHARED_STRINGS_SHARE", 4)
+    path = with_shared_strings(xlsx(tmp_path / "a.xlsx", ("S", [FR_HEADER, *appointments(60)])), tmp_path / "s.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        shared = archive.getinfo("xl/sharedStrings.xml").file_size
+        cutting = parts.Cutting.of(archive, tmp_path)
+        assert cutting.part_bytes == 4 * shared > parts.PART_BYTES
+        assert "xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(cutting.base)).namelist()
+
+
+def test_a_libreoffice_export_reads_alike_in_parts(tmp_path):
+    path = sample(tmp_path, "export_consultations_bastogne.xlsx")  # shared strings, as LibreOffice writes them
+    found, used = rows_of(path, in_parts=True)
+    assert used and found == rows_of(path, in_parts=False)[0]

@@ -1,11 +1,11 @@
 """A big worksheet read by calamine in parts, each part while the rows of the one before are converted.
 
 calamine reads a whole sheet at once, without the GIL, and the importer could only wait for it. Here a big sheet's
-XML is cut between rows into parts of about PART_BYTES. Each part is checked as `extent` checks a whole sheet, made
-into a small workbook of its own (with the members calamine needs to open it: content types, relations, workbook,
-styles, shared strings) and read by calamine: one thread cuts and checks, another reads, while the importer
-converts the rows already read. The check only passes cells that carry their own reference, so each part's cells
-keep their row and column.
+XML is cut between rows into parts of about PART_BYTES (more when the workbook has many shared strings). Each part
+is checked as `extent` checks a whole sheet, made into a small workbook of its own (with the members calamine needs
+to open it: content types, relations, workbook, styles, shared strings) and read by calamine: one thread cuts and
+checks, another reads, while the importer converts the rows already read. The check only passes cells that carry
+their own reference, so each part's cells keep their row and column.
 
 A sheet that cannot be read this way (a cell too far or not written the plain way, a comment before its rows...)
 raises ReadAgainWhole: the importer rolls the file back and reads it again the usual way. A comment or a CDATA
@@ -23,6 +23,7 @@ import tempfile
 import threading
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -33,40 +34,56 @@ from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, f
 
 PART_BYTES = 4 << 20  # sheet XML a part holds; a sheet under two parts is read whole
 FIRST_PARTS = 8  # the first part is this many times smaller (the rows start sooner), each next one twice as big
+SHARED_STRINGS_SHARE = 4  # a part holds at least this many times the XML of the workbook's shared strings
 _WORKBOOK_MEMBERS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _NEEDED_RELATIONS = ("/styles", "/sharedStrings")  # what else calamine reads to give a sheet's values
 _ROWS_START = b"<sheetData>"
+_HEAD_BYTES = 1 << 20  # what may come before the rows (properties, views, column widths: a few KB in practice)
 _ROW_END = b"</row>"
 _ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")  # the first element's name (the declaration starts "<?")
 _WAIT = 0.1  # seconds a thread waits on a full queue before looking whether the reading was stopped
 
 
-def worth_parts(archive: zipfile.ZipFile, member: str) -> bool:
-    return archive.getinfo(member).file_size >= 2 * PART_BYTES
+@dataclass(frozen=True)
+class Cutting:
+    """How one workbook's big sheets are cut: what each part's workbook holds besides its sheet (`base`), how much
+    sheet XML a part holds, and the folder of the parts' temporary files."""
 
+    base: bytes
+    part_bytes: int
+    folder: Path
 
-def base_workbook(archive: zipfile.ZipFile) -> bytes:
-    """A zip holding what calamine needs to open the workbook, but no sheet: each part is added to a copy."""
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    names = set(archive.namelist())
-    members = [name for name in _WORKBOOK_MEMBERS if name in names]
-    for relation in relations:
-        target = relation.get("Target", "")
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if relation.get("Type", "").endswith(_NEEDED_RELATIONS) and member in names:
-            members.append(member)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as base:
-        for member in members:
-            base.writestr(member, archive.read(member))
-    return buffer.getvalue()
+    @classmethod
+    def of(cls, archive: zipfile.ZipFile, folder: Path) -> "Cutting":
+        """Each part's workbook holds the shared strings, which calamine reads again for each part: parts are
+        made big enough (SHARED_STRINGS_SHARE times the shared strings) that this stays a small share of the work."""
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        names = set(archive.namelist())
+        members = [name for name in _WORKBOOK_MEMBERS if name in names]
+        part_bytes = PART_BYTES
+        for relation in relations:
+            target = relation.get("Target", "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if relation.get("Type", "").endswith(_NEEDED_RELATIONS) and member in names:
+                members.append(member)
+                if relation.get("Type", "").endswith("/sharedStrings"):
+                    part_bytes = max(part_bytes, SHARED_STRINGS_SHARE * archive.getinfo(member).file_size)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as base:
+            for member in members:
+                base.writestr(member, archive.read(member))
+        return cls(buffer.getvalue(), part_bytes, folder)
+
+    def worth(self, archive: zipfile.ZipFile, member: str) -> bool:
+        """Whether a sheet is big enough to be read in parts (two at least)."""
+        return archive.getinfo(member).file_size >= 2 * self.part_bytes
 
 
 class PartReader:
     """Reads one worksheet in parts (`load` starts the threads and waits for the first part)."""
 
-    def __init__(self, path: Path, member: str, sheet: str, base: bytes, folder: Path | None) -> None:
-        self.path, self.member, self.sheet, self.base, self.folder = path, member, sheet, base, folder
+    def __init__(self, path: Path, member: str, sheet: str, cutting: Cutting) -> None:
+        self.path, self.member, self.sheet, self.cutting = path, member, sheet, cutting
         self.size = 0  # bytes of the sheet's XML
         self.parts: queue.Queue[tuple[bytes, int] | None | BaseException] = queue.Queue(maxsize=2)
         self.read: queue.Queue[tuple[int, int, list[Row], int] | None | BaseException] = queue.Queue(maxsize=2)
@@ -140,9 +157,10 @@ class PartReader:
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as handle:
                 self.size = archive.getinfo(self.member).file_size
-                size = max(PART_BYTES // FIRST_PARTS, 1)
+                most = self.cutting.part_bytes
+                size = max(most // FIRST_PARTS, 1)
                 pending = b""
-                while _ROWS_START not in pending and len(pending) < PART_BYTES and (chunk := handle.read(size)):
+                while _ROWS_START not in pending and len(pending) < _HEAD_BYTES and (chunk := handle.read(size)):
                     pending += chunk
                 rows_at = pending.find(_ROWS_START) + len(_ROWS_START)
                 head, pending = pending[:rows_at], pending[rows_at:]
@@ -153,7 +171,7 @@ class PartReader:
                 close = b"</sheetData></" + root.group(1) + b">"
                 through = len(head)
                 while chunk := handle.read(size):
-                    size = min(2 * size, PART_BYTES)
+                    size = min(2 * size, most)
                     cut = chunk.rfind(_ROW_END) + len(_ROW_END)
                     if cut < len(_ROW_END):  # no row ends in this chunk: it all waits for the next
                         pending += chunk
@@ -178,7 +196,7 @@ class PartReader:
     def _read(self) -> None:
         """Parts -> their rows, through calamine. Each part's workbook goes through a temporary file: calamine
         reads a path without the GIL, but a Python file object a little at a time, each time waiting for it."""
-        handle, name = tempfile.mkstemp(prefix=".import-part-", suffix=".xlsx", dir=self.folder)
+        handle, name = tempfile.mkstemp(prefix=".import-part-", suffix=".xlsx", dir=self.cutting.folder)
         os.close(handle)
         try:
             while (item := self._get(self.parts)) is not None:
@@ -196,7 +214,7 @@ class PartReader:
         from python_calamine import CalamineWorkbook
 
         with open(name, "wb") as out:
-            out.write(self.base)
+            out.write(self.cutting.base)
         with zipfile.ZipFile(name, "a", zipfile.ZIP_STORED) as workbook:
             workbook.writestr(self.member, xml)
         try:

@@ -63,8 +63,8 @@ def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
             if "xl/workbook.bin" in names:
                 raise ReadError("xlsb")
             if "xl/workbook.xml" in names:
-                grids = _xlsx_grids(archive, parts_in is not None)
-                return _calamine(path, "xlsx", grids, _parts_base(archive, grids), parts_in)
+                cutting = parts.Cutting.of(archive, parts_in) if parts_in is not None else None
+                return _calamine(path, "xlsx", _xlsx_grids(archive, cutting), cutting)
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
@@ -87,7 +87,7 @@ def _mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:
     return archive.read("mimetype")[:100] if "mimetype" in names else b"spreadsheet"
 
 
-def _xlsx_grids(archive: zipfile.ZipFile, in_parts: bool) -> dict[str, int | str]:
+def _xlsx_grids(archive: zipfile.ZipFile, cutting: parts.Cutting | None) -> dict[str, int | str]:
     """Cells (rows x columns) the grid of each visible sheet will span, by sheet name; for a sheet to read in
     parts, its member instead (checked as it is read)."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -101,17 +101,12 @@ def _xlsx_grids(archive: zipfile.ZipFile, in_parts: bool) -> dict[str, int | str
         rel_id = next((value for name, value in sheet.attrib.items() if name.endswith("}id")), None)
         target = targets.get(rel_id, "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if in_parts and member in names and parts.worth_parts(archive, member):
+        if cutting is not None and member in names and cutting.worth(archive, member):
             grids[sheet.get("name", "")] = member
             continue
         bounds = extent.xlsx_extent(archive, member) if member in names else None
         grids[sheet.get("name", "")] = _UNBOUNDED if bounds is None else bounds[0] * bounds[1]
     return grids
-
-
-def _parts_base(archive: zipfile.ZipFile, grids: dict[str, int | str]) -> bytes:
-    """What each part's workbook holds besides its sheet, when a sheet is read in parts."""
-    return parts.base_workbook(archive) if any(isinstance(grid, str) for grid in grids.values()) else b""
 
 
 def _ole(path: Path) -> list[Sheet]:
@@ -120,8 +115,8 @@ def _ole(path: Path) -> list[Sheet]:
     return _calamine(path, "xls", {})
 
 
-def _calamine(path: Path, kind: str, grids: dict[str, int | str], base: bytes = b"",
-              parts_in: Path | None = None) -> list[Sheet]:
+def _calamine(path: Path, kind: str, grids: dict[str, int | str],
+              cutting: parts.Cutting | None = None) -> list[Sheet]:
     """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -140,8 +135,8 @@ def _calamine(path: Path, kind: str, grids: dict[str, int | str], base: bytes = 
         if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
             continue
         cells = grids.get(meta.name, _UNBOUNDED) if kind == "xlsx" else 0
-        if isinstance(cells, str):
-            sheets.append(Sheet(meta.name, parts.PartReader(path, cells, meta.name, base, parts_in).load))
+        if isinstance(cells, str) and cutting is not None:
+            sheets.append(Sheet(meta.name, parts.PartReader(path, cells, meta.name, cutting).load))
             continue
         if cells == _UNBOUNDED or cells > extent.MAX_CELLS:
             return _openpyxl(path, "a sheet reaches too far for calamine")
