@@ -244,3 +244,14 @@ def test_a_libreoffice_export_reads_alike_in_parts(tmp_path):
     path = sample(tmp_path, "export_consultations_bastogne.xlsx")  # shared strings, as LibreOffice writes them
     found, used = rows_of(path, in_parts=True)
     assert used and found == rows_of(path, in_parts=False)[0]
+
+
+def test_a_home_where_no_part_can_be_written_reads_the_file_whole(workspace, tmp_path, monkeypatch):
+    def refuse(**_):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(parts.tempfile, "mkstemp", refuse)
+    attempts = _spy_attempts(monkeypatch)
+    report = import_file(workspace, _big_import(tmp_path))
+    assert attempts == [True, False] and (report.status, report.imported) == ("imported", 60)
+    assert _no_reading_threads()

@@ -196,7 +196,10 @@ class PartReader:
     def _read(self) -> None:
         """Parts -> their rows, through calamine. Each part's workbook goes through a temporary file: calamine
         reads a path without the GIL, but a Python file object a little at a time, each time waiting for it."""
-        handle, name = tempfile.mkstemp(prefix=".import-part-", suffix=".xlsx", dir=self.cutting.folder)
+        try:
+            handle, name = tempfile.mkstemp(prefix=".import-part-", suffix=".xlsx", dir=self.cutting.folder)
+        except OSError:  # a folder that cannot be written to: the sheet is read whole, as it would have been
+            raise ReadAgainWhole() from None
         os.close(handle)
         try:
             while (item := self._get(self.parts)) is not None:
