@@ -4,7 +4,9 @@ read whole; a sheet that cannot be read that way is read again whole, the file r
 from __future__ import annotations
 
 import io
+import os
 import threading
+import time
 import zipfile
 from datetime import date, datetime
 
@@ -255,3 +257,14 @@ def test_a_home_where_no_part_can_be_written_reads_the_file_whole(workspace, tmp
     report = import_file(workspace, _big_import(tmp_path))
     assert attempts == [True, False] and (report.status, report.imported) == ("imported", 60)
     assert _no_reading_threads()
+
+
+def test_part_files_a_killed_import_left_are_removed_once_an_hour_old(workspace, tmp_path):
+    folder = workspace.home.data_dir
+    old, recent = folder / ".import-part-old.xlsx", folder / ".import-part-recent.xlsx"
+    for left in (old, recent):
+        left.write_bytes(b"patient data")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    import_file(workspace, _big_import(tmp_path))
+    assert not old.exists() and recent.exists()  # a recent one may be another import's, still at work

@@ -21,6 +21,7 @@ import queue
 import re
 import tempfile
 import threading
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ _HEAD_BYTES = 1 << 20  # what may come before the rows (properties, views, colum
 _ROW_END = b"</row>"
 _ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")  # the first element's name (the declaration starts "<?")
 _WAIT = 0.1  # seconds a thread waits on a full queue before looking whether the reading was stopped
+_PART_PREFIX, _PART_SUFFIX = ".import-part-", ".xlsx"  # a part's temporary file: hidden, in the home's data folder
+STALE_SECONDS = 3600  # a part's file lives under a second; one this old was left by a process that was killed
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Cutting:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as base:
             for member in members:
                 base.writestr(member, archive.read(member))
+        _remove_stale_parts(folder)
         return cls(buffer.getvalue(), part_bytes, folder)
 
     def worth(self, archive: zipfile.ZipFile, member: str) -> bool:
@@ -197,7 +201,7 @@ class PartReader:
         """Parts -> their rows, through calamine. Each part's workbook goes through a temporary file: calamine
         reads a path without the GIL, but a Python file object a little at a time, each time waiting for it."""
         try:
-            handle, name = tempfile.mkstemp(prefix=".import-part-", suffix=".xlsx", dir=self.cutting.folder)
+            handle, name = tempfile.mkstemp(prefix=_PART_PREFIX, suffix=_PART_SUFFIX, dir=self.cutting.folder)
         except OSError:  # a folder that cannot be written to: the sheet is read whole, as it would have been
             raise ReadAgainWhole() from None
         os.close(handle)
@@ -233,6 +237,17 @@ class PartReader:
             if not reader_failure(exc):
                 raise
             raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """The part files a killed import left behind (patient data): removed once they are an hour old."""
+    now = time.time()
+    for stale in folder.glob(f"{_PART_PREFIX}*{_PART_SUFFIX}"):
+        try:
+            if now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: left as it is
+            continue
 
 
 def _numbered(part: tuple[int, int, list[Row], int]) -> Iterator[tuple[int, Row]]:
