@@ -12,6 +12,8 @@ from typing import Sequence
 
 from openpyxl import Workbook
 
+from crisis_tui.core.ingest.cells import cell_text
+
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 FR_HEADER = ["Nom", "Prénom", "Date RDV", "Heure", "GSM", "Site", "Examen"]
 
@@ -28,6 +30,14 @@ def xlsx(path: Path, *sheets: tuple[str, Sequence[Sequence[object]]], hidden: Se
             sheet.sheet_state = "hidden"
     workbook.save(path)
     return path
+
+
+def row_text(row) -> list[str]:
+    """A row's cells as the text a person reads in them, without the blank cells at its end."""
+    texts = [cell_text(cell) for cell in row]
+    while texts and not texts[-1]:
+        texts.pop()
+    return texts
 
 
 def text_file(path: Path, rows: Sequence[Sequence[object]], *, separator: str = ";",

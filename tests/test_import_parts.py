@@ -17,11 +17,11 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from crisis_tui.core.ingest import importer, parts
-from crisis_tui.core.ingest.cells import ReadAgainWhole, cell_text
+from crisis_tui.core.ingest.cells import ReadAgainWhole
 from crisis_tui.core.ingest.importer import import_file
 from crisis_tui.core.ingest.read import read_sheets
 from crisis_tui.core.models import Appointment, ImportBatch
-from import_files import FR_HEADER, appointments, rewrite_zip, sample, with_shared_strings, xlsx
+from import_files import FR_HEADER, appointments, rewrite_zip, row_text, sample, with_shared_strings, xlsx
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -40,17 +40,10 @@ def rows_of(path, *, in_parts):
         in_threads |= isinstance(getattr(sheet.load, "__self__", None), parts.PartReader)
         rows = sheet.load()
         try:
-            found[sheet.name] = [(n, _trim(c)) for n, c in rows if any(c)]
+            found[sheet.name] = [(n, row_text(c)) for n, c in rows if any(c)]
         finally:
             rows.close()
     return found, in_threads
-
-
-def _trim(row):
-    row = [cell_text(c) for c in row]
-    while row and not row[-1]:
-        row.pop()
-    return row
 
 
 def _no_reading_threads():

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from crisis_tui.core.ingest import extent
-from crisis_tui.core.ingest.cells import ReadError, cell_text
+from crisis_tui.core.ingest.cells import ReadError
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.ingest.textfile import SEPARATORS, guess_separator
-from import_files import rewrite_zip, sample, text_file, xlsx
+from import_files import rewrite_zip, row_text, sample, text_file, xlsx
 
 ROWS = [["Nom", "Prénom", "Date"], ["Müller-Lüdenscheidt", "Œdipe", "17/05/2022"], ["D'Hondt", "Zoë €", "18/05/2022"]]
 
@@ -24,15 +24,8 @@ def cells(path):
     found = {}
     for sheet in read_sheets(path):
         rows = sheet.load()
-        found[sheet.name] = [(n, _trim(c)) for n, c in rows.numbered if any(c)]
+        found[sheet.name] = [(n, row_text(c)) for n, c in rows.numbered if any(c)]
     return found
-
-
-def _trim(row):
-    row = [cell_text(c) for c in row]
-    while row and not row[-1]:
-        row.pop()
-    return row
 
 
 def test_xlsx_rows_keep_their_spreadsheet_row_numbers(tmp_path):
@@ -165,7 +158,7 @@ def test_a_cell_at_xfd1048576_under_a_small_declared_dimension_does_not_kill_the
         assert b'<dimension ref="A1:B2"' in archive.read("xl/worksheets/sheet1.xml")  # the declared extent lies
         assert extent.xlsx_extent(archive, "xl/worksheets/sheet1.xml") == (1048576, 16384)
     rows = read_sheets(path)[0].load()  # openpyxl read-only, not calamine's dense grid
-    filled = [(n, _trim(c)) for n, c in rows.numbered if any(c)]
+    filled = [(n, row_text(c)) for n, c in rows.numbered if any(c)]
     assert filled[0] == (1, ["Nom", "Date"]) and filled[-1][0] == 1048576 and filled[-1][1][-1] == "far"
 
 
