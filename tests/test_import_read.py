@@ -172,6 +172,10 @@ FAR_CELLS = {
     "a tab and single quotes": lambda data: data.replace(b'<c r="B2"', b"<c r=\"B2\"\tr='XFD1048576'"),
     "a spaced equals sign": lambda data: data.replace(b'<c r="B2"', b'<c r="B2" r = "XFD1048576"'),
     "the reference not first": lambda data: data.replace(b'<c r="B2"', b'<c s="0" r="XFD1048576"'),
+    "a second r attribute right after a quote": lambda data: data.replace(b'<c r="B2"',
+                                                                          b'<c r="B2" s="0"r="XFD1048576"'),
+    "a second r attribute after a form feed": lambda data: data.replace(b'<c r="B2"', b'<c r="B2"\x0cr="XFD1048576"'),
+    "a space before the equals sign only": lambda data: data.replace(b'<c r="B2"', b'<c r="B2" s="0"r ="XFD1048576"'),
 }
 NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

@@ -131,7 +131,8 @@ def test_a_workbook_reaching_xfd1048576_imports_what_it_holds(workspace, tmp_pat
     assert (report.status, report.rows, report.imported, report.rejected) == ("imported", 2, 1, 1)
 
 
-@pytest.mark.parametrize("far", [b'<c r="B2" r="XFD1048576"', b'<c r="b1048576"', b"<c r='B2'\tr='XFD1048576'"])
+@pytest.mark.parametrize("far", [b'<c r="B2" r="XFD1048576"', b'<c r="b1048576"', b"<c r='B2'\tr='XFD1048576'",
+                                 b'<c r="B2" s="0"r="XFD1048576"'])
 def test_a_far_cell_written_oddly_gives_a_report_not_a_dead_process(workspace, tmp_path, far):
     small = xlsx(tmp_path / "small.xlsx", ("S", [["Nom", "Date"], ["Dupont", "17/05/2022"], ["Durand", "18/05/2022"]]))
     path = rewrite_zip(small, tmp_path / "consultations_arlon.xlsx", "xl/worksheets/sheet1.xml",

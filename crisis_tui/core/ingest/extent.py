@@ -20,12 +20,14 @@ MAX_CELLS = 5_000_000  # grid cells (rows x columns) a sheet may span before we 
 _CHUNK = 4 << 20
 
 # calamine places a cell by its last attribute named exactly r, whatever the element's namespace prefix, the
-# attribute's quotes or the spaces around its "=", and by counting cells and rows when it has none. A sheet is only
-# bounded here when its cells are written the plain way: `<c r="REF"` first, and no other r attribute anywhere
-# (tabs and line breaks are read as spaces, so that r attributes written after them are seen too).
+# attribute's quotes, what comes before it (a space, a quote, a form feed...) or the spaces around its "=", and by
+# counting cells and rows when it has none. A sheet is only bounded here when its cells are written the plain way:
+# `<c r="REF"` first, no other r attribute anywhere, and no space before any "=" (tabs and line breaks are read as
+# spaces, so that r attributes written after them are seen too).
 _SPACES = bytes.maketrans(b"\t\n\r", b"   ")
 _PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")
-_OTHER_REF = re.compile(rb" r(?: +=|= |=(?<!<c r=)(?<!<row r=))")  # spaced, or not the first of a cell or row
+# an "=" after an r that no name character comes before (not the first attribute of a cell or row), or after a space
+_OTHER_REF = re.compile(rb"=(?:(?<=[^A-Za-z0-9_.:\-]r=)(?<!<c r=)(?<!<row r=)|(?<=[ \t\n\r\x0b\x0c]=))")
 
 
 def _cells_to_check(digits: int) -> re.Pattern[bytes]:
