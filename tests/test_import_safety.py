@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 from sqlmodel import func, select
 
 from crisis_tui.core.ingest import importer, store
@@ -169,3 +170,21 @@ def test_damaged_copies_of_real_exports_give_a_report_never_an_exception(workspa
         path.write_bytes(bytes(data))
         report = import_file(workspace, path, activity="consultation")
         assert report.status in ("imported", "error") and (report.error is None) == (report.status == "imported")
+
+
+def test_a_hidden_sheet_named_like_a_visible_one_is_never_left_to_calamine(workspace, tmp_path):
+    # calamine finds a sheet by name, the first of that name: it would read the hidden one, never checked
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title, hidden.sheet_state = "Twin", "hidden"
+    hidden.append(["x"])
+    workbook.create_sheet("S").append(FR_HEADER)
+    workbook["S"].append(appointments(1)[0])
+    workbook.save(tmp_path / "twins.xlsx")
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    path = rewrite_zip(tmp_path / "twins.xlsx", tmp_path / "t2.xlsx", "xl/worksheets/sheet1.xml",
+                       lambda data: data.replace(b"</sheetData>", far))
+    path = rewrite_zip(path, tmp_path / "twins_far.xlsx", "xl/workbook.xml",
+                       lambda data: data.replace(b'name="Twin"', b'name="S"'))
+    report = import_file(workspace, path)  # read by openpyxl: a report, not a dead process
+    assert (report.status, report.imported) == ("imported", 1)

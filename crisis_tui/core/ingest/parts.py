@@ -14,6 +14,7 @@ section among the rows only stops the cutting: the rest of the sheet is then one
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import os
@@ -28,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from defusedxml import ElementTree
 
 from crisis_tui.core.ingest import extent
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, first_line, reader_failure
@@ -36,11 +36,14 @@ from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, f
 PART_BYTES = 4 << 20  # sheet XML a part holds; a sheet under two parts is read whole
 FIRST_PARTS = 8  # the first part is this many times smaller (the rows start sooner), each next one twice as big
 SHARED_STRINGS_SHARE = 4  # a part holds at least this many times the XML of the workbook's shared strings
-_WORKBOOK_MEMBERS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
-_NEEDED_RELATIONS = ("/styles", "/sharedStrings")  # what else calamine reads to give a sheet's values
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+# what calamine reads to open a workbook and give a sheet's values: at these paths, whatever the relations say
+_WORKBOOK_MEMBERS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                     "xl/styles.xml", _SHARED_STRINGS)
 _ROWS_START = b"<sheetData>"
 _HEAD_BYTES = 1 << 20  # what may come before the rows (properties, views, column widths: a few KB in practice)
 _ROW_END = b"</row>"
+_DIMENSION = re.compile(rb'<dimension ref="[^":]*:([A-Za-z]{1,3})([0-9]{1,7})"')  # its last cell
 _ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")  # the first element's name (the declaration starts "<?")
 _WAIT = 0.1  # seconds a thread waits on a full queue before looking whether the reading was stopped
 _PART_PREFIX, _PART_SUFFIX = ".import-part-", ".xlsx"  # a part's temporary file: hidden, in the home's data folder
@@ -60,17 +63,11 @@ class Cutting:
     def of(cls, archive: zipfile.ZipFile, folder: Path) -> "Cutting":
         """Each part's workbook holds the shared strings, which calamine reads again for each part: parts are
         made big enough (SHARED_STRINGS_SHARE times the shared strings) that this stays a small share of the work."""
-        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         names = set(archive.namelist())
         members = [name for name in _WORKBOOK_MEMBERS if name in names]
         part_bytes = PART_BYTES
-        for relation in relations:
-            target = relation.get("Target", "")
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            if relation.get("Type", "").endswith(_NEEDED_RELATIONS) and member in names:
-                members.append(member)
-                if relation.get("Type", "").endswith("/sharedStrings"):
-                    part_bytes = max(part_bytes, SHARED_STRINGS_SHARE * archive.getinfo(member).file_size)
+        if _SHARED_STRINGS in names:
+            part_bytes = max(part_bytes, SHARED_STRINGS_SHARE * archive.getinfo(_SHARED_STRINGS).file_size)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as base:
             for member in members:
@@ -169,7 +166,7 @@ class PartReader:
                 rows_at = pending.find(_ROWS_START) + len(_ROWS_START)
                 head, pending = pending[:rows_at], pending[rows_at:]
                 root = _ROOT.search(head)
-                if rows_at < len(_ROWS_START) or root is None or not _plain_head(head):
+                if rows_at < len(_ROWS_START) or root is None or not _plain_head(head) or _declared_too_far(head):
                     raise ReadAgainWhole()
                 _check(reach, head, 0, len(head))
                 close = b"</sheetData></" + root.group(1) + b">"
@@ -214,7 +211,8 @@ class PartReader:
                 if found is not None and not self._put(self.read, (*found, through)):
                     return
         finally:
-            os.unlink(name)
+            with contextlib.suppress(FileNotFoundError):  # someone cleaned the folder meanwhile
+                os.unlink(name)
 
     def _calamine(self, name: str, xml: bytes) -> tuple[int, int, list[Row]] | None:
         """(first row, first column, rows) of one part, None when it has no cell."""
@@ -236,7 +234,7 @@ class PartReader:
         except BaseException as exc:  # calamine's error types vary by format and version; a panic too
             if not reader_failure(exc):
                 raise
-            raise ReadError("unreadable_sheet", detail=first_line(exc)) from None
+            raise ReadAgainWhole() from None  # a cut calamine reads otherwise than the whole: the whole says why
 
 
 def _remove_stale_parts(folder: Path) -> None:
@@ -256,6 +254,16 @@ def _numbered(part: tuple[int, int, list[Row], int]) -> Iterator[tuple[int, Row]
     if start_column:
         rows = map(([""] * start_column).__add__, rows)
     return enumerate(rows, start=start_row + 1)
+
+
+def _declared_too_far(head: bytes) -> bool:
+    """The sheet says (in its `<dimension>`, which may lie) that its cells reach further than the parts' check lets
+    through: it is read whole at once, rather than after most of its parts."""
+    declared = _DIMENSION.search(head)
+    if declared is None:
+        return False
+    reach = extent.Reach()
+    return not reach.feed(b'<c r="%s%s"/>' % declared.groups()) or reach.grid() > extent.MAX_CELLS
 
 
 def _plain_head(head: bytes) -> bool:

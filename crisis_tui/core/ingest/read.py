@@ -94,6 +94,9 @@ def _xlsx_grids(archive: zipfile.ZipFile, cutting: parts.Cutting | None) -> dict
     relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
     names = set(archive.namelist())
+    sheet_names = [sheet.get("name", "") for sheet in workbook.iter() if str(sheet.tag).endswith("}sheet")]
+    if len(set(sheet_names)) < len(sheet_names):  # calamine finds a sheet by name: it could read another, unchecked
+        return {}
     grids: dict[str, int | str] = {}
     for sheet in workbook.iter():
         if not str(sheet.tag).endswith("}sheet") or sheet.get("state", "visible") != "visible":
