@@ -17,7 +17,9 @@ from crisis_tui.core.ingest import importer, store
 from crisis_tui.core.ingest.importer import ImportCancelled, import_file, import_paths
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
 from crisis_tui.i18n import Catalog
-from import_files import FR_HEADER, SAMPLES, appointments, rewrite_zip, sample, text_file, xlsx
+from import_files import (
+    FR_HEADER, SAMPLES, appointments, rewrite_zip, sample, text_file, with_shared_strings, xlsx,
+)
 
 
 def snapshot(workspace, home):
@@ -188,3 +190,13 @@ def test_a_hidden_sheet_named_like_a_visible_one_is_never_left_to_calamine(works
                        lambda data: data.replace(b'name="Twin"', b'name="S"'))
     report = import_file(workspace, path)  # read by openpyxl: a report, not a dead process
     assert (report.status, report.imported) == ("imported", 1)
+
+
+@pytest.mark.parametrize("count", [b'uniqueCount="4000000000"', b"uniqueCount = ' +4000000000'"])
+def test_shared_strings_announcing_billions_are_never_left_to_calamine(workspace, tmp_path, count):
+    # calamine reserves room for the announced count when it opens the workbook: billions abort the process
+    source = with_shared_strings(xlsx(tmp_path / "a.xlsx", ("S", [FR_HEADER, *appointments(3)])), tmp_path / "s.xlsx")
+    path = rewrite_zip(source, tmp_path / "count.xlsx", "xl/sharedStrings.xml",
+                       lambda data: data.replace(b'uniqueCount="', count + b' x="'))
+    report = import_file(workspace, path)  # read by openpyxl: a report, not a dead process
+    assert (report.status, report.imported) == ("imported", 3)

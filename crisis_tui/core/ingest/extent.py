@@ -54,6 +54,30 @@ def check_zip(archive: zipfile.ZipFile) -> None:
         raise UnsafeFile("too_large", megabytes=total >> 20)
 
 
+SHARED_STRINGS = "xl/sharedStrings.xml"  # calamine reads the shared strings there, whatever the relations say
+_SHARED_STRINGS_HEAD = 1 << 16  # bytes in which the shared strings' root tag must end
+_UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']([^\"']*)")
+_SMALLEST_STRING = len(b"<si></si>")
+
+
+def shared_strings_overstated(archive: zipfile.ZipFile) -> bool:
+    """Whether the shared strings announce more strings than their bytes can hold: calamine reserves room for the
+    announced count when it opens the workbook, and a count of billions aborts the process."""
+    if SHARED_STRINGS not in archive.namelist():
+        return False
+    most = archive.getinfo(SHARED_STRINGS).file_size // _SMALLEST_STRING
+    with archive.open(SHARED_STRINGS) as handle:
+        head = handle.read(_SHARED_STRINGS_HEAD)
+    root_end = head.find(b">", head.find(b"sst"))
+    if root_end < 0:
+        return True  # a root tag this long is not a workbook writer's: not left to calamine
+    for value in _UNIQUE_COUNT.findall(head[:root_end]):
+        count = value.strip().lstrip(b"+")
+        if count.isdigit() and int(count) > most:
+            return True
+    return False
+
+
 def column_number(letters: bytes | str) -> int:
     """1 for A, 27 for AA, 16384 for XFD (any case)."""
     number = 0

@@ -36,10 +36,9 @@ from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, f
 PART_BYTES = 4 << 20  # sheet XML a part holds; a sheet under two parts is read whole
 FIRST_PARTS = 8  # the first part is this many times smaller (the rows start sooner), each next one twice as big
 SHARED_STRINGS_SHARE = 4  # a part holds at least this many times the XML of the workbook's shared strings
-_SHARED_STRINGS = "xl/sharedStrings.xml"
 # what calamine reads to open a workbook and give a sheet's values: at these paths, whatever the relations say
 _WORKBOOK_MEMBERS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                     "xl/styles.xml", _SHARED_STRINGS)
+                     "xl/styles.xml", extent.SHARED_STRINGS)
 _ROWS_START = b"<sheetData>"
 _HEAD_BYTES = 1 << 20  # what may come before the rows (properties, views, column widths: a few KB in practice)
 _ROW_END = b"</row>"
@@ -66,8 +65,8 @@ class Cutting:
         names = set(archive.namelist())
         members = [name for name in _WORKBOOK_MEMBERS if name in names]
         part_bytes = PART_BYTES
-        if _SHARED_STRINGS in names:
-            part_bytes = max(part_bytes, SHARED_STRINGS_SHARE * archive.getinfo(_SHARED_STRINGS).file_size)
+        if extent.SHARED_STRINGS in names:
+            part_bytes = max(part_bytes, SHARED_STRINGS_SHARE * archive.getinfo(extent.SHARED_STRINGS).file_size)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as base:
             for member in members:

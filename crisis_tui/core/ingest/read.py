@@ -63,6 +63,8 @@ def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
             if "xl/workbook.bin" in names:
                 raise ReadError("xlsb")
             if "xl/workbook.xml" in names:
+                if extent.shared_strings_overstated(archive):
+                    return _openpyxl(path, "the shared strings announce more than they hold")
                 cutting = parts.Cutting.of(archive, parts_in) if parts_in is not None else None
                 return _calamine(path, "xlsx", _xlsx_grids(archive, cutting), cutting)
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
