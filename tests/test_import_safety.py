@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import socket
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,27 @@ def test_shared_strings_announcing_billions_are_never_left_to_calamine(workspace
                        lambda data: data.replace(b'uniqueCount="', count + b' x="'))
     report = import_file(workspace, path)  # read by openpyxl: a report, not a dead process
     assert (report.status, report.imported) == ("imported", 3)
+
+
+def test_a_sheet_naming_two_relations_is_never_left_to_calamine(workspace, tmp_path):
+    # the scan would bound the sheet one id names while calamine follows the other, where the far cell is
+    workbook = Workbook()
+    workbook.active.title = "S"
+    workbook.active.append(FR_HEADER)
+    workbook.active.append(appointments(1)[0])
+    hidden = workbook.create_sheet("Far")
+    hidden.sheet_state = "hidden"
+    hidden.append(["x"])
+    workbook.save(tmp_path / "two.xlsx")
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    path = rewrite_zip(tmp_path / "two.xlsx", tmp_path / "t2.xlsx", "xl/worksheets/sheet2.xml",
+                       lambda data: data.replace(b"</sheetData>", far))
+    relations = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    path = rewrite_zip(path, tmp_path / "two_ids.xlsx", "xl/workbook.xml", lambda data: data.replace(
+        b"<workbook ", b'<workbook xmlns:x="urn:x" ', 1).replace(b'name="S" sheetId="1" state="visible" r:id="rId1"',
+        b'name="S" sheetId="1" state="visible" x:id="rId1" r:id="rId2"'))
+    with zipfile.ZipFile(path) as archive:
+        assert b'x:id="rId1" r:id="rId2"' in archive.read("xl/workbook.xml") and relations in archive.read(
+            "xl/workbook.xml")
+    report = import_file(workspace, path)  # read by openpyxl: a report, not a dead process
+    assert report.status in ("imported", "error")

@@ -103,8 +103,11 @@ def _xlsx_grids(archive: zipfile.ZipFile, cutting: parts.Cutting | None) -> dict
     for sheet in workbook.iter():
         if not str(sheet.tag).endswith("}sheet") or sheet.get("state", "visible") != "visible":
             continue
-        rel_id = next((value for name, value in sheet.attrib.items() if name.endswith("}id")), None)
-        target = targets.get(rel_id, "")
+        rel_ids = {value for name, value in sheet.attrib.items() if name.endswith("}id")}
+        if len(rel_ids) != 1:  # which one calamine follows is its own affair: none is left to it
+            grids[sheet.get("name", "")] = _UNBOUNDED
+            continue
+        target = targets.get(rel_ids.pop(), "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if cutting is not None and member in names and cutting.worth(archive, member):
             grids[sheet.get("name", "")] = member
