@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import socket
+import struct
 import threading
 import zipfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import func, select
 
-from crisis_tui.core.ingest import importer, store
+from crisis_tui.core.ingest import importer, probe, store
 from crisis_tui.core.ingest.importer import ImportCancelled, import_file, import_paths
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
 from crisis_tui.i18n import Catalog
@@ -225,3 +226,29 @@ def test_a_sheet_naming_two_relations_is_never_left_to_calamine(workspace, tmp_p
             "xl/workbook.xml")
     report = import_file(workspace, path)  # read by openpyxl: a report, not a dead process
     assert report.status in ("imported", "error")
+
+
+def _far_dimensions_xls(tmp_path):
+    """The .xls sample whose DIMENSIONS record declares 4 billion rows and 65535 columns (calamine reserves them)."""
+    data = bytearray((SAMPLES / "chirurgie_mardi.xls").read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")  # the record's id and length
+    struct.pack_into("<IIHHH", data, at + 4, 0, 0xFFFFFFFF, 0, 0xFFFF, 0)
+    path = tmp_path / "dimensions.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _spaces_ods(tmp_path):
+    """The .ods sample with a cell of 30 billion repeated spaces."""
+    spaces = b'<text:s text:c="1000000000"/>' * 30
+    return rewrite_zip(sample(tmp_path, "radiologie_semaine.ods"), tmp_path / "spaces.ods", "content.xml",
+                       lambda data: data.replace(b"<text:p>", b"<text:p>" + spaces, 1))
+
+
+@pytest.mark.parametrize("make", [_far_dimensions_xls, _spaces_ods], ids=["xls dimensions", "ods spaces"])
+def test_a_workbook_that_kills_calamine_is_refused_and_the_application_lives(workspace, tmp_path, monkeypatch, make):
+    monkeypatch.setattr(probe, "MEMORY_CAP", 1 << 30)
+    report = import_file(workspace, make(tmp_path))
+    assert report.status == "error" and report.error.endswith(str(Catalog("en").t("import.error.reader_crash")))
+    with workspace.session() as session:
+        assert session.exec(select(func.count()).select_from(Appointment)).one() == 0

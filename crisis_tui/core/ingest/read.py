@@ -16,7 +16,7 @@ from typing import Callable
 
 from defusedxml import DefusedXmlException, ElementTree
 
-from crisis_tui.core.ingest import extent, parts
+from crisis_tui.core.ingest import extent, parts, probe
 from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, reader_failure
 from crisis_tui.core.ingest.textfile import read_text_sheets
 
@@ -70,6 +70,7 @@ def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
+                probe.survives_calamine(path)
                 return _calamine(path, "ods", {})
             if any(name.startswith(("word/", "ppt/")) for name in names):
                 raise ReadError("office_document")
@@ -120,6 +121,7 @@ def _xlsx_grids(archive: zipfile.ZipFile, cutting: parts.Cutting | None) -> dict
 def _ole(path: Path) -> list[Sheet]:
     if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
         raise ReadError("encrypted")
+    probe.survives_calamine(path)
     return _calamine(path, "xls", {})
 
 
