@@ -206,15 +206,31 @@ def test_cells_without_a_reference_cannot_be_bounded(tmp_path):
     assert cells(path) == {"S": [(1, ["a"])]}
 
 
-def test_an_ods_table_reaching_too_far_is_refused(tmp_path):
-    source = sample(tmp_path, "radiologie_semaine.ods")
-    far = (b'<table:table-row table:number-rows-repeated="900000"><table:table-cell/></table:table-row>'
-           b'<table:table-row><table:table-cell table:number-columns-repeated="16383"/>'
-           b'<table:table-cell office:value-type="string"><text:p>X</text:p></table:table-cell></table:table-row>'
+def _far_ods(tmp_path, rows: bytes, columns: bytes):
+    tmp_path.mkdir(exist_ok=True)
+    far = (b"<table:table-row %s><table:table-cell/></table:table-row>" % rows
+           + b"<table:table-row><table:table-cell %s/>" % columns
+           + b'<table:table-cell office:value-type="string"><text:p>X</text:p></table:table-cell></table:table-row>'
            b"</table:table>")
-    path = rewrite_zip(source, tmp_path / "far.ods", "content.xml", lambda data: data.replace(b"</table:table>", far))
+    return rewrite_zip(sample(tmp_path, "radiologie_semaine.ods"), tmp_path / "far.ods", "content.xml",
+                       lambda data: data.replace(b"</table:table>", far))
+
+
+def test_an_ods_table_reaching_too_far_is_refused(tmp_path):
+    path = _far_ods(tmp_path, b'table:number-rows-repeated="900000"', b'table:number-columns-repeated="16383"')
     with pytest.raises(ReadError, match="spans more than"):
         read_sheets(path)
+
+
+@pytest.mark.parametrize("rows, columns", [
+    (b"table:number-rows-repeated = ' 900000'", b"table:number-columns-repeated=' +16383'"),
+    (b'table:number-rows-repeated="900000"', b'table:style-name="a>b"\ttable:number-columns-repeated="16383"'),
+], ids=["quotes, spaces and a sign", "a '>' in a value, a tab"])
+def test_an_ods_repeat_counts_however_it_is_written(tmp_path, rows, columns):
+    plain = _far_ods(tmp_path / "a", b'table:number-rows-repeated="900000"', b'table:number-columns-repeated="16383"')
+    odd = _far_ods(tmp_path / "b", rows, columns)
+    with zipfile.ZipFile(plain) as one, zipfile.ZipFile(odd) as other:
+        assert extent.ods_extent(other) == extent.ods_extent(one) > extent.MAX_CELLS
 
 
 def test_ods_and_xls_samples_are_read_by_calamine(tmp_path):

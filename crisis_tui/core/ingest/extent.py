@@ -157,11 +157,14 @@ class Reach:
         return rows * columns
 
 
+_ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""  # a tag's attributes, a ">" inside a quoted value included
 _ODS_TOKEN = re.compile(
-    rb"<table:table[\s>]|<table:table-row\b([^>]*)>|</table:table-row>|<table:(?:covered-)?table-cell\b([^>]*?)(/?)>"
+    rb"<table:table[\s>]|<table:table-row\b" + _ATTRIBUTES + rb">|</table:table-row>|<table:(?:covered-)?table-cell\b"
+    + _ATTRIBUTES + rb"(/?)>"
 )
-_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
-_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
+# the repeat however its value is written: quotes of either kind, spaces around "=", a sign or spaces inside
+_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*\+?(\d+)""")
+_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*\+?(\d+)""")
 
 
 def ods_extent(archive: zipfile.ZipFile) -> int:
