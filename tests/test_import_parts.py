@@ -231,7 +231,7 @@ def test_parts_hold_several_times_the_shared_strings(tmp_path, monkeypatch):
     path = with_shared_strings(xlsx(tmp_path / "a.xlsx", ("S", [FR_HEADER, *appointments(60)])), tmp_path / "s.xlsx")
     with zipfile.ZipFile(path) as archive:
         shared = archive.getinfo("xl/sharedStrings.xml").file_size
-        cutting = parts.Cutting.of(archive, tmp_path)
+        cutting = parts.Cutting.of(archive, tmp_path).holding(archive)
         assert cutting.part_bytes == 4 * shared > parts.PART_BYTES
         assert "xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(cutting.base)).namelist()
 
@@ -272,7 +272,7 @@ def test_each_part_workbook_holds_only_what_calamine_reads_at_its_fixed_paths(tm
         b"</Relationships>", b'<Relationship Id="rIdOdd" Type="%s" Target="worksheets/sheet1.xml"/>'
                              b"</Relationships>" % styles_type))
     with zipfile.ZipFile(path) as archive:
-        base = parts.Cutting.of(archive, tmp_path).base
+        base = parts.Cutting.of(archive, tmp_path).holding(archive).base
     assert sorted(zipfile.ZipFile(io.BytesIO(base)).namelist()) == sorted(
         ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
          "xl/sharedStrings.xml"])  # no sheet, whatever a relation points at

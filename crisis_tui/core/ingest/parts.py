@@ -25,7 +25,7 @@ import threading
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -51,28 +51,32 @@ STALE_SECONDS = 3600  # a part's file lives under a second; one this old was lef
 
 @dataclass(frozen=True)
 class Cutting:
-    """How one workbook's big sheets are cut: what each part's workbook holds besides its sheet (`base`), how much
-    sheet XML a part holds, and the folder of the parts' temporary files."""
+    """How one workbook's big sheets are cut: how much sheet XML a part holds, the folder of the parts' temporary
+    files, and what each part's workbook holds besides its sheet (`base`, read by `holding` once a sheet is cut)."""
 
-    base: bytes
     part_bytes: int
     folder: Path
+    base: bytes = b""
 
     @classmethod
     def of(cls, archive: zipfile.ZipFile, folder: Path) -> "Cutting":
         """Each part's workbook holds the shared strings, which calamine reads again for each part: parts are
         made big enough (SHARED_STRINGS_SHARE times the shared strings) that this stays a small share of the work."""
-        names = set(archive.namelist())
-        members = [name for name in _WORKBOOK_MEMBERS if name in names]
         part_bytes = PART_BYTES
-        if extent.SHARED_STRINGS in names:
+        if extent.SHARED_STRINGS in archive.namelist():
             part_bytes = max(part_bytes, SHARED_STRINGS_SHARE * archive.getinfo(extent.SHARED_STRINGS).file_size)
+        return cls(part_bytes, folder)
+
+    def holding(self, archive: zipfile.ZipFile) -> "Cutting":
+        """This cutting with the members calamine needs to open each part's workbook (read once, for all parts)."""
+        names = set(archive.namelist())
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as base:
-            for member in members:
-                base.writestr(member, archive.read(member))
-        _remove_stale_parts(folder)
-        return cls(buffer.getvalue(), part_bytes, folder)
+            for member in _WORKBOOK_MEMBERS:
+                if member in names:
+                    base.writestr(member, archive.read(member))
+        _remove_stale_parts(self.folder)
+        return replace(self, base=buffer.getvalue())
 
     def worth(self, archive: zipfile.ZipFile, member: str) -> bool:
         """Whether a sheet is big enough to be read in parts (two at least)."""

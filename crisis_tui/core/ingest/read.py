@@ -66,7 +66,10 @@ def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
                 if extent.shared_strings_overstated(archive):
                     return _openpyxl(path, "the shared strings announce more than they hold")
                 cutting = parts.Cutting.of(archive, parts_in) if parts_in is not None else None
-                return _calamine(path, "xlsx", _xlsx_grids(archive, cutting), cutting)
+                grids = _xlsx_grids(archive, cutting)
+                if cutting is not None and any(isinstance(grid, str) for grid in grids.values()):
+                    cutting = cutting.holding(archive)  # only when a sheet is cut: its members are read once
+                return _calamine(path, "xlsx", grids, cutting)
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
