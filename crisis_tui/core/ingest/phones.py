@@ -43,25 +43,32 @@ _BE_TYPE_KINDS = {
 }
 
 
-def _desc_pattern(desc) -> str | None:
-    """A phonenumbers PhoneNumberDesc as one regex: its possible lengths, then its pattern."""
+def _desc_pattern(desc, length: int) -> str | None:
+    """A phonenumbers PhoneNumberDesc's pattern for national numbers of `length` digits; None when it takes none
+    (no pattern, or possible lengths that leave this one out: phonenumbers looks at the lengths first)."""
     if desc is None or not desc.national_number_pattern:
         return None
-    lengths = "|".join(f"[0-9]{{{n}}}" for n in desc.possible_length)
-    return (f"(?=(?:{lengths})$)" if lengths else "") + f"(?:{desc.national_number_pattern})"
+    if desc.possible_length and length not in desc.possible_length:
+        return None
+    return f"(?:{desc.national_number_pattern})"
 
 
-def _be_type_regex() -> re.Pattern[str]:
-    """phonenumbers' own BE metadata as one regex whose first matching alternative is the number's type: the fast
-    path's only source of truth (its order is phonenumbers' _number_type_helper's, so a match means the same)."""
-    types = [(name, _desc_pattern(getattr(_BE, name))) for name in _BE_TYPE_KINDS]
-    alternatives = "|".join(f"(?P<{name}>{pattern})" for name, pattern in types if pattern)
-    return re.compile(f"(?={_desc_pattern(_BE.general_desc)}$)(?:{alternatives})")
+def _be_type_regexes() -> dict[int, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """phonenumbers' own BE metadata, for each length a national number may have: a regex whose first matching
+    alternative is the number's type (the fast path's only source of truth; its order is phonenumbers'
+    _number_type_helper's, so a match means the same), and the mobile pattern alone. One regex per length leaves
+    out the alternatives that cannot match: a mobile number no longer fails eight of them first."""
+    regexes = {}
+    for length in _BE.general_desc.possible_length:
+        types = [(name, _desc_pattern(getattr(_BE, name), length)) for name in _BE_TYPE_KINDS]
+        alternatives = "|".join(f"(?P<{name}>{pattern})" for name, pattern in types if pattern)
+        regexes[length] = (re.compile(f"(?={_desc_pattern(_BE.general_desc, length)}$)(?:{alternatives or '(?!)'})"),
+                           re.compile(_desc_pattern(_BE.mobile, length) or "(?!)"))
+    return regexes
 
 
 _BE = PhoneMetadata.metadata_for_region("BE")
-_BE_TYPE = _be_type_regex()
-_BE_MOBILE = re.compile(_desc_pattern(_BE.mobile) or "(?!)")
+_BE_TYPES = _be_type_regexes()
 # 0475..., 475... (Excel ate the 0), +32 475..., 0032 475..., +32 (0)475..., 32475... (a +32 number stored as a number)
 _FAST_SHAPE = re.compile(r"(?:(?:\+|00)?320?|0)?([1-9][0-9]{7,8})")
 _NUMBER_PUNCTUATION = " ./-()\u00a0\u2010\u2011\u2012\u2013\u2014\u2015"
@@ -72,11 +79,12 @@ _MAX_PHONE_INPUT = 250  # phonenumbers refuses longer input
 
 def _be_answer(nsn: str) -> tuple[str | None, str]:
     """(E.164, kind) of a Belgian national number, as phonenumbers would say."""
-    match = _BE_TYPE.fullmatch(nsn)
+    regexes = _BE_TYPES.get(len(nsn))
+    match = regexes[0].fullmatch(nsn) if regexes else None
     if match is None:
         return None, "invalid"
     kind = _BE_TYPE_KINDS[match.lastgroup]
-    if match.lastgroup == "fixed_line" and (_BE.same_mobile_and_fixed_line_pattern or _BE_MOBILE.fullmatch(nsn)):
+    if match.lastgroup == "fixed_line" and (_BE.same_mobile_and_fixed_line_pattern or regexes[1].fullmatch(nsn)):
         kind = "mobile"  # FIXED_LINE_OR_MOBILE
     return (f"+32{nsn}", kind) if kind != "invalid" else (None, "invalid")
 
