@@ -42,6 +42,9 @@ from crisis_tui.core.text import tokens
     ("Lieu de naissance", "ignore"), ("Appointment type", "activity"), ("Spécialité", "service"),
     ("H. RDV", "time"), ("Behandelaar", "doctor"), ("Telefoonnummer", "phone"),
     ("Remarque", None), ("", None), ("N° dossier", None), ("Dossiernummer", None),
+    ("Date naiss.", "birth_date"), ("DATE DE NAISS.", "birth_date"), ("Geb.", "birth_date"),
+    ("Date demande", "ignore"), ("Date de la demande", "ignore"), ("Aanvraagdatum", "ignore"),
+    ("Nombre de patients", "ignore"), ("Nb patients", "ignore"), ("Total patients", "ignore"),
 ])
 def test_header_roles(header, role):
     assert column_role(header) == role
@@ -67,7 +70,7 @@ def _role_trying_every_alias(header):
             best = (len(alias), -rank, role)
     if best is None:
         return None
-    return "ignore" if best[2] in columns.NAME_ROLES and columns.IDENTIFIER_WORDS.intersection(words) else best[2]
+    return "ignore" if best[2] in columns.NAME_ROLES and columns.NOT_NAME_WORDS.intersection(words) else best[2]
 
 
 _ALIAS_TEXTS = [alias.lstrip("*") for _, aliases in HEADER_ALIASES for alias in aliases]
@@ -105,6 +108,19 @@ def test_the_header_below_a_title_block_is_found_with_every_column():
 def test_the_birth_date_is_never_the_appointment_date():
     found = map_columns(1, ["Date of birth", "Last name", "First name", "Surgery date", "Time"])
     assert found.roles["birth_date"] == 0 and found.roles["date"] == 3
+
+
+@pytest.mark.parametrize(("header", "date"), [
+    (["Jour", "Date", "Heure", "Nom"], 1), (["Dag", "Datum", "Uur", "Naam"], 1),
+    (["Nom", "Date", "Date RDV"], 2), (["Nom", "Date d'impression", "Date"], 2),
+    (["Nom", "Date demande", "Date RDV"], 2), (["Naam", "Datum", "Afspraakdatum"], 1),
+])
+def test_of_two_columns_naming_the_date_the_best_named_holds_it(header, date):
+    assert map_columns(1, header).roles["date"] == date
+
+
+def test_a_sheet_that_counts_patients_has_no_header():
+    assert map_columns(1, ["Date", "Site", "Activité", "Nombre de patients"]) is None
 
 
 def test_a_date_and_time_column_beside_a_date_column_gives_the_time():
@@ -148,6 +164,8 @@ def test_a_repeated_header_row_is_recognised():
     ([None, None, 41], True), ([41, "Total"], True), ([41, None, "Totaux"], True),
     (["Dupont", "Jean"], False), (["", "", ""], False), (["Dupont", 41], False), ([41, 12], False),
     (["Dupont", "Jean", "", "", "Total"], False),
+    (["2 rendez-vous", None, None], True), (["41 patients"], True), (["12 afspraken"], True),
+    (["2 Dupont", "Jean"], False),
 ])
 def test_totals_lines(row, totals):
     assert is_totals(row) is totals

@@ -107,6 +107,19 @@ def test_excel_serial_dates_floats_for_phones_birth_date_before_the_appointment(
     assert got["Durand"].phone_kind == "invalid" and got["Durand"].phone_raw == "pas de numéro"
 
 
+def test_a_short_birth_date_header_a_weekday_column_and_a_request_date_never_give_the_appointment_day(
+        workspace, tmp_path):
+    rows = [["Jour", "Date demande", "Nom", "Prénom", "Date naiss.", "Date RDV", "Heure", "Site", "Examen"],
+            ["Lundi", date(2022, 3, 2), "Dupont", "Jean", date(1950, 3, 1), date(2022, 4, 18), time(8, 30), "Arlon",
+             "Consultation"]]
+    summary = [["Date", "Site", "Activité", "Nombre de patients"], [date(2022, 4, 18), "Arlon", "Consultation", 1],
+               ["Total", None, None, 1]]
+    report = import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("RDV", rows), ("Synthèse", summary)))
+    assert report.sheet == "RDV" and counts(report) == (1, 1, 0, 0)
+    (got,) = stored(workspace)
+    assert got.start == datetime(2022, 4, 18, 8, 30) and got.birth_date == date(1950, 3, 1)
+
+
 def test_site_and_activity_from_option_column_file_name_and_their_reasons(workspace, tmp_path):
     rows = [["Nom", "Prénom", "Date", "Site", "Examen"],
             ["A", "a", "17/05/2022", "Arlon", "Scintigraphie osseuse"],

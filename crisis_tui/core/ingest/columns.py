@@ -1,7 +1,10 @@
 """Which row is the header, and what each column holds (FR / NL / EN header names, any case, accents, extra words).
 
 A header cell takes the role of the longest alias it contains as whole words ("Date de naissance" beats "Date");
-on a tie, the role listed first in HEADER_ALIASES wins ("Date examen" is a date, "Tél. patient" a phone).
+on a tie, the role listed first in HEADER_ALIASES wins ("Date examen" is a date, "Tél. patient" a phone). When
+several columns take one role, the best named holds it: a longer alias, then a word of the appointment ("Date RDV"
+beats "Date"), then a header that is the alias itself, then the role's earlier alias ("Date" beats "Jour"), then the
+first column.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ HEADER_SEARCH_ROWS = 30  # the header is among the first 30 non-empty rows
 # "*datum" stands for any single word ending in "datum" (Dutch compounds: "Afspraakdatum", "Onderzoeksdatum").
 HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("birth_date", (
-        "date de naissance", "naissance", "ne le", "nee le", "ne e le", "ddn", "geboortedatum", "geboren",
-        "geboorte", "geb datum", "date of birth", "birth date", "birthdate", "dob", "birth",
+        "date de naissance", "naissance", "naiss", "date naiss", "date de naiss", "ne le", "nee le", "ne e le", "ddn",
+        "geboortedatum", "geboren", "geboorte", "geb", "geb datum", "date of birth", "birth date", "birthdate", "dob", "birth",
     )),
     ("ignore", (
         "date de creation", "date creation", "cree le", "date impression", "imprime le", "date export",
@@ -32,7 +35,10 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "aangemaakt", "created", "modified", "nom de jeune fille", "jeune fille", "meisjesnaam", "maiden name",
         "nom de naissance", "lieu de naissance", "pays de naissance", "geboorteplaats", "place of birth",
         "birthplace", "email", "e mail", "mail", "adresse", "adres", "address", "medecin traitant",
-        "medecin generaliste", "huisarts", "general practitioner", "gp",
+        "medecin generaliste", "huisarts", "general practitioner", "gp", "date demande", "date de demande",
+        "date de la demande", "demande le", "aanvraagdatum", "datum aanvraag", "request date", "date of request",
+        "date envoi", "date d envoi", "verzenddatum", "date facture", "factuurdatum", "date prescription",
+        "date de prescription",
     )),
     ("datetime", (
         "date heure", "date et heure", "date time", "date and time", "datetime", "datum tijd", "datum en tijd",
@@ -86,13 +92,26 @@ IDENTIFIER_WORDS = frozenset(
 )
 TOTAL_WORDS = frozenset(
     {"total", "totaal", "totaux", "totale", "totalen", "subtotal", "subtotaal", "tot", "somme", "sum", "nombre",
-     "aantal", "count"}
+     "aantal", "count", "nb", "nbre"}
+)
+# nor one of these, which count ("Nombre de patients", "Nb patients", "Aantal patiënten")
+NOT_NAME_WORDS = IDENTIFIER_WORDS | TOTAL_WORDS
+# words of the appointment: of two columns taking one role, the one that has one is the appointment's ("Date RDV")
+APPOINTMENT_WORDS = frozenset(
+    {"rdv", "rendez", "afspraak", "appointment", "intervention", "examen", "exam", "consultation", "operation",
+     "onderzoek", "operatie", "prevu", "planned", "gepland"}
+)
+# "2 rendez-vous", "41 patients": a closing line that counts the rows (words as `tokens` gives them)
+COUNTED_WORDS = frozenset(
+    {"rendez", "rdv", "patient", "patienten", "afspraak", "afspraken", "appointment", "consultation", "examen",
+     "ligne", "rij", "rijen", "row", "record", "enregistrement", "resultat", "result", "personne", "dossier"}
 )
 
 _ALIASES = tuple(
     ((alias,) if alias.startswith("*") else tokens(alias), role, rank)
     for rank, (role, aliases) in enumerate(HEADER_ALIASES) for alias in aliases
 )
+_ALIAS_PLACE = {(alias, role): place for place, (alias, role, _) in enumerate(_ALIASES)}  # earlier: better named
 _SUFFIX_ALIASES = tuple(entry for entry in _ALIASES if entry[0][0].startswith("*"))
 
 
@@ -107,22 +126,34 @@ _ALIASES_BY_FIRST_WORD = _by_first_word(entry for entry in _ALIASES if entry not
 
 
 def column_role(header: object) -> str | None:
-    """The role a header cell names, None when it names none of ours. (The longest alias wins, then the first role:
-    the order aliases are tried in does not matter, so only those whose first word is in the cell are.)"""
+    """The role a header cell names, None when it names none of ours."""
+    found = column_match(header)
+    return None if found is None else found[0]
+
+
+Strength = tuple[int, bool, bool, int]  # how well a header names its role: the greater, the better
+
+
+def column_match(header: object) -> tuple[str, Strength] | None:
+    """The role a header cell names and how well, None when it names none of ours. (The longest alias wins, then
+    the first role: the order aliases are tried in does not matter, so only those whose first word is in the cell
+    are.)"""
     words = tokens(header)
     if not words:
         return None
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, tuple[str, ...], str] | None = None
     candidates = itertools.chain(_SUFFIX_ALIASES, *(_ALIASES_BY_FIRST_WORD.get(word, ()) for word in set(words)))
     for alias, role, rank in candidates:
         if _contains(words, alias) and (best is None or (len(alias), -rank) > best[:2]):
-            best = (len(alias), -rank, role)
+            best = (len(alias), -rank, alias, role)
     if best is None:
         return None
-    role = best[2]
-    if role in NAME_ROLES and IDENTIFIER_WORDS.intersection(words):
-        return "ignore"
-    return role
+    length, _, alias, role = best
+    if role in NAME_ROLES and NOT_NAME_WORDS.intersection(words):
+        role = "ignore"
+    strength = (length, bool(APPOINTMENT_WORDS.intersection(words)), words == alias,
+                -_ALIAS_PLACE.get((alias, role), 0))
+    return role, strength
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -156,15 +187,17 @@ class ColumnMap:
 def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
     """The column roles of a candidate header row; None unless it names a patient and a date."""
     roles: dict[str, int] = {}
+    strengths: dict[str, Strength] = {}
     phones: list[int] = []
     for index, cell in enumerate(cells):
-        role = column_role(cell) if isinstance(cell, str) else None
-        if role is None or role == "ignore":
+        found = column_match(cell) if isinstance(cell, str) else None
+        if found is None or found[0] == "ignore":
             continue
+        role, strength = found
         if role == "phone":
             phones.append(index)
-        else:
-            roles.setdefault(role, index)
+        elif role not in roles or strength > strengths[role]:
+            roles[role], strengths[role] = index, strength
     if "last_name" in roles and "first_name" not in roles:
         roles.setdefault("patient", roles.pop("last_name"))  # one "Nom" column holds the whole name
     elif "last_name" in roles:
@@ -198,9 +231,11 @@ def _score(columns: ColumnMap) -> int:
 
 def is_totals(cells: Sequence[object]) -> bool:
     """A closing totals line: its first filled text (after any counts) starts with Total / Totaal / Totaux /
-    Nombre ..., or its only filled cell is a bare count."""
+    Nombre ... or with a count of rows ("2 rendez-vous"), or its only filled cell is a bare count."""
     filled = [cell for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())]
     if len(filled) == 1 and isinstance(filled[0], (int, float)) and not isinstance(filled[0], bool):
         return True
-    first_text = next((cell for cell in filled if isinstance(cell, str)), "")
-    return bool(TOTAL_WORDS.intersection(tokens(first_text)[:2]))
+    words = tokens(next((cell for cell in filled if isinstance(cell, str)), ""))
+    if len(words) >= 2 and words[0].isdigit() and words[1] in COUNTED_WORDS:
+        return True
+    return bool(TOTAL_WORDS.intersection(words[:2]))
