@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from crisis_tui.core.ingest import importer
 from crisis_tui.core.ingest.importer import import_file, import_paths
@@ -174,6 +174,56 @@ def test_duplicates_within_a_file_across_files_and_a_reimport_adds_nothing(works
     again = import_paths(workspace, [first, second])
     assert [counts(f) for f in again.files] == [(5, 0, 5, 0), (4, 0, 4, 0)]
     assert len(stored(workspace)) == 7
+
+
+MERGE_HEADER = ["Nom", "Prénom", "Date", "Heure", "GSM", "Tél", "Site", "Examen", "Médecin", "Service"]
+
+
+def test_a_duplicate_adds_what_the_first_row_lacks_within_a_file_and_across_imports(workspace, tmp_path):
+    first = [MERGE_HEADER,
+             ["Dupont", "Jean", "18/04/2022", "08:00", "", "", "Arlon", "Consultation", "", ""],
+             ["Dupont", "Jean", "18/04/2022", "08:00", "0475 12 34 56", "", "Arlon", "Consultation", "Dr X", "Cardio"],
+             ["Martin", "Paul", "18/04/2022", "09:00", "", "061 21 21 21", "Arlon", "Consultation", "Dr Y", ""]]
+    second = xlsx(tmp_path / "b.xlsx", ("S", [MERGE_HEADER, ["MARTIN", "paul", "18/04/2022", "09:00", "0476 11 22 33",
+                                                              "061/21.21.21", "Arlon", "Consultation", "Dr Z", "Pneumo"]]))
+    assert counts(import_file(workspace, xlsx(tmp_path / "a.xlsx", ("S", first)))) == (3, 2, 1, 0)
+    assert counts(import_file(workspace, second)) == (1, 0, 1, 0)
+    got = {a.last_name: a for a in stored(workspace)}
+    dupont, martin = got["Dupont"], got["Martin"]
+    assert (dupont.phones, dupont.phone_kind, dupont.doctor, dupont.service) == (
+        "+32475123456", "mobile", "Dr X", "Cardio")
+    assert (martin.phones, martin.phone_kind, martin.doctor, martin.service) == (
+        "+32476112233;+3261212121", "mobile", "Dr Y", "Pneumo")
+    assert martin.phone_raw == "061 21 21 21 | 0476 11 22 33 | 061/21.21.21"
+    assert martin.phone_kinds == "landline;mobile;landline"
+    before = [a.model_dump() for a in stored(workspace)]
+    assert counts(import_file(workspace, second)) == (1, 0, 1, 0)
+    assert [a.model_dump() for a in stored(workspace)] == before
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["Dupont", "Durand"]), st.sampled_from(["", "0475 12 34 56", "+32476112233"]),
+                          st.sampled_from(["", "061 21 21 21", "pas de fixe"]), st.booleans()),
+                min_size=1, max_size=12))
+def test_every_number_of_an_appointment_met_again_is_kept_whatever_the_order(workspace, tmp_path, rows):
+    with workspace.session() as session:  # the workspace outlives each example
+        session.exec(delete(Appointment))
+        session.commit()
+    files = {True: [MERGE_HEADER], False: [MERGE_HEADER]}
+    for name, mobile, landline, in_first in rows:
+        files[in_first].append([name, "x", "18/04/2022", "08:00", mobile, landline, "Arlon", "Consultation", "", ""])
+    for number, in_first in enumerate((True, False)):
+        if len(files[in_first]) > 1:
+            import_file(workspace, xlsx(tmp_path / f"{number}.xlsx", ("S", files[in_first])))
+    expected = {}
+    for name, mobile, landline, _ in rows:
+        numbers = {"0475 12 34 56": "+32475123456", "+32476112233": "+32476112233", "061 21 21 21": "+3261212121"}
+        expected.setdefault(name, set()).update(numbers[raw] for raw in (mobile, landline) if raw in numbers)
+    got = {a.last_name: a for a in stored(workspace)}
+    assert {name: set(filter(None, a.phones.split(";"))) for name, a in got.items()} == expected
+    for appointment in got.values():
+        mobiles_first = [("mobile" if phone.startswith("+324") else "landline") for phone in appointment.phones.split(";")]
+        assert mobiles_first == sorted(mobiles_first, key=lambda kind: kind != "mobile") or not appointment.phones
 
 
 def test_formula_like_text_stays_text_in_the_database_and_in_the_rejects_workbook(workspace, tmp_path, home):

@@ -3,7 +3,8 @@
 A file either imports (with its bad rows set aside, each with its reason, in the database and in a rejects
 workbook) or changes nothing and reports one line saying why. Title blocks, blank rows, repeated header rows and a
 closing totals line are not data rows. The same appointment (site, activity, start to the minute, patient) is kept
-once, within a file and across imports: importing a file again adds nothing.
+once, within a file and across imports, what each of its rows brings merged in (`merge`): importing a file again
+adds nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_totals
+from crisis_tui.core.ingest.merge import brings_anything, merge_into_stored
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
@@ -181,6 +183,7 @@ class _FileImport:
         self.english = Catalog("en")
         self.batch_id = 0
         self.seen: set[str] = set()
+        self.again: list[tuple] = []  # rows met again in this file, that may add to the first
         self.pending: list[tuple] = []
         self.inserter = Inserter(session)
         self.rejected: list[Rejected] = []
@@ -202,6 +205,7 @@ class _FileImport:
             self._flush()
         self.imported = self.writer.inserted
         self.duplicates += self.writer.submitted - self.writer.inserted
+        merge_into_stored(self.session, self.again + self.inserter.met_again)
         if not imported_sheets:
             raise _FileRefused("no_header", rows=HEADER_SEARCH_ROWS)
         if not self.rows:
@@ -267,6 +271,8 @@ class _FileImport:
             dedupe_key = appointment[-1]
             if dedupe_key in seen:
                 self.duplicates += 1
+                if brings_anything(appointment):
+                    self.again.append(appointment)
             else:
                 seen.add(dedupe_key)
                 pending.append(appointment)

@@ -1,7 +1,8 @@
 """Appointment rows into the database, fast: straight to the driver on SQLite, in a second thread.
 
-The rows are `rowmap.APPOINTMENT_COLUMNS` tuples. An appointment whose dedupe key is already stored is skipped
-(and counted as a duplicate by the caller: submitted - inserted).
+The rows are `rowmap.APPOINTMENT_COLUMNS` tuples. An appointment whose dedupe key is already stored is not inserted
+(and counted as a duplicate by the caller: submitted - inserted); those that may add to the stored one are kept
+aside for the caller to merge (`merge`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from operator import itemgetter
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from crisis_tui.core.ingest.merge import brings_anything
 from crisis_tui.core.ingest.rowmap import APPOINTMENT_COLUMNS
 from crisis_tui.core.models import Appointment
 
@@ -78,6 +80,7 @@ class Inserter:
             (storer(table.c.start.type, dialect), storer(table.c.day.type, dialect)) if self.direct else ()
         )
         self._statements: dict[int, str] = {}
+        self.met_again: list[tuple] = []  # rows already stored by an earlier import, that may add to it
 
     def _statement(self, rows: int) -> str:
         """INSERT of `rows` rows in one statement. executemany would take the GIL back after every row, waiting up
@@ -97,7 +100,10 @@ class Inserter:
             for start in range(0, len(rows), ROWS_PER_STATEMENT):
                 group = rows[start : start + ROWS_PER_STATEMENT]
                 values = tuple(itertools.chain.from_iterable(group))
-                inserted += connection.exec_driver_sql(self._statement(len(group)), values).rowcount
+                count = connection.exec_driver_sql(self._statement(len(group)), values).rowcount
+                if count < len(group):
+                    self._met_again(connection, group)
+                inserted += count
             return inserted
         keys = [row[-1] for row in rows]
         existing: set[str] = set()
@@ -106,9 +112,18 @@ class Inserter:
                 select(Appointment.dedupe_key).where(Appointment.dedupe_key.in_(keys[start : start + LOOKUP_KEYS]))
             ).scalars())
         new = [dict(zip(APPOINTMENT_COLUMNS, row)) for row in rows if row[-1] not in existing]
+        self.met_again.extend(row for row in rows if row[-1] in existing and brings_anything(row))
         if new:
             self.session.execute(insert(Appointment.__table__), new)
         return len(new)
+
+    def _met_again(self, connection, group: list[tuple]) -> None:
+        """Keep aside the rows of a group that were not inserted: an earlier import (another batch) stored them."""
+        keys = [row[-1] for row in group]
+        earlier = set(connection.exec_driver_sql(
+            f"SELECT dedupe_key FROM {Appointment.__table__.name} WHERE batch_id IS NOT ? "
+            f"AND dedupe_key IN ({', '.join('?' * len(keys))})", (group[0][0], *keys)).scalars())
+        self.met_again.extend(row for row in group if row[-1] in earlier and brings_anything(row))
 
 
 def storer(column_type, dialect):
