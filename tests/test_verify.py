@@ -15,14 +15,15 @@ from sqlmodel import select
 
 from conftest import ON_POSTGRES
 from crisis_tui.config import Home
-from crisis_tui.core.decisions import decide
+from crisis_tui.core.decisions import decide, undo_last
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.minutes import digest
-from crisis_tui.core.models import Decision, Meeting
+from crisis_tui.core.models import Decision, Meeting, Override
+from crisis_tui.core.overrides import add_override, decide_patients, lift_patients, remove_override
 from crisis_tui.core.signing import sign_meeting, startup_warning, verify
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
-from minutes_support import D2, MEETING_DAY, run, seed
+from minutes_support import D1, D2, MEETING_DAY, run, seed
 
 
 def sign(workspace, meeting_id: int, by: str = "Dr Director") -> None:
@@ -125,10 +126,112 @@ def test_the_minutes_altered_consistently_still_break_the_chain_and_the_audit_lo
     assert any(f"meeting {second}: chain broken" in p for p in found)
 
 
-def test_the_unsigned_meeting_of_today_may_change_freely(workspace):
+UNTRACED = [
+    ("update decision set status = 'maintained' where site = 'BAS'",
+     "meeting {m}: decision BAS/consultation/2026-12-07 changed without a trace"),
+    ("update decision set uncontacted = 'cancelled_unless_contacted' where site = 'LIB' and day = '2026-12-08'",
+     "meeting {m}: decision LIB/surgery/2026-12-08 changed without a trace"),
+    ("delete from decision where site = 'BAS'",
+     "meeting {m}: decision BAS/consultation/2026-12-07 removed without a trace"),
+    ("insert into decision (meeting_id, site, activity, day, status, reason, uncontacted, decided_at) values "
+     "({m}, 'VIR', 'surgery', '2026-12-07', 'stopped', '', 'cancelled_unless_contacted', '2026-12-06 10:00:00')",
+     "meeting {m}: decision VIR/surgery/2026-12-07 added without a trace"),
+    ("update override set status = 'cancelled' where scope = 'doctor'",
+     "meeting {m}: exception or patient decision 1 (doctor:Dr Lambert@BAS/consultation/2026-12-07) changed"),
+    ("update override set day_to = '2026-12-09' where scope = 'doctor'",
+     "meeting {m}: exception or patient decision 1 (doctor:Dr Lambert@BAS/consultation/2026-12-07..2026-12-09) "
+     "changed"),
+    ("update override set removed_at = '2026-12-06 11:00:00' where scope = 'patient'",
+     "meeting {m}: exception or patient decision 2 (patient:appointment 7@LIB/surgery/2026-12-08) changed"),
+    ("delete from override where scope = 'patient'",
+     "meeting {m}: exception or patient decision 2 (patient:appointment 7@LIB/surgery/2026-12-08) removed"),
+    ("insert into override (meeting_id, scope, site, activity, day_from, day_to, value, match_key, status, note, "
+     "decided_by, decided_at) values ({m}, 'service', 'ARL', 'consultation', '2026-12-07', '2026-12-07', 'Cardio', "
+     "'cardio', 'maintained', '', 'Dr Chair', '2026-12-06 10:00:00')",
+     "meeting {m}: exception or patient decision 3 (service:Cardio@ARL/consultation/2026-12-07) added"),
+]
+
+
+@pytest.mark.parametrize(("sql", "expected"), UNTRACED, ids=[t[1].split(": ", 1)[-1] for t in UNTRACED])
+def test_the_open_meeting_cannot_change_without_a_trace(workspace, sql, expected):
+    """Not signed yet, nothing is sealed; but each decision and exception must be as the audit log last recorded
+    it: one line naming the meeting and the cell (or the exception), and nothing else."""
     meeting_id = seed(workspace)
-    tamper(workspace, "update decision set status = 'maintained' where meeting_id = :id", id=meeting_id)
-    assert problems(workspace) == []  # not signed: nothing sealed yet (the audit log still holds the history)
+    assert problems(workspace) == []
+    tamper(workspace, sql.format(m=meeting_id))
+    found = problems(workspace)
+    assert len(found) == 1 and found[0].startswith(expected.format(m=meeting_id)), found
+
+
+def test_a_decision_changed_before_signing_is_still_found_after(workspace):
+    """The signature seals the rows as they are: one altered behind the application's back before it is still
+    named, by the audit log."""
+    meeting_id = seed(workspace)
+    tamper(workspace, "update decision set reason = 'forged' where site = 'BAS'")
+    sign(workspace, meeting_id)
+    assert problems(workspace) == [
+        f"meeting {meeting_id}: decision BAS/consultation/2026-12-07 changed without a trace "
+        "(it differs from what the audit log last recorded)"]
+
+
+def test_the_last_decide_entry_cut_off_the_audit_log_leaves_its_decision_untraced(workspace):
+    """Cutting the tail of the audit chain leaves the chain intact, but not the decisions it recorded."""
+    meeting_id = seed(workspace)
+    with workspace.session() as s:
+        decide(s, s.get(Meeting, meeting_id), ["ARL"], ["covid_centre"], D2, D2, "stopped")
+    tamper(workspace, "delete from auditentry where id = (select max(id) from auditentry)")
+    assert problems(workspace) == [f"meeting {meeting_id}: decision ARL/covid_centre/2026-12-08 added without a trace "
+                                   "(no audit log entry names it)"]
+
+
+def test_a_decision_taken_back_by_the_audit_log_replayed_with_its_undo(workspace):
+    """Undo restores a cell or deletes it: the audit log replayed with its undo entries agrees; a row someone puts
+    back after the undo does not."""
+    meeting_id = seed(workspace)
+    with workspace.session() as s:
+        meeting = s.get(Meeting, meeting_id)
+        decide(s, meeting, ["BAS", "ARL"], ["consultation"], D1, D1, "stopped", reason="flood")
+        assert undo_last(s, meeting) == 2
+        decide(s, meeting, ["LIB"], ["surgery"], D2, D2, "maintained")
+    assert problems(workspace) == []
+    tamper(workspace, "insert into decision (meeting_id, site, activity, day, status, reason, uncontacted, decided_at)"
+                      " values (:m, 'ARL', 'consultation', '2026-12-07', 'stopped', 'flood', "
+                      "'cancelled_unless_contacted', '2026-12-06 10:00:00')", m=meeting_id)
+    assert problems(workspace) == [f"meeting {meeting_id}: decision ARL/consultation/2026-12-07 added without a "
+                                   "trace (no audit log entry names it)"]
+
+
+def test_decisions_and_exceptions_made_through_the_application_are_all_traced(workspace):
+    """Replace, lift, undo, patient decisions, a later meeting lifting an earlier one's exception: nothing is
+    reported."""
+    meeting_id = seed(workspace)
+    sign(workspace, meeting_id)
+    with workspace.session() as s:
+        later = open_meeting(s, MEETING_DAY, emergency=True)
+        decide(s, later, ["BAS"], ["consultation"], D1, D2, "maintained", reason="DPI back")
+        decide(s, later, ["BAS"], ["consultation"], D1, D1, "cancelled")
+        undo_last(s, later)
+        exception = s.exec(select(Override).where(Override.scope == "doctor")).one()
+        remove_override(s, later, exception.id)
+        add_override(s, later, scope="service", value="Cardiologie", activity="consultation", site=None, day_from=D1,
+                     day_to=D2, status="maintained")
+        add_override(s, later, scope="service", value="Cardiologie", activity="consultation", site=None, day_from=D1,
+                     day_to=D2, status="cancelled", note="replaced")
+        patient = s.exec(select(Override).where(Override.scope == "patient")).one()
+        decide_patients(s, later, [patient.appointment_id], "cancelled", note="changed his mind")
+        lift_patients(s, later, [patient.appointment_id])
+    assert problems(workspace) == []
+
+
+def test_verify_cli_finds_the_open_meeting_changed(capsys, home, workspace):
+    meeting_id = seed(workspace)
+    tamper(workspace, "update decision set status = 'cancelled' where meeting_id = :id and site = 'LIB'",
+           id=meeting_id)
+    code, out, _ = run(capsys, home, "verify", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False and data["meetings_signed"] == 0 and len(data["problems"]) == 2
+    code, out, _ = run(capsys, home, "verify")
+    assert code == 1 and f"réunion {meeting_id} : décision LIB/surgery/2026-12-07 modifiée sans trace" in out
 
 
 def test_verify_cli_json_and_exit_codes(capsys, home, workspace):

@@ -63,6 +63,23 @@ def record(
     return entry
 
 
+def value(text: str) -> dict:
+    """An entry's `old` or `new` written as a JSON object; {} when it is not one (`verify_chain` names it altered)."""
+    try:
+        loaded = json.loads(text)
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def untraced(change: str, meeting_id: int, what: str, key: str, name: str | None = None) -> Message:
+    """The problem line of a row that is not as the audit log last recorded it: `altered`, `added` (no entry names
+    it) or `removed` (an entry names it, no row is left). `what` is `decision` or `override`; `key` the one of the
+    signed record (`minutes.record`), `name` how the line names it (the key by default)."""
+    return Message(f"minutes.problem.untraced_{change}", id=meeting_id, what=Message(f"minutes.problem.{what}"),
+                   key=key, name=key if name is None else name)
+
+
 def verify_chain(session: Session) -> list[Message]:
     """Problems found in the chain, one line each (empty when intact)."""
     problems = []

@@ -22,6 +22,7 @@ from crisis_tui.i18n import Message
 
 DEFAULT_STATUS = "maintained"
 DEFAULT_UNCONTACTED = "cancelled_unless_contacted"
+FIELDS = ("status", "reason", "uncontacted")  # what a `decide` entry records of a decision
 CellKey = tuple[str, str, date]  # site, activity, day
 
 
@@ -37,6 +38,11 @@ class CellDecision:
 
 
 UNDECIDED = CellDecision(DEFAULT_STATUS)
+
+
+def cell_target(site: str, activity: str, day: date) -> str:
+    """A cell as the audit log and the signed record name it: "site/activity/day"."""
+    return f"{site}/{activity}/{day.isoformat()}"
 
 
 def cell_decisions(
@@ -112,7 +118,7 @@ def decide(
                 session.add(row)
                 old = before.as_dict() | {"own": key in own}
                 audit.record(
-                    session, action="decide", target=f"{site}/{activity}/{day.isoformat()}",
+                    session, action="decide", target=cell_target(site, activity, day),
                     old=json.dumps(old, ensure_ascii=False), new=json.dumps(after.as_dict(), ensure_ascii=False),
                     reason=after.reason, actor=meeting.chair if actor is None else actor,
                     meeting_id=meeting.id, group=group,
@@ -152,6 +158,42 @@ def undo_last(session: Session, meeting: Meeting) -> int:
                  meeting_id=meeting.id)
     session.flush()
     return restored
+
+
+def audited_decisions(session: Session) -> dict[tuple[int, str], dict]:
+    """What the audit log says every meeting's own decisions are now, keyed (meeting id, cell target): the
+    `decide` entries replayed in order, each `undo` taking its group back as `undo_last` does."""
+    state: dict[tuple[int, str], dict] = {}
+    groups: dict[str, list[AuditEntry]] = {}
+    query = select(AuditEntry).where(AuditEntry.action.in_(("decide", "undo")), AuditEntry.meeting_id.is_not(None))
+    for entry in session.exec(query.order_by(AuditEntry.id)):
+        if entry.action == "decide":
+            groups.setdefault(entry.group, []).append(entry)
+            new = audit.value(entry.new)
+            state[(entry.meeting_id, entry.target)] = {k: new.get(k) for k in FIELDS}
+            continue
+        for done in reversed(groups.pop(entry.new, [])):
+            old = audit.value(done.old)
+            if old.get("own"):
+                state[(done.meeting_id, done.target)] = {k: old.get(k) for k in FIELDS}
+            else:
+                state.pop((done.meeting_id, done.target), None)
+    return state
+
+
+def untraced_decisions(session: Session) -> list[Message]:
+    """Every meeting's decisions, signed or not, against what the audit log last recorded for them: one problem
+    per decision changed, added or removed behind the application's back."""
+    audited = audited_decisions(session)
+    rows = {(d.meeting_id, cell_target(d.site, d.activity, d.day)): {k: getattr(d, k) for k in FIELDS}
+            for d in session.exec(select(Decision))}
+    problems = []
+    for meeting_id, target in sorted(set(audited) | set(rows)):
+        then, now = audited.get((meeting_id, target)), rows.get((meeting_id, target))
+        change = "added" if then is None else "removed" if now is None else "altered" if then != now else None
+        if change:
+            problems.append(audit.untraced(change, meeting_id, "decision", target))
+    return problems
 
 
 @dataclass(frozen=True)

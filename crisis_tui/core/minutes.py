@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from crisis_tui.core.board import board_counts
 from crisis_tui.core.clock import BRUSSELS, days
-from crisis_tui.core.decisions import UNDECIDED, cell_decisions, changes_since_previous
+from crisis_tui.core.decisions import UNDECIDED, cell_decisions, cell_target, changes_since_previous
 from crisis_tui.core.it_restart import it_snapshot
 from crisis_tui.core.meetings import attendees_of, previous_meeting
 from crisis_tui.core.models import Decision, Meeting, Override
@@ -147,7 +147,7 @@ def record(session: Session, meeting: Meeting) -> dict:
     facts = {name: getattr(meeting, name) for name in MEETING_FACTS}
     facts = {name: _iso(value) if isinstance(value, (date, datetime)) else value for name, value in facts.items()}
     facts["attendees"] = attendees_of(meeting)
-    decisions = {f"{d.site}/{d.activity}/{d.day.isoformat()}": {
+    decisions = {cell_target(d.site, d.activity, d.day): {
         "status": d.status, "reason": d.reason, "uncontacted": d.uncontacted, "decided_at": _iso(d.decided_at)}
         for d in session.exec(select(Decision).where(Decision.meeting_id == meeting.id))}
     overrides = {}

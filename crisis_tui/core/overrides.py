@@ -23,7 +23,7 @@ from crisis_tui.core.effective import (SCOPES, TITLES, effective_sql, has_words,
                                        pin_condition)
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import ensure_unlocked
-from crisis_tui.core.models import OVERRIDE_STATUSES, Appointment, Meeting, Override, utcnow
+from crisis_tui.core.models import OVERRIDE_STATUSES, Appointment, AuditEntry, Meeting, Override, utcnow
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.text import key, tokens
 from crisis_tui.i18n import Message
@@ -126,6 +126,39 @@ def remove_override(session: Session, meeting: Meeting, override_id: int, *, rea
     _remove(session, meeting, override, audit.new_group(), meeting.chair if actor is None else actor, reason)
     session.flush()
     return override
+
+
+def untraced_overrides(session: Session) -> list[Message]:
+    """Every exception and patient decision against the last audit entry naming it (by id): its words, site,
+    activity, days, status, note, author and whether it is lifted. One problem per row changed, added or removed
+    behind the application's back, under the meeting that made it."""
+    last: dict[int, tuple[AuditEntry, dict]] = {}
+    made_in: dict[int, int] = {}
+    query = select(AuditEntry).where(AuditEntry.action.in_(("override", "override_remove")))
+    for entry in session.exec(query.order_by(AuditEntry.id)):
+        state = audit.value(entry.new if entry.action == "override" else entry.old)
+        if isinstance(state.get("id"), int):
+            last[state["id"]] = (entry, state)
+            if entry.action == "override":
+                made_in[state["id"]] = entry.meeting_id
+    rows = {o.id: o for o in session.exec(select(Override))}
+    problems = []
+    for override_id in sorted(set(last) | set(rows)):
+        row = rows.get(override_id)
+        entry, state = last.get(override_id, (None, None))
+        if entry is None:
+            change = "added"
+        elif row is None:
+            change = "removed"
+        elif (json.loads(_state(row)) != state or _describe(row) != entry.target
+              or (row.removed_at is None) != (entry.action == "override")):
+            change = "altered"
+        else:
+            continue
+        meeting_id = row.meeting_id if row is not None else made_in.get(override_id, entry.meeting_id)
+        target = _describe(row) if row is not None else entry.target
+        problems.append(audit.untraced(change, meeting_id, "override", str(override_id), f"{override_id} ({target})"))
+    return problems
 
 
 def list_overrides(session: Session, day_from: date | None = None, day_to: date | None = None, *,

@@ -7,7 +7,10 @@ the first one to `audit.GENESIS`); an audit entry `sign` carries the same hash.
 
 `verify` recomputes everything: each signed meeting's hash from its stored minutes, its record from the live rows
 (naming each decision, exception or column altered), the chain of signed meetings, the `sign` entries of the
-audit log, and the audit log's own chain.
+audit log, and the audit log's own chain. Every meeting's decisions and exceptions, signed or not, are compared
+with what the audit log last recorded for them, so that none changes without a trace (a change a signed record
+already names is said once). Entries cut off the end of the audit log cannot be seen without an anchor outside
+the database; a decision left behind by the last one cut is.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from sqlmodel import Session, select
 
 from crisis_tui.core import audit
 from crisis_tui.core.db import session_scope
+from crisis_tui.core.decisions import untraced_decisions
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.minutes import decided_days, digest, live_content, local_time, record
 from crisis_tui.core.models import AuditEntry, Meeting, utcnow
+from crisis_tui.core.overrides import untraced_overrides
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.sync import lock_meeting
 from crisis_tui.i18n import Catalog, Message
@@ -105,6 +110,9 @@ def verify(session: Session) -> VerifyReport:
     problems += [Message("minutes.problem.meeting_removed", id=meeting_id, actor=entry.actor)
                  for meeting_id, entry in sign_entries.items() if meeting_id not in known]
     problems += _chain_problems(signed)
+    sealed = {_about(problem) for problem in problems}
+    problems += [problem for problem in untraced_decisions(session) + untraced_overrides(session)
+                 if _about(problem) not in sealed]
     problems += audit.verify_chain(session)
     return VerifyReport(not problems, len(signed), problems)
 
@@ -145,6 +153,11 @@ def _record_problems(number: int, sealed: dict, live: dict) -> list[Message]:
                 problems.append(Message(f"minutes.problem.{change}", id=number, key=key,
                                         what=Message(f"minutes.problem.{what}")))
     return problems
+
+
+def _about(problem: Message) -> tuple:
+    """What a problem line names: (meeting, decision or exception, its key) when it names one."""
+    return problem.values.get("id"), problem.values.get("what"), problem.values.get("key")
 
 
 def _chain_problems(signed: list[Meeting]) -> list[Message]:
