@@ -39,6 +39,12 @@ class Home:
             return db_url_from(self.db_override)
         return "sqlite:///" + str(self.data_dir / "crisis.db")
 
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file, None when the database is elsewhere (a server)."""
+        url = self.db_url
+        return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
     def reference_file(self, name: str) -> Path:
         """A reference CSV: the home's own copy when the cell edited one, else the bundled one."""
         own = self.data_dir / name

@@ -91,3 +91,14 @@ def test_every_command_closes_its_workspace_even_when_refused(home, workspace, m
 def test_signing_before_any_meeting_says_so_without_naming_another_command(capsys, home, workspace):
     code, _, err = run(capsys, home, "sign", "--by", "Dr Directeur")
     assert code == 2 and "aucune réunion encore" in err and "export" not in err
+
+
+def test_a_reading_command_on_a_database_that_was_not_there_says_so(capsys, tmp_path):
+    nowhere = tmp_path / "typo"
+    assert main(["--home", str(nowhere), "status", "--date", "2026-12-07", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["cells"] and err.count("\n") == 1 and str(nowhere / "data" / "crisis.db") in err
+    assert main(["--home", str(nowhere), "verify", "--json"]) == 0
+    assert capsys.readouterr().err == ""  # the database is there now
+    assert main(["--home", str(tmp_path / "h"), "--db", str(tmp_path / "other.db"), "meeting", "open"]) == 0
+    assert capsys.readouterr().err == ""  # a command that records something just starts one

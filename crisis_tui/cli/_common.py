@@ -13,13 +13,24 @@ from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog, Message
 
 
+# commands that only look at what the cell has done: run on a database that was not there, they say so
+READING_COMMANDS = frozenset({"status", "export", "outcomes", "verify"})
+
+
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    """The command's workspace, opened once; `main` closes it when the command ends, whatever happens."""
+    """The command's workspace, opened once; `main` closes it when the command ends, whatever happens. A reading
+    command that finds no SQLite database (a mistyped --home or --db) warns on stderr: its figures are those of the
+    empty database just made, not the cell's."""
     if getattr(args, "workspace", None) is None:
+        home = resolve_home(args.home, args.db)
+        database = home.sqlite_file
+        was_there = database is None or database.exists()
         try:
-            args.workspace = Workspace.open(resolve_home(args.home, args.db))
+            args.workspace = Workspace.open(home)
         except ValueError as exc:  # a bad --home, --db or reference file: its line, said in the user's language
             raise UsageError(exc.args[0] if exc.args else str(exc)) from exc
+        if not was_there and getattr(args, "command", None) in READING_COMMANDS:
+            print(f"crisis-tui: {catalog(args).t('error.new_database', path=database)}", file=sys.stderr)
     return args.workspace
 
 
