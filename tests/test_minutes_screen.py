@@ -139,6 +139,23 @@ def test_a_meeting_signed_elsewhere_refuses_the_notes(workspace):
     assert meeting(workspace, meeting_id).notes == "IT expects the DPI back on Wednesday"
 
 
+def test_a_signed_meeting_exports_its_signed_minutes_whatever_the_screens_days(workspace):
+    """The screen shows the signed minutes whatever the board's days; the export writes those, for their days (the
+    command line refuses other days: there they were typed)."""
+    meeting_id = seed(workspace)
+    with workspace.session() as s:
+        sign_meeting(s, workspace.reference, meeting_id, "Dr Director")
+    screen = MinutesScreen(workspace, Catalog("en"), meeting_id, D2, D2)
+
+    async def steps(pilot, screen):
+        await pilot.press("ctrl+e")
+        await idle(pilot, screen)
+        assert not isinstance(pilot.app.screen, ErrorDialog)
+        assert re.fullmatch(r"minutes_2026-12-07_2026-12-08_\d{8}-\d{4}\.xlsx", screen.last_export.name)
+
+    drive(screen, steps)
+
+
 def test_the_board_refuses_a_decision_once_the_meeting_is_signed(workspace):
     async def main():
         async with make_app(workspace).run_test(size=SIZE) as pilot:

@@ -15,8 +15,10 @@ from pdfcheck import needs_libreoffice, pages, to_pdf
 from crisis_tui.core.documents.minutes import COUNT_COLUMNS
 from crisis_tui.core.documents.workbook import STATUS_COLOURS
 from crisis_tui.core.models import Meeting
+from crisis_tui.core.told import COUNT_KEYS
 from crisis_tui.i18n import Catalog
-from minutes_support import D2, PATIENT, run, seed
+from minutes_support import D1, PATIENT, run, seed
+from tests.factories import appointment
 
 
 def export(capsys, home, *args) -> Path:
@@ -96,12 +98,35 @@ def test_signed_minutes_carry_the_signature_and_the_hash(capsys, home, workspace
     assert lines["Signed by"] == "Dr Director" and lines["Role"] == "Medical director"
     assert lines["SHA-256 fingerprint"] == meeting.minutes_hash and lines["Previous fingerprint"] == "0" * 64
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", lines["Date"])
-    code, out, err = run(capsys, home, "export", "minutes", "--date", "2026-12-08", "--out", str(home.root / "o2"),
-                         "--json")
-    again = Path(json.loads(out)["files"][0])
-    assert again.name.startswith(f"pv_2026-12-07_{D2.isoformat()}_")  # the signed days, whatever was asked
-    assert values(load_workbook(again).active)[1:] != [] and load_workbook(again).active.oddFooter.left.text.endswith(
-        meeting.minutes_hash)
+
+
+def test_signed_minutes_exported_count_what_was_signed(capsys, home, workspace):
+    """The JSON's counts are the totals of the minutes written: those signed, not the board as it is now."""
+    meeting_id = seed(workspace)
+    run(capsys, home, "sign", "--by", "Dr Director")
+    with workspace.session() as s:
+        totals = json.loads(s.get(Meeting, meeting_id).minutes_json)["totals"]
+        for _ in range(3):  # a later import: the board changes, the signed minutes do not
+            appointment(s, "BAS", "consultation", D1, phone_kind="mobile", doctor="Dr Roux")
+    code, out, err = run(capsys, home, "export", "minutes", "--meeting", str(meeting_id), "--date", "2026-12-07",
+                         "--to", "2026-12-08", "--out", str(home.root / "out"), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert {k: data[k] for k in COUNT_KEYS} == {k: totals[k] for k in COUNT_KEYS} and totals["sms"] > 0
+    code, out, _ = run(capsys, home, "status", "--date", "2026-12-07", "--to", "2026-12-08", "--json")
+    assert sum(c["sms"] for c in json.loads(out)["cells"]) == totals["sms"] + 3
+
+
+@pytest.mark.parametrize("days", [("--date", "2026-12-08"), ("--date", "2026-12-07", "--to", "2026-12-09")])
+def test_signed_minutes_asked_for_other_days_exit_2_and_write_nothing(capsys, home, workspace, days):
+    meeting_id = seed(workspace)
+    run(capsys, home, "sign", "--by", "Dr Director")
+    out_dir = home.root / "out"
+    code, out, err = run(capsys, home, "--lang", "en", "export", "minutes", "--meeting", str(meeting_id), *days,
+                         "--out", str(out_dir), "--json")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "--date/--to" in err and f"meeting {meeting_id} is signed" in err and "2026-12-07 → 2026-12-08" in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
 
 
 def test_export_minutes_without_any_meeting_exits_2(capsys, home, workspace):

@@ -4,7 +4,6 @@ the article's scenario; usage errors exit 2 and write nothing."""
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, time
 
 from told_support import D1, read_call_lists, read_csv
@@ -82,7 +81,7 @@ def test_text_output_and_out_folder(workspace, home, tmp_path, capsys):
     assert out[2] == "SMS 6, calls 7, doctors' calls 2, unreachable 3, pending 3"
 
 
-def test_usage_errors_exit_2_and_write_nothing(workspace, home, tmp_path, capsys, monkeypatch):
+def test_usage_errors_exit_2_and_write_nothing(workspace, home, tmp_path, capsys):
     _article(workspace)
     base = ["--home", str(home.root), "export"]
     assert main([*base, "calls", "--date", "2026-12-07", "--secretaries", "0"]) == 2
@@ -92,7 +91,4 @@ def test_usage_errors_exit_2_and_write_nothing(workspace, home, tmp_path, capsys
     blocker.write_text("x")
     assert main([*base, "sms", "--date", "2026-12-07", "--out", str(blocker / "sub")]) == 2
     assert capsys.readouterr().err.count("\n") == 2
-    monkeypatch.setitem(sys.modules, "crisis_tui.core.documents.minutes", None)  # not written yet
-    assert main([*base, "minutes", "--date", "2026-12-07"]) == 2
-    assert "not available yet" in capsys.readouterr().err
     assert list(home.exports.iterdir()) == []

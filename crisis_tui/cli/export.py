@@ -2,21 +2,19 @@
 
 Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
 ``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
-`status --json` sums them). `minutes` comes from `crisis_tui.core.documents.minutes`, whose
-``export_minutes(workspace, catalog, day_from, day_to, out_dir[, meeting_id=]) -> list[Path]`` writes the file(s);
-until that module exists, `export minutes` exits 2 ("not available yet").
+`status --json` sums them). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
+counts their totals; asked for other days than the signed ones, it exits 2 and writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 from datetime import date
 from pathlib import Path
 
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace, print_json
-from crisis_tui.core.board import board_counts
 from crisis_tui.core.documents.call_lists import export_calls
+from crisis_tui.core.documents.minutes import export_minutes
 from crisis_tui.core.documents.sms_batch import export_sms
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.told import COUNT_KEYS, run_export
@@ -37,15 +35,7 @@ def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Pa
 
 
 def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
-    try:
-        export_minutes = importlib.import_module("crisis_tui.core.documents.minutes").export_minutes
-    except (ModuleNotFoundError, AttributeError):
-        raise UsageError(catalog(args).t("telling.cli.minutes_missing")) from None
-    extra = {"meeting_id": args.meeting} if args.meeting is not None else {}
-    files = export_minutes(workspace, catalog(args), day_from, day_to, out_dir, **extra)
-    with workspace.session() as session:
-        cells = board_counts(session, workspace.reference, day_from, day_to)
-    return {"files": [str(f) for f in files], **{k: sum(getattr(c, k) for c in cells) for k in COUNT_KEYS}}
+    return export_minutes(workspace, catalog(args), day_from, day_to, out_dir, meeting_id=args.meeting).as_json()
 
 
 EXPORTS = {"sms": _sms, "calls": _calls, "minutes": _minutes}

@@ -26,6 +26,7 @@ from crisis_tui.core.meetings import latest_meeting
 from crisis_tui.core.minutes import decided_days, minutes_content
 from crisis_tui.core.models import Meeting
 from crisis_tui.core.reference import Reference
+from crisis_tui.core.told import COUNT_KEYS, ExportResult
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog, Message
 
@@ -352,15 +353,21 @@ def meeting_for_export(session: Session, meeting_id: int | None) -> Meeting:
     return meeting
 
 
-def export_minutes(workspace: Workspace, catalog: Catalog, day_from: date, day_to: date, out_dir: Path,
-                   meeting_id: int | None = None) -> list[Path]:
-    """Write the minutes of the meeting (the latest one by default) for the days given; a signed meeting's minutes
-    are those it was signed with, for the days it decided."""
+def export_minutes(workspace: Workspace, catalog: Catalog, day_from: date | None, day_to: date | None,
+                   out_dir: Path, meeting_id: int | None = None) -> ExportResult:
+    """Write the minutes of the meeting (the latest one by default) for the days given (None: the days it decided).
+    A signed meeting's minutes are those it was signed with, for the days it decided: other days are refused
+    (UsageError naming --date/--to and its days). The counts are the totals of the minutes written."""
     with workspace.session() as session:
         meeting = meeting_for_export(session, meeting_id)
-        if meeting.signed:
-            day_from, day_to = decided_days(session, meeting)
+        own = decided_days(session, meeting)
+        if day_from is None or day_to is None:
+            day_from, day_to = own
+        elif meeting.signed and (day_from, day_to) != own:
+            raise UsageError(Message("minutes.error.signed_days", id=meeting.id, day_from=day_from, day_to=day_to,
+                                     own_from=own[0], own_to=own[1]))
         content = minutes_content(session, workspace.reference, meeting, day_from, day_to)
         minutes_hash = meeting.minutes_hash if meeting.signed else None
     path = output_path(Path(out_dir), catalog.t("minutes.doc.file_stem"), day_from, day_to, "xlsx")
-    return [write_minutes(content, workspace.reference, catalog, path, minutes_hash)]
+    return ExportResult([write_minutes(content, workspace.reference, catalog, path, minutes_hash)],
+                        {k: content["totals"][k] for k in COUNT_KEYS})

@@ -150,11 +150,14 @@ class MinutesScreen(Screen):
         self.action_reload()
 
     def action_export(self) -> None:
-        self._start(self._export, "export")
+        signed = self.signed
+        self._start(lambda: self._export(signed), "export")
 
-    def _export(self) -> Path:
-        return export_minutes(self.workspace, self.catalog, self.day_from, self.day_to, self.workspace.home.exports,
-                              meeting_id=self.meeting_id)[0]
+    def _export(self, signed: bool) -> Path:
+        """The minutes shown: the screen's days while unsigned, the signed ones (whatever the screen's days) after."""
+        day_from, day_to = (None, None) if signed else (self.day_from, self.day_to)
+        return export_minutes(self.workspace, self.catalog, day_from, day_to, self.workspace.home.exports,
+                              meeting_id=self.meeting_id).files[0]
 
     def _after_export(self, path: Path) -> None:
         self.last_export = path
@@ -187,7 +190,7 @@ class MinutesScreen(Screen):
             if not meeting.signed and (notes, actions) != (meeting.notes, meeting.actions):
                 update_meeting(session, meeting, notes=notes, actions=actions)
             sign_meeting(session, self.workspace.reference, self.meeting_id, signature.by, signature.role)
-        return self._export()
+        return self._export(signed=True)
 
     def _after_sign(self, path: Path) -> None:
         self.last_export = path
