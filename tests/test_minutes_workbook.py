@@ -118,15 +118,20 @@ def test_signed_minutes_exported_count_what_was_signed(capsys, home, workspace):
 
 
 @pytest.mark.parametrize("days", [("--date", "2026-12-08"), ("--date", "2026-12-07", "--to", "2026-12-09")])
-def test_signed_minutes_asked_for_other_days_exit_2_and_write_nothing(capsys, home, workspace, days):
+def test_signed_minutes_asked_for_other_days_are_written_as_signed_and_say_so(capsys, home, workspace, days):
     meeting_id = seed(workspace)
     run(capsys, home, "sign", "--by", "Dr Director")
+    with workspace.session() as s:
+        totals = json.loads(s.get(Meeting, meeting_id).minutes_json)["totals"]
     out_dir = home.root / "out"
     code, out, err = run(capsys, home, "--lang", "en", "export", "minutes", "--meeting", str(meeting_id), *days,
                          "--out", str(out_dir), "--json")
-    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert code == 0 and len(err.strip().splitlines()) == 1
     assert "--date/--to" in err and f"meeting {meeting_id} is signed" in err and "2026-12-07 → 2026-12-08" in err
-    assert not out_dir.exists() or not any(out_dir.iterdir())
+    data = json.loads(out)
+    assert {k: data[k] for k in COUNT_KEYS} == {k: totals[k] for k in COUNT_KEYS}
+    (written,) = data["files"]
+    assert "_2026-12-07_2026-12-08_" in Path(written).name  # the signed days, not those asked for
 
 
 def test_export_minutes_without_any_meeting_exits_2(capsys, home, workspace):

@@ -3,12 +3,13 @@
 Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
 ``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
 `status --json` sums them). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
-counts their totals; asked for other days than the signed ones, it exits 2 and writes nothing.
+counts their totals; asked for other days than the signed ones, it says so on stderr (one line).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Pa
 
 
 def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
-    return export_minutes(workspace, catalog(args), day_from, day_to, out_dir, meeting_id=args.meeting).as_json()
+    result = export_minutes(workspace, catalog(args), day_from, day_to, out_dir, meeting_id=args.meeting)
+    if result.notice is not None:
+        print(f"crisis-tui: {result.notice.said(catalog(args))}", file=sys.stderr)
+    return result.as_json()
 
 
 EXPORTS = {"sms": _sms, "calls": _calls, "minutes": _minutes}

@@ -24,6 +24,7 @@ from crisis_tui.core.models import Appointment, Notification, utcnow
 from crisis_tui.core.notify import Told, told_appointments
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.workspace import Workspace
+from crisis_tui.i18n import Message
 
 COUNT_KEYS = ("sms", "calls", "doctor_calls", "unreachable", "pending")
 REFERENCE_PREFIX = {"sms": "S", "call": "C", "doctor_call": "D", "unreachable": "U"}
@@ -58,6 +59,7 @@ class Collected:
 class ExportResult:
     files: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    notice: Message | None = None  # what the user should know of what was written (not an error)
 
     def as_json(self) -> dict:
         return {"files": [str(f) for f in self.files], **self.counts}

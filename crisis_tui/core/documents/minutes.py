@@ -356,18 +356,19 @@ def meeting_for_export(session: Session, meeting_id: int | None) -> Meeting:
 def export_minutes(workspace: Workspace, catalog: Catalog, day_from: date | None, day_to: date | None,
                    out_dir: Path, meeting_id: int | None = None) -> ExportResult:
     """Write the minutes of the meeting (the latest one by default) for the days given (None: the days it decided).
-    A signed meeting's minutes are those it was signed with, for the days it decided: other days are refused
-    (UsageError naming --date/--to and its days). The counts are the totals of the minutes written."""
+    A signed meeting's minutes are those it was signed with, for the days it decided, whatever days were asked for
+    (the result's notice then says so). The counts are the totals of the minutes written."""
     with workspace.session() as session:
         meeting = meeting_for_export(session, meeting_id)
         own = decided_days(session, meeting)
-        if day_from is None or day_to is None:
+        notice = None
+        if meeting.signed and day_from is not None and (day_from, day_to) != own:
+            notice = Message("minutes.cli.signed_days", id=meeting.id, day_from=day_from, day_to=day_to,
+                             own_from=own[0], own_to=own[1])
+        if day_from is None or day_to is None or meeting.signed:
             day_from, day_to = own
-        elif meeting.signed and (day_from, day_to) != own:
-            raise UsageError(Message("minutes.error.signed_days", id=meeting.id, day_from=day_from, day_to=day_to,
-                                     own_from=own[0], own_to=own[1]))
         content = minutes_content(session, workspace.reference, meeting, day_from, day_to)
         minutes_hash = meeting.minutes_hash if meeting.signed else None
     path = output_path(Path(out_dir), catalog.t("minutes.doc.file_stem"), day_from, day_to, "xlsx")
     return ExportResult([write_minutes(content, workspace.reference, catalog, path, minutes_hash)],
-                        {k: content["totals"][k] for k in COUNT_KEYS})
+                        {k: content["totals"][k] for k in COUNT_KEYS}, notice)
