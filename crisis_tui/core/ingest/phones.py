@@ -75,6 +75,9 @@ _NUMBER_PUNCTUATION = " ./-()\u00a0\u2010\u2011\u2012\u2013\u2014\u2015"
 _DROP_PUNCTUATION = str.maketrans("", "", _NUMBER_PUNCTUATION)
 _ASCII_PUNCTUATION = bytes(ch for ch in _NUMBER_PUNCTUATION.encode("latin-1", "ignore") if ch < 128)
 _MAX_PHONE_INPUT = 250  # phonenumbers refuses longer input
+# a Belgian national number has 8 or 9 digits; 10 starting with 4 are rather a mobile that lost its 0 and got a
+# digit too many ("4741234567" would be a Norwegian mobile: an SMS to a stranger)
+_LOST_PREFIX = re.compile(r"(?!4[0-9]{9}\Z)[1-9][0-9]{9,}")
 
 
 def _be_answer(nsn: str) -> tuple[str | None, str]:
@@ -105,6 +108,17 @@ def _fast_phone(raw: str) -> tuple[str | None, str] | None:
 
 
 def _phonenumbers_phone(raw: str) -> tuple[str | None, str]:
+    """phonenumbers' answer for a number read in Belgium; when that fails, digits that cannot be a Belgian
+    national number (10 or more, no 0 nor + before them, see _LOST_PREFIX) are read as an international number
+    that lost its + or 00 (LibreOffice stores +33612345678 as the number 33612345678)."""
+    answer = _judged(raw)
+    digits = raw.strip()
+    if answer[0] is None and _LOST_PREFIX.fullmatch(digits):
+        return _judged(f"+{digits}")
+    return answer
+
+
+def _judged(raw: str) -> tuple[str | None, str]:
     try:
         number = phonenumbers.parse(raw, "BE")
     except phonenumbers.NumberParseException:

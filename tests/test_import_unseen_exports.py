@@ -1,0 +1,33 @@
+"""Whole imports of what an audit found in unseen exports: foreign numbers stored as numbers, placeholder names and
+places, courtesy titles, dotted acronyms, time ranges and unreadable times."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from crisis_tui.core.ingest.importer import import_file
+from crisis_tui.core.models import Appointment, RejectedRow
+from import_files import FR_HEADER, xlsx
+
+
+def stored(workspace, model=Appointment):
+    with workspace.session() as session:
+        return session.exec(select(model)).all()
+
+
+def counts(report):
+    return report.rows, report.imported, report.duplicates, report.rejected
+
+
+def test_foreign_numbers_stored_as_numbers_are_told_on_their_own_number(workspace, tmp_path):
+    rows = [FR_HEADER,
+            ["Martin", "Claire", "17/05/2022", "08:00", 33612345678.0, "Arlon", "Consultation"],
+            ["Weber", "Paul", "17/05/2022", "08:15", 352621123456.0, "Arlon", "Consultation"],
+            ["Jansen", "Piet", "17/05/2022", "08:30", 31612345678.0, "Arlon", "Consultation"],
+            ["Schmidt", "Eva", "17/05/2022", "08:45", 4915123456789.0, "Arlon", "Consultation"],
+            ["Dupont", "Jean", "17/05/2022", "09:00", 475123456.0, "Arlon", "Consultation"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", rows)))) == (5, 5, 0, 0)
+    assert {(a.last_name, a.phones, a.phone_kind) for a in stored(workspace)} == {
+        ("Martin", "+33612345678", "mobile"), ("Weber", "+352621123456", "mobile"),
+        ("Jansen", "+31612345678", "mobile"), ("Schmidt", "+4915123456789", "mobile"),
+        ("Dupont", "+32475123456", "mobile")}
