@@ -31,3 +31,22 @@ def test_foreign_numbers_stored_as_numbers_are_told_on_their_own_number(workspac
         ("Martin", "+33612345678", "mobile"), ("Weber", "+352621123456", "mobile"),
         ("Jansen", "+31612345678", "mobile"), ("Schmidt", "+4915123456789", "mobile"),
         ("Dupont", "+32475123456", "mobile")}
+
+
+def test_placeholder_names_are_no_name_and_placeholder_places_fall_back_to_the_file_name(workspace, tmp_path):
+    patients = [["Patient", "Date", "Heure", "Site", "Examen"],
+                *([placeholder, "17/05/2022", "08:00", "Arlon", "Consultation"]
+                  for placeholder in ["-", "?", "/", ".", "--", "0", 12345]),
+                ["DUPONT Jean", "17/05/2022", "08:00", "-", "/"],
+                ["DURAND Anne", "17/05/2022", "08:15", "?", "Radio"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_bastogne.xlsx", ("S", patients)))
+    assert counts(report) == (9, 2, 0, 7)
+    assert [r.reason for r in stored(workspace, RejectedRow)] == ["no patient name"] * 7
+    assert {(a.last_name, a.site, a.activity) for a in stored(workspace)} == {
+        ("DUPONT", "BAS", "consultation"), ("DURAND", "BAS", "radiology")}
+
+    pairs = [FR_HEADER, ["-", "?", "17/05/2022", "08:00", "", "Arlon", "Consultation"],
+             ["Lejeune", "-", "17/05/2022", "08:00", "", "Arlon", "Consultation"]]
+    report = import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", pairs)))
+    assert counts(report) == (2, 1, 0, 1)
+    assert [(a.last_name, a.first_name) for a in stored(workspace) if a.site == "ARL"] == [("Lejeune", "")]

@@ -13,6 +13,7 @@ from crisis_tui.core.text import fold
 
 __all__ = [
     "PhoneInfo",
+    "clean_name",
     "clean_text",
     "normalize_phone",
     "phone_info",
@@ -217,14 +218,22 @@ _PARTICLES = frozenset(
 
 
 def clean_text(value: object) -> str:
-    """A cell as text: "" for empty cells, numbers without a float's ".0", spaces trimmed and collapsed.
-    Accents, apostrophes and a leading = + - @ stay exactly as typed."""
+    """A cell as text: "" for empty cells and for placeholders with no letter and no digit ("-", "/", "?"),
+    numbers without a float's ".0", spaces trimmed and collapsed. Accents, apostrophes and a leading = + - @ stay
+    exactly as typed."""
     if is_missing(value):
         return ""
     number = as_number(value)
     if number is not None and number.is_integer() and not isinstance(value, numbers.Integral):
         return str(int(number))
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    return text if any(map(str.isalnum, text)) else ""
+
+
+def clean_name(value: object) -> str:
+    """A name cell as text: `clean_text`, and "" when it holds no letter at all ("0", "12345", "-": no name)."""
+    text = clean_text(value)
+    return text if any(map(str.isalpha, text)) else ""
 
 
 def _is_upper(word: str) -> bool:
@@ -239,8 +248,9 @@ def _is_particle(word: str) -> bool:
 def split_patient(value: object) -> tuple[str, str]:
     """One "Patient" cell -> (last name, first name). "Dupont, Jean" splits at the comma; otherwise the words in
     capitals are the last name ("DUPONT Jean", "Anne VAN DEN BERGHE"); otherwise the first word and any
-    particles before it ("Van den Berghe Anne", "Müller-Lüdenscheidt Hans"). A single word is a last name."""
-    text = clean_text(value)
+    particles before it ("Van den Berghe Anne", "Müller-Lüdenscheidt Hans"). A single word is a last name. A cell
+    without a letter is no name."""
+    text = clean_name(value)
     if "," in text:
         last, _, first = text.partition(",")
         return last.strip(), " ".join(first.split())
