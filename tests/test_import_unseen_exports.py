@@ -50,3 +50,14 @@ def test_placeholder_names_are_no_name_and_placeholder_places_fall_back_to_the_f
     report = import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", pairs)))
     assert counts(report) == (2, 1, 0, 1)
     assert [(a.last_name, a.first_name) for a in stored(workspace) if a.site == "ARL"] == [("Lejeune", "")]
+
+
+def test_a_patient_with_a_courtesy_title_is_the_same_patient_as_in_name_columns(workspace, tmp_path):
+    one_column = [["Patient", "Date", "Heure", "Site", "Examen"],
+                  ["Mme DUPONT Jeanne", "17/05/2022", "08:00", "Arlon", "Consultation"],
+                  ["M. Martin Paul", "17/05/2022", "08:30", "Arlon", "Consultation"]]
+    two_columns = [FR_HEADER, ["DUPONT", "Jeanne", "17/05/2022", "08:00", "", "Arlon", "Consultation"],
+                   ["Martin", "Paul", "17/05/2022", "08:30", "", "Arlon", "Consultation"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "a.xlsx", ("S", one_column)))) == (2, 2, 0, 0)
+    assert counts(import_file(workspace, xlsx(tmp_path / "b.xlsx", ("S", two_columns)))) == (2, 0, 2, 0)
+    assert {(a.last_name, a.first_name) for a in stored(workspace)} == {("DUPONT", "Jeanne"), ("Martin", "Paul")}

@@ -36,3 +36,26 @@ def test_text_with_a_letter_or_a_digit_stays_as_typed(value, expected):
 def test_names_with_a_letter_are_otherwise_untouched(text):
     if any(ch.isalpha() for ch in text):
         assert clean_name(text) == clean_text(text) != ""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Mme DUPONT Jeanne", ("DUPONT", "Jeanne")), ("M. Dupont Jean", ("Dupont", "Jean")),
+     ("Mr SMITH John", ("SMITH", "John")), ("Mrs Smith Jane", ("Smith", "Jane")), ("Ms SMITH Jane", ("SMITH", "Jane")),
+     ("Mlle Martin Julie", ("Martin", "Julie")), ("Mevr. Peeters An", ("Peeters", "An")),
+     ("Dhr. PEETERS Jan", ("PEETERS", "Jan")), ("Mevrouw Janssens Els", ("Janssens", "Els")),
+     ("Meneer Claes Tom", ("Claes", "Tom")), ("Madame Anne VAN DEN BERGHE", ("VAN DEN BERGHE", "Anne")),
+     ("MONSIEUR D'HONDT Marc", ("D'HONDT", "Marc")), ("Mme Dupont, Jeanne", ("Dupont", "Jeanne")),
+     ("Mme. Durand", ("Durand", ""))],
+)
+def test_courtesy_titles_before_a_patient_name_are_dropped(value, expected):
+    assert split_patient(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Madame", ("Madame", "")), ("Mme", ("Mme", "")), ("Mme -", ("Mme", "-")), ("Dupont Mme", ("Dupont", "Mme")),
+     ("Mmes Dupont", ("Mmes", "Dupont")), ("Marc DUPONT", ("DUPONT", "Marc"))],
+)
+def test_a_title_alone_or_after_the_name_is_kept(value, expected):
+    assert split_patient(value) == expected

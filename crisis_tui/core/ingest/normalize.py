@@ -215,6 +215,8 @@ def to_datetime(date_value: object, time_value: object = None) -> datetime | Non
 _PARTICLES = frozenset(
     "van von vande vanden vander de den der des du d l di da del della le la les ter ten t op in het".split()
 )
+# courtesy titles a "Patient" cell may start with ("Mme DUPONT Jeanne", "Dhr. Peeters Jan"), without their dot
+_TITLES = frozenset("m mr mrs ms mme mlle madame mademoiselle monsieur mevr mevrouw mw dhr meneer".split())
 
 
 def clean_text(value: object) -> str:
@@ -245,12 +247,23 @@ def _is_particle(word: str) -> bool:
     return word.casefold().rstrip("'’") in _PARTICLES
 
 
+def _without_title(text: str) -> str:
+    """The text without the courtesy titles it starts with, unless no letter would be left ("Mme", "Mme -")."""
+    words = text.split(" ")
+    cut = 0
+    while cut < len(words) - 1 and words[cut].casefold().rstrip(".") in _TITLES:
+        cut += 1
+    rest = " ".join(words[cut:])
+    return rest if cut and any(map(str.isalpha, rest)) else text
+
+
 def split_patient(value: object) -> tuple[str, str]:
     """One "Patient" cell -> (last name, first name). "Dupont, Jean" splits at the comma; otherwise the words in
     capitals are the last name ("DUPONT Jean", "Anne VAN DEN BERGHE"); otherwise the first word and any
-    particles before it ("Van den Berghe Anne", "Müller-Lüdenscheidt Hans"). A single word is a last name. A cell
-    without a letter is no name."""
-    text = clean_name(value)
+    particles before it ("Van den Berghe Anne", "Müller-Lüdenscheidt Hans"). A single word is a last name.
+    Courtesy titles before the name ("Mme", "M.", "Dhr.") are dropped unless nothing else is left; a cell without
+    a letter is no name."""
+    text = _without_title(clean_name(value))
     if "," in text:
         last, _, first = text.partition(",")
         return last.strip(), " ".join(first.split())
