@@ -61,3 +61,10 @@ def test_a_patient_with_a_courtesy_title_is_the_same_patient_as_in_name_columns(
     assert counts(import_file(workspace, xlsx(tmp_path / "a.xlsx", ("S", one_column)))) == (2, 2, 0, 0)
     assert counts(import_file(workspace, xlsx(tmp_path / "b.xlsx", ("S", two_columns)))) == (2, 0, 2, 0)
     assert {(a.last_name, a.first_name) for a in stored(workspace)} == {("DUPONT", "Jeanne"), ("Martin", "Paul")}
+
+
+def test_sites_written_as_dotted_acronyms(workspace, tmp_path):
+    rows = [FR_HEADER, *([name, "a", "17/05/2022", "08:00", "", site, "Consultation"]
+                         for name, site in (("A", "C.H.A."), ("B", "I.F.A.C."), ("C", "C.S.L")))]
+    assert counts(import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", rows)))) == (3, 3, 0, 0)
+    assert {(a.last_name, a.site) for a in stored(workspace)} == {("A", "LIB"), ("B", "MAR"), ("C", "ARL")}

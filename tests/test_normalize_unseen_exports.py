@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crisis_tui.core.ingest.normalize import clean_name, clean_text, split_patient
+from crisis_tui.core.reference import load_reference
+from crisis_tui.core.text import place_tokens, tokens
 
 PLACEHOLDERS = ["-", "?", "/", ".", "--", "...", " - ", "?/?", "\u2014", "*"]
 
@@ -59,3 +61,31 @@ def test_courtesy_titles_before_a_patient_name_are_dropped(value, expected):
 )
 def test_a_title_alone_or_after_the_name_is_kept(value, expected):
     assert split_patient(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("C.H.A.", ("cha",)), ("c.h.a", ("cha",)), ("I.F.A.C.", ("ifac",)), ("C.S.L", ("csl",)), ("É.T.A.", ("eta",)),
+     ("Agenda C.H.A.xlsx", ("agenda", "cha", "xlsx")), ("C.H.A.Bastogne", ("cha", "bastogne")),
+     ("St.-Vith", ("st", "vith")), ("Hôpital d'Arlon", ("hopital", "d", "arlon")), ("C. H. A.", ("c", "h", "a")),
+     (None, ())],
+)
+def test_a_dotted_acronym_is_one_word_of_a_place(value, words):
+    assert place_tokens(value) == words
+
+
+def test_people_keep_their_initials_as_words():
+    assert tokens("J.P. Dupont") == ("j", "p", "dupont")
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("C.H.A.", "LIB"), ("c.h.a", "LIB"), ("I.F.A.C.", "MAR"), ("C.S.L", "ARL"), ("C.P. Neufchâteau", "NEU"),
+     ("Agenda C.H.A.xlsx", "LIB")],
+)
+def test_sites_written_as_dotted_acronyms_are_found(home, value, code):
+    assert load_reference(home).find_site(value) == code
+
+
+def test_activities_written_as_dotted_acronyms_are_found(home):
+    assert load_reference(home).find_activity("R.X. thorax") == "radiology"

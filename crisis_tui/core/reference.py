@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from crisis_tui.config import Home
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import Activity, Site
-from crisis_tui.core.text import tokens
+from crisis_tui.core.text import place_tokens
 from crisis_tui.i18n import Message
 
 SITE_KINDS = ("hospital", "rest_home", "sampling_centre")
@@ -35,7 +35,7 @@ class Matcher:
         phrases: list[tuple[tuple[str, ...], str]] = []
         for code, names in self.names.items():
             for name in names:
-                words = tokens(name)
+                words = place_tokens(name)
                 if not words:
                     continue
                 exact.setdefault(" ".join(words), code)
@@ -45,7 +45,7 @@ class Matcher:
 
     def find(self, value: object) -> str | None:
         """The code named by `value`, None when none is; raises Ambiguous when two are."""
-        words = tokens(value)
+        words = place_tokens(value)
         if not words:
             return None
         exact = self._exact.get(" ".join(words))

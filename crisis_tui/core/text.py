@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# single letters joined by dots, "C.H.A." "I.F.A.C." "C.S.L" (the last dot, if any, is left: it ends the word)
+_DOTTED_ACRONYM = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+(?![^\W_])")
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"})
 
 
@@ -30,3 +32,11 @@ def tokens(text: object) -> tuple[str, ...]:
 def key(text: object) -> str:
     """A comparison key: folded, singular words joined by single spaces."""
     return " ".join(tokens(text))
+
+
+def place_tokens(text: object) -> tuple[str, ...]:
+    """`tokens` of a place or activity name, a dotted acronym read as one word ("C.H.A." -> cha). Not for people's
+    names, whose stored keys have their initials ("J.P." -> j p) as separate words."""
+    if text is None:
+        return ()
+    return tokens(_DOTTED_ACRONYM.sub(lambda acronym: acronym.group().replace(".", ""), str(text)))
