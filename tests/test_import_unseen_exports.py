@@ -3,6 +3,8 @@ places, courtesy titles, dotted acronyms, time ranges and unreadable times."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import select
 
 from crisis_tui.core.ingest.importer import import_file
@@ -68,3 +70,13 @@ def test_sites_written_as_dotted_acronyms(workspace, tmp_path):
                          for name, site in (("A", "C.H.A."), ("B", "I.F.A.C."), ("C", "C.S.L")))]
     assert counts(import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", rows)))) == (3, 3, 0, 0)
     assert {(a.last_name, a.site) for a in stored(workspace)} == {("A", "LIB"), ("B", "MAR"), ("C", "ARL")}
+
+
+def test_time_ranges_give_their_first_time_and_an_unreadable_time_keeps_the_day(workspace, tmp_path):
+    rows = [FR_HEADER, *([name, "a", "17/05/2022", written, "", "Arlon", "Consultation"]
+                         for name, written in (("A", "15:30-16:00"), ("B", "de 15h45 à 16h"), ("C", "15h30 - 16h"),
+                                               ("D", "matin")))]
+    assert counts(import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", rows)))) == (4, 4, 0, 0)
+    assert {(a.last_name, a.start) for a in stored(workspace)} == {
+        ("A", datetime(2022, 5, 17, 15, 30)), ("B", datetime(2022, 5, 17, 15, 45)),
+        ("C", datetime(2022, 5, 17, 15, 30)), ("D", datetime(2022, 5, 17))}

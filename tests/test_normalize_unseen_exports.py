@@ -3,11 +3,13 @@ written as a range, and times that cannot be read at all."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crisis_tui.core.ingest.normalize import clean_name, clean_text, split_patient
+from crisis_tui.core.ingest.normalize import clean_name, clean_text, split_patient, to_datetime, to_time
 from crisis_tui.core.reference import load_reference
 from crisis_tui.core.text import place_tokens, tokens
 
@@ -89,3 +91,28 @@ def test_sites_written_as_dotted_acronyms_are_found(home, value, code):
 
 def test_activities_written_as_dotted_acronyms_are_found(home):
     assert load_reference(home).find_activity("R.X. thorax") == "radiology"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("15:30-16:00", time(15, 30)), ("15:30 - 16:00", time(15, 30)), ("15:30\u201316:00", time(15, 30)),
+     ("de 15h45 à 16h", time(15, 45)), ("De 15H45 A 16H", time(15, 45)), ("15h30 - 16h", time(15, 30)),
+     ("15h-16h", time(15)), ("van 9u30 tot 10u", time(9, 30)), ("from 2:30 pm to 3 pm", time(14, 30)),
+     ("9 a.m. - 10 a.m.", time(9)), ("entre 14h et 15h", time(14)), ("8h30 > 9h", time(8, 30))],
+)
+def test_a_time_range_gives_its_first_time(value, expected):
+    assert to_time(value) == expected
+    assert to_datetime("18/04/2022", value) == datetime.combine(datetime(2022, 4, 18), expected)
+    assert to_datetime(f"18/04/2022 {value}") == datetime.combine(datetime(2022, 4, 18), expected)
+
+
+@pytest.mark.parametrize("value", ["8:30-", "- 9h", "15:30-matin", "18-04-2022", "8:5", "matin", "?", "après-midi"])
+def test_no_time_from_half_a_range_a_date_or_words(value):
+    assert to_time(value) is None
+
+
+@pytest.mark.parametrize("value", ["matin", "?", "8:5", "voir dossier"])
+def test_an_unreadable_time_keeps_the_appointment_on_its_day_at_midnight_like_a_date_without_time(value):
+    # the patient must still be told: rejecting the row would drop him from every list, so the appointment is
+    # kept at 00:00 of its day, as for an export with no time column at all
+    assert to_datetime("18/04/2022", value) == to_datetime("18/04/2022") == datetime(2022, 4, 18)

@@ -55,6 +55,8 @@ _MONTHS = {
 }
 _CLOCK = re.compile(r"(\d{1,2}) *[:hu.] *(\d{2})(?: *[:.] *(\d{2})(?:[.,]\d+)?)?|(\d{1,2}) *[hu]|(\d{3,4})|(\d{1,2})")
 _MERIDIEM = re.compile(r"(.*?) *([ap])\.? *m\.?")
+_RANGE_OPENER = re.compile(r"(?:de|du|van|vanaf|from|entre|tussen|between) +")
+_RANGE_GAP = re.compile(r" *(?:[-\u2013\u2014>]|\b(?:a|à|au|jusqu'à|tot|to|till|until|et|en|and)\b) *")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:[.,]\d+)?")  # 1927-2173; shorter numbers are more likely typos
 _FRACTION_TEXT = re.compile(r"0[.,]\d{3,}")  # 0.375; "0.30" is a clock
 
@@ -122,6 +124,20 @@ def _clock_text(text: str) -> time | None:
     return time(hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
 
 
+def _start_clock(text: str) -> time | None:
+    """A written time of day, or the first of a written range: "15:30-16:00", "de 15h45 à 16h", "van 9u tot 10u"."""
+    if clock := _clock_text(text):
+        return clock
+    text = text.strip().lower()
+    if opener := _RANGE_OPENER.match(text):
+        text = text[opener.end() :]
+    for gap in _RANGE_GAP.finditer(text):
+        start = _clock_text(text[: gap.start()])
+        if start is not None and _clock_text(text[gap.end() :]) is not None:
+            return start
+    return None
+
+
 def _plain(value: object) -> object:
     """numpy's datetime64 (what a pandas column's .values holds) as its ISO text; anything else unchanged."""
     return str(value) if type(value).__name__ == "datetime64" else value
@@ -152,7 +168,7 @@ def _date_and_time(value: object) -> tuple[date | None, time | None]:
     written = _date_text(value.strip())
     if written is None or written[0] is None:
         return None, None
-    return written[0], _clock_text(written[1]) if written[1] else None
+    return written[0], _start_clock(written[1]) if written[1] else None
 
 
 def to_date(value: object) -> date | None:
@@ -196,7 +212,9 @@ def to_time(value: object) -> time | None:
     if clock := _clock_text(text):
         return clock
     written = _date_text(text)
-    return _clock_text(written[1]) if written and written[1] else None
+    if written is not None:
+        return _start_clock(written[1]) if written[1] else None
+    return _start_clock(text)
 
 
 def to_datetime(date_value: object, time_value: object = None) -> datetime | None:
