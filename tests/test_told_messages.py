@@ -18,8 +18,7 @@ from crisis_tui.i18n import Catalog
 
 
 def told(activity="consultation", status="cancelled", site="ARL", service="Cardiologie", change=False,
-         rule="cancelled_unless_contacted", channel="sms") -> Told:
-    start = datetime(2026, 12, 7, 9, 5)
+         rule="cancelled_unless_contacted", channel="sms", start=datetime(2026, 12, 7, 9, 5)) -> Told:
     a = Appointment(id=1, site=site, activity=activity, start=start, day=start.date(), service=service,
                     doctor="Dr Lambert", last_name="Dupont", first_name="Marie", dedupe_key="x")
     return Told(a, CellDecision("cancelled", uncontacted=rule), Verdict(status, "cell", channel, change))
@@ -50,6 +49,13 @@ def test_french_sms_names_date_time_site_service_rule_and_callback(workspace):
     assert text.startswith("Arlon : votre rendez-vous de consultation (Cardiologie) du lundi 07/12 à 9h05 est annulé")
     assert "Sans nouvel avis de notre part, ne vous présentez pas." in text
     assert text.endswith("Infos : 063 23 11 11")
+
+
+def test_an_appointment_without_its_time_is_told_its_day_only(workspace):
+    day_only = told(start=datetime(2026, 12, 7))  # the export gave no time, or one nobody could read
+    assert Wording(Catalog("fr"), workspace.reference).message(day_only).startswith(
+        "Arlon : votre rendez-vous de consultation (Cardiologie) du lundi 07/12 est annulé")
+    assert " on Mon 07/12 is cancelled" in Wording(Catalog("en"), workspace.reference).message(day_only)
 
 
 def test_english_and_other_activities(workspace):

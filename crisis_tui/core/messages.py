@@ -9,7 +9,7 @@ and the site's call-back number (``telling.callback``).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 
 import phonenumbers
@@ -130,6 +130,7 @@ class Wording:
             service=f" ({appointment.service})" if appointment.service else "",
             date=self.t("telling.date", weekday=self.t(f"telling.weekday.{WEEKDAYS[start.weekday()]}"),
                         day=start),
-            time=self.t("telling.time", hour=start.hour, minute=start.minute),
+            at=self.t("telling.at", time=self.t("telling.time", hour=start.hour, minute=start.minute))
+            if start.time() != time.min else "",  # midnight: the export gave the day, not the time
         )
         return " ".join(part for part in [head, *self._tail(told)] if part)
