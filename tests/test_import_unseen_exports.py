@@ -54,6 +54,16 @@ def test_placeholder_names_are_no_name_and_placeholder_places_fall_back_to_the_f
     assert [(a.last_name, a.first_name) for a in stored(workspace) if a.site == "ARL"] == [("Lejeune", "")]
 
 
+def test_letterless_last_and_first_names_are_no_name(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "Site", "Examen"],
+            ["0", 12345, "17/05/2022", "08:00", "Arlon", "Consultation"],
+            ["-", "?", "17/05/2022", "08:05", "Arlon", "Consultation"],
+            ["Dupont", "0", "17/05/2022", "08:10", "Arlon", "Consultation"]]
+    report = import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", rows)))
+    assert counts(report) == (3, 1, 0, 2)
+    assert [(a.last_name, a.first_name) for a in stored(workspace)] == [("Dupont", "")]
+
+
 def test_a_patient_with_a_courtesy_title_is_the_same_patient_as_in_name_columns(workspace, tmp_path):
     one_column = [["Patient", "Date", "Heure", "Site", "Examen"],
                   ["Mme DUPONT Jeanne", "17/05/2022", "08:00", "Arlon", "Consultation"],

@@ -13,11 +13,10 @@ from typing import Sequence
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from crisis_tui.core.ingest.phones import phone_info
+from crisis_tui.core.ingest.phones import RAW_SEPARATOR, phone_info
 from crisis_tui.core.ingest.rowmap import APPOINTMENT_COLUMNS
 from crisis_tui.core.models import Appointment
 
-RAW_SEPARATOR = " | "  # between the numbers of phone_raw, as `phones` joins them
 LOOKUP_KEYS = 900  # dedupe keys per IN (...) lookup
 MERGED = ("doctor", "doctor_key", "service", "service_key", "birth_date", "phone_raw", "phones", "phone_kinds",
           "phone_kind")

@@ -138,8 +138,11 @@ def normalize_phone(raw: str) -> tuple[str | None, str]:
     return fast if fast is not None else _phonenumbers_phone(raw)
 
 
+RAW_SEPARATOR = " | "  # between the numbers of PhoneInfo.raw
+
+
 class PhoneInfo(NamedTuple):
-    raw: str  # every number as read, joined by " | "
+    raw: str  # every number as read, joined by RAW_SEPARATOR
     phones: str  # the valid numbers in E.164, mobiles first, no repeats, joined by ";"
     kinds: str  # one kind per number read, in reading order, joined by ";"
     kind: str  # best of them: mobile, landline, invalid, or none when nothing was read
@@ -268,7 +271,7 @@ def _summary(readings: Sequence[Reading]) -> PhoneInfo:
         if e164 is not None and e164 not in mobiles and e164 not in landlines:
             (mobiles if kind == "mobile" else landlines).append(e164)
     best = "mobile" if mobiles else "landline" if landlines else "invalid"
-    return PhoneInfo(" | ".join(raw for raw, _, _ in readings), ";".join(mobiles + landlines),
+    return PhoneInfo(RAW_SEPARATOR.join(raw for raw, _, _ in readings), ";".join(mobiles + landlines),
                      ";".join(kind for _, _, kind in readings), best)
 
 

@@ -207,7 +207,7 @@ class SheetPlan:
         return self._named(*normalize.split_patient(value))
 
     def _pair(self, cells: tuple[object, object]) -> Name | None:
-        return self._named(normalize.clean_text(cells[0]), normalize.clean_text(cells[1]))
+        return self._named(normalize.clean_name(cells[0]), normalize.clean_name(cells[1]))
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
         start = normalize.to_datetime(*cells)
