@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Sequence
 
 from openpyxl import Workbook
+from sqlmodel import select
 
 from crisis_tui.core.ingest.cells import cell_text
+from crisis_tui.core.models import Appointment
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 FR_HEADER = ["Nom", "Prénom", "Date RDV", "Heure", "GSM", "Site", "Examen"]
@@ -101,3 +103,14 @@ def with_shared_strings(source: Path, target: Path) -> Path:
         copy.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                       b'count="%d" uniqueCount="%d">%s</sst>' % (len(strings), len(strings), items))
     return target
+
+
+def stored(workspace, model=Appointment):
+    """Every row of a table, as the import left it."""
+    with workspace.session() as session:
+        return session.exec(select(model)).all()
+
+
+def counts(report):
+    """An import report's (rows, imported, duplicates, rejected)."""
+    return report.rows, report.imported, report.duplicates, report.rejected

@@ -10,23 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlmodel import delete, select
+from sqlmodel import delete
 
 from crisis_tui.core.ingest import importer
 from crisis_tui.core.ingest.importer import import_file, import_paths
 from crisis_tui.core.models import Appointment, ImportBatch, RejectedRow
-from import_files import FR_HEADER, appointments, text_file, xlsx
+from import_files import FR_HEADER, appointments, counts, stored, text_file, xlsx
 
 FORMULA = "=cmd|' /C calc'!A0"
-
-
-def stored(workspace, model=Appointment):
-    with workspace.session() as session:
-        return session.exec(select(model)).all()
-
-
-def counts(report):
-    return report.rows, report.imported, report.duplicates, report.rejected
 
 
 def test_title_block_blank_rows_repeated_header_and_totals_are_not_data_rows(workspace, tmp_path):

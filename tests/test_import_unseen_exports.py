@@ -5,20 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
-
 from crisis_tui.core.ingest.importer import import_file
-from crisis_tui.core.models import Appointment, RejectedRow
-from import_files import FR_HEADER, xlsx
-
-
-def stored(workspace, model=Appointment):
-    with workspace.session() as session:
-        return session.exec(select(model)).all()
-
-
-def counts(report):
-    return report.rows, report.imported, report.duplicates, report.rejected
+from crisis_tui.core.models import RejectedRow
+from import_files import FR_HEADER, counts, stored, xlsx
 
 
 def test_foreign_numbers_stored_as_numbers_are_told_on_their_own_number(workspace, tmp_path):
