@@ -7,7 +7,7 @@ from datetime import datetime
 
 from crisis_tui.core.ingest.importer import import_file
 from crisis_tui.core.models import RejectedRow
-from import_files import FR_HEADER, counts, stored, xlsx
+from import_files import FR_HEADER, counts, stored, text_file, xlsx
 
 
 def test_foreign_numbers_stored_as_numbers_are_told_on_their_own_number(workspace, tmp_path):
@@ -79,3 +79,24 @@ def test_time_ranges_give_their_first_time_and_an_unreadable_time_keeps_the_day(
     assert {(a.last_name, a.start) for a in stored(workspace)} == {
         ("A", datetime(2022, 5, 17, 15, 30)), ("B", datetime(2022, 5, 17, 15, 45)),
         ("C", datetime(2022, 5, 17, 15, 30)), ("D", datetime(2022, 5, 17))}
+
+
+def test_decimal_comma_times_and_unreadable_times_never_make_two_appointments_one(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date RDV", "Heure", "GSM"],
+            ["Dupont", "Jean", "18/04/2022", "8,30", "0475123456"],
+            ["Dupont", "Jean", "18/04/2022", "14,30", "0475123456"],
+            ["Durand", "Anne", "18/04/2022", "matin", ""],
+            ["Durand", "Anne", "18/04/2022", "après-midi", ""],
+            ["Durand", "Anne", "18/04/2022", "matin", "0476112233"]]
+    report = import_file(workspace, text_file(tmp_path / "t.csv", rows, encoding="cp1252"),
+                         site="ARL", activity="radiology")
+    assert counts(report) == (5, 4, 1, 0)
+    assert sorted((a.last_name, a.start.time().isoformat("minutes"), a.phones) for a in stored(workspace)) == [
+        ("Dupont", "08:30", "+32475123456"), ("Dupont", "14:30", "+32475123456"),
+        ("Durand", "00:00", ""), ("Durand", "00:00", "+32476112233")]
+
+
+def test_a_time_typed_as_a_decimal_number_is_hours_and_minutes(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "GSM", "Site"], ["Dupont", "Jean", "18/04/2022", 8.3, "0475123456", "Arlon"]]
+    import_file(workspace, xlsx(tmp_path / "Chirurgie.xlsx", ("S", rows)))
+    assert [a.start for a in stored(workspace)] == [datetime(2022, 4, 18, 8, 30)]

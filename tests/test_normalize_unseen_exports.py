@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crisis_tui.core.ingest.normalize import clean_name, clean_text, split_patient, to_datetime, to_time
+from crisis_tui.core.ingest.normalize import (
+    clean_name, clean_text, split_patient, to_datetime, to_time, unread_time,
+)
 from crisis_tui.core.reference import load_reference
 from crisis_tui.core.text import place_tokens, tokens
 
@@ -116,3 +118,42 @@ def test_an_unreadable_time_keeps_the_appointment_on_its_day_at_midnight_like_a_
     # the patient must still be told: rejecting the row would drop him from every list, so the appointment is
     # kept at 00:00 of its day, as for an export with no time column at all
     assert to_datetime("18/04/2022", value) == to_datetime("18/04/2022") == datetime(2022, 4, 18)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("8,30", time(8, 30)), ("14,45", time(14, 45)), ("8,3", time(8, 30)), ("8.3", time(8, 30)),
+    ("08.30u", time(8, 30)), ("om 8u30", time(8, 30)), ("8 uur 30", time(8, 30)), ("8h30'", time(8, 30)),
+    ("à 9h", time(9)), ("8 uur", time(8)),
+    (8.3, time(8, 30)), (14.45, time(14, 45)), (8.0, time(8)), (0.375, time(9)),
+])
+def test_times_as_secretaries_type_them(value, expected):
+    assert to_time(value) == expected
+
+
+@pytest.mark.parametrize("value", [8.75, 23.99, "8,75"])
+def test_a_decimal_time_whose_minutes_cannot_be_is_none(value):
+    assert to_time(value) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Lu 18/04/2022", datetime(2022, 4, 18)), ("lun. 18/04/2022", datetime(2022, 4, 18)),
+    ("lundi 18/04/2022 08:30", datetime(2022, 4, 18, 8, 30)), ("Ma 19.04.22", datetime(2022, 4, 19)),
+    ("maandag 18-04-2022", datetime(2022, 4, 18)), ("20220418", datetime(2022, 4, 18)), (20220418, datetime(2022, 4, 18)),
+    ("18/04/2022\n08:30", datetime(2022, 4, 18, 8, 30)), ("18/04/2022 - 08:30", datetime(2022, 4, 18, 8, 30)),
+    ("April 18, 2022", datetime(2022, 4, 18)), ("Monday, April 18, 2022", datetime(2022, 4, 18)),
+    ("Apr 18th 2022", datetime(2022, 4, 18)),
+])
+def test_dates_as_exports_write_them(value, expected):
+    assert to_datetime(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Dupont 18/04/2022", "20221318", "mars 2022", "Lu", 20221318])
+def test_words_before_a_date_other_than_a_weekday_and_impossible_compact_dates_are_no_date(value):
+    assert to_datetime(value) is None
+
+
+def test_a_time_nobody_can_read_is_remembered_with_the_start():
+    assert unread_time("18/04/2022", "matin") == "matin"
+    assert unread_time("18/04/2022 après-midi", None) == "après-midi"
+    assert unread_time("18/04/2022", "8:30") == unread_time("18/04/2022 08:30", None) == ""
+    assert unread_time("18/04/2022", None) == unread_time(datetime(2022, 4, 18), "") == ""

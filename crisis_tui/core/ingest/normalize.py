@@ -21,6 +21,7 @@ __all__ = [
     "to_date",
     "to_datetime",
     "to_time",
+    "unread_time",
 ]
 
 # ---------------------------------------------------------------- dates and times
@@ -32,6 +33,15 @@ _LAST_SERIAL = (datetime.combine(_LAST_DATE, time()) - _EXCEL_EPOCH).days + 1
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
 _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 _MONTH_NAME = re.compile(r"(?:[^\W\d_]+\.?,? +)?(\d{1,2})(?:er)? *[ ./\-] *([^\W\d_]+)\.? *[ ./\-] *(\d{4}|\d{2})")
+_MONTH_FIRST = re.compile(r"(?:[^\W\d_]+\.?,? +)?([^\W\d_]+)\.? +(\d{1,2})(?:st|nd|rd|th)?,? +(\d{4})")  # April 18, 2022
+_COMPACT = re.compile(r"((?:19|20|21)\d{2})(\d{2})(\d{2})")  # 20220418
+_WEEKDAY_FIRST = re.compile(r"([^\W\d_]+)\.?,? +(?=\d)")  # "lundi 18/04/2022", "Lu 18/04/2022", "Ma 19.04.22"
+_WEEKDAYS = frozenset(
+    "lu lun lundi ma mar mardi me mer mercredi je jeu jeudi ve ven vendredi sa sam samedi di dim dimanche "
+    "maandag dinsdag wo woensdag do donderdag vr vrijdag za zaterdag zo zondag "
+    "mo mon monday tu tue tues tuesday we wed wednesday th thu thur thurs thursday fr fri friday sat saturday su "
+    "sun sunday".split()
+)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -53,7 +63,12 @@ _MONTHS = {
     )
     for name in names.split()
 }
-_CLOCK = re.compile(r"(\d{1,2}) *[:hu.] *(\d{2})(?: *[:.] *(\d{2})(?:[.,]\d+)?)?|(\d{1,2}) *[hu]|(\d{3,4})|(\d{1,2})")
+_CLOCK = re.compile(
+    r"(\d{1,2}) *[:hu.,] *(\d{2})(?: *[:.] *(\d{2})(?:[.,]\d+)?)?|(\d{1,2}) *[hu]|(\d{3,4})|(\d{1,2})"
+    r"|(\d{1,2}) *[.,] *(\d)"  # 8,3 or 8.3: a decimal 8,30 whose last zero went
+)
+_CLOCK_OPENER = re.compile(r"(?:om|a|à|at|vers|rond|omstreeks|[±~]) +")  # "om 8u30", "à 8h30", "vers 9h"
+_CLOCK_NOISE = str.maketrans("", "", "'’")  # 8h30'
 _MERIDIEM = re.compile(r"(.*?) *([ap])\.? *m\.?")
 _RANGE_OPENER = re.compile(r"(?:de|du|van|vanaf|from|entre|tussen|between) +")
 _RANGE_GAP = re.compile(r" *(?:[-\u2013\u2014>]|\b(?:a|à|au|jusqu'à|tot|to|till|until|et|en|and)\b) *")
@@ -90,32 +105,46 @@ def _calendar(year: str, month: int, day: str) -> date | None:
 
 
 def _date_text(text: str) -> tuple[date | None, str] | None:
-    """A written date (day first, ISO, or with a month name) -> (the date or None when impossible, the rest of the
-    text, e.g. its time); None when the text is not a date."""
+    """A written date (day first, ISO, compact ISO, or with a month name, a weekday before any of them) -> (the
+    date or None when impossible, the rest of the text, e.g. its time); None when the text is not a date."""
+    text = " ".join(text.split())  # a date and its time on two lines of one cell
+    if (weekday := _WEEKDAY_FIRST.match(text)) and fold(weekday.group(1)) in _WEEKDAYS:
+        text = text[weekday.end() :]
     if match := _YEAR_FIRST.match(text):
         year, month, day = match.groups()
     elif match := _DAY_FIRST.match(text):
         day, month, year = match.groups()
     elif (match := _MONTH_NAME.match(text)) and fold(match.group(2)) in _MONTHS:
         day, month, year = match.group(1), _MONTHS[fold(match.group(2))], match.group(3)
+    elif (match := _MONTH_FIRST.match(text)) and fold(match.group(1)) in _MONTHS:
+        day, month, year = match.group(2), _MONTHS[fold(match.group(1))], match.group(3)
+    elif match := _COMPACT.match(text):
+        year, month, day = match.groups()
     else:
         return None
     rest = text[match.end() :]
     if rest and rest[0] not in " Tt,":
         return None
-    return _calendar(year, int(month), day), rest.lstrip(" Tt,à")
+    return _calendar(year, int(month), day), rest.lstrip(" Tt,à-–|@")
 
 
 def _clock_text(text: str) -> time | None:
-    """A written time of day: 9:00, 09:30:15, 9h30, 9h, 9u30, 09.30, 0930, 9, 2:30 pm."""
-    text = text.strip().lower().removesuffix("uur").strip()
+    """A written time of day: 9:00, 09:30:15, 9h30, 9h, 9u30, 09.30, 8,30, 8,3, 0930, 9, 2:30 pm, om 8u30, 8 uur 30,
+    08.30u, 8h30'."""
+    text = text.strip().lower().translate(_CLOCK_NOISE).replace("uur", "u").strip()
+    if opener := _CLOCK_OPENER.match(text):
+        text = text[opener.end() :]
+    if len(text) > 1 and text[-1] in "uh":  # 08.30u, 8h: the mark at the end says nothing more
+        text = text[:-1].strip()
     meridiem = _MERIDIEM.fullmatch(text)
     match = _CLOCK.fullmatch(meridiem.group(1) if meridiem else text)
     if match is None:
         return None
-    hours, minutes, seconds, hour_mark, packed, bare = match.groups()
+    hours, minutes, seconds, hour_mark, packed, bare, tens_hours, tens = match.groups()
     if packed:
         hours, minutes = packed[:-2], packed[-2:]
+    if tens:
+        hours, minutes = tens_hours, tens + "0"
     hour, minute, second = int(hours or hour_mark or bare), int(minutes or 0), int(seconds or 0)
     if meridiem:
         if not 1 <= hour <= 12:
@@ -159,6 +188,9 @@ def _date_and_time(value: object) -> tuple[date | None, time | None]:
         return _in_range(value), None
     number = _numeric(value)
     if number is not None:
+        if number.is_integer() and 19_000_101 <= number <= 21_991_231:  # 20220418 stored as a number
+            compact = _date_text(str(int(number)))
+            return (compact[0] if compact else None), None
         moment = _from_serial(number)
         if moment is None:
             return None, None
@@ -204,6 +236,9 @@ def to_time(value: object) -> time | None:
             return (datetime.min + timedelta(seconds=round(number * 86400) % 86400)).time()
         if number.is_integer():
             return _clock_text(str(int(number)))
+        if number < 24:  # 8.3 or 14.45: a time typed "8,30" (a serial this small would be in January 1900)
+            minute = round((number - int(number)) * 100)
+            return time(int(number), minute) if minute < 60 else None
         moment = _from_serial(number)
         return moment.time() if moment else None
     if not isinstance(value, str):
@@ -215,6 +250,18 @@ def to_time(value: object) -> time | None:
     if written is not None:
         return _start_clock(written[1]) if written[1] else None
     return _start_clock(text)
+
+
+def unread_time(date_value: object, time_value: object) -> str:
+    """The written time an appointment's start could not read ("matin", "8:5"), "" when there is none: two
+    appointments of one patient on one day whose times nobody can read are still two."""
+    if not is_missing(time_value) and to_time(time_value) is None:
+        return clean_text(time_value)
+    if isinstance(date_value, str) and to_time(time_value) is None:
+        written = _date_text(date_value.strip())
+        if written is not None and written[1] and _start_clock(written[1]) is None:
+            return written[1]
+    return ""
 
 
 def to_datetime(date_value: object, time_value: object = None) -> datetime | None:

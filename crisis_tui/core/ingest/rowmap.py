@@ -214,7 +214,10 @@ class SheetPlan:
         if start is None:
             return None
         start = start.replace(second=0, microsecond=0)
-        return self.store_datetime(start), self.store_date(start.date()), f"{start:%Y-%m-%dT%H:%M}"
+        minute = f"{start:%Y-%m-%dT%H:%M}"
+        if start.hour == start.minute == 0 and (unread := normalize.unread_time(*cells)):
+            minute += f" {unread}"  # kept apart from the same patient's other unreadable times that day
+        return self.store_datetime(start), self.store_date(start.date()), minute
 
     def _birth(self, value: object):
         day = normalize.to_birth_date(value, self.today)
