@@ -101,6 +101,40 @@ def test_altered_and_unknown_rows_are_reported_never_guessed(workspace, tmp_path
     assert [r[0] for r in _outcomes(workspace)] == [ref["A5"].value]
 
 
+def _append(path, sheet: str, row: int, edits: dict[str, object]):
+    """Copy a row of the sheet to its end, with cells changed ({"L": "Joint"}), as a secretary duplicating a line."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    end = ws.max_row + 1
+    for cell in ws[row]:
+        ws.cell(end, cell.column, edits.get(cell.column_letter, cell.value))
+    wb.save(path)
+    return end
+
+
+def test_a_reference_with_contradictory_outcomes_is_reported_and_neither_recorded(workspace, tmp_path):
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    ref = load_workbook(exported)["Arlon"]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Joint", "L3": "Messagerie", "L4": "Joint"}})
+    end = _append(filled, "Arlon", 3, {"L": "Joint"})
+    _append(filled, "Arlon", 4, {"L": "joint", "M": "rappeler"})  # the same outcome twice: one outcome
+    problem = (f"rempli.xlsx, sheet Arlon, rows 3, {end}: contradictory outcomes for reference {ref['A3'].value} "
+               "(Voicemail, Reached), none recorded")
+    for _ in range(2):
+        with workspace.session() as s:
+            report = read_back(s, [filled], Catalog("en"))
+        assert report.problems == [problem] and report.unmatched == 2
+        assert _outcomes(workspace) == [(ref["A2"].value, "reached", ""), (ref["A4"].value, "reached", "rappeler")]
+    copy = _fill(exported, tmp_path / "copie.xlsx", {"Arlon": {"L3": "Messagerie"}})
+    with workspace.session() as s:  # across files too, each place named
+        report = read_back(s, [filled, copy], Catalog("fr"))
+    assert report.problems == [
+        f"rempli.xlsx, feuille Arlon, lignes 3, {end} ; copie.xlsx, feuille Arlon, ligne 3 : issues contradictoires "
+        f"pour la référence {ref['A3'].value} (Messagerie, Joint), aucune enregistrée"]
+    assert len(_outcomes(workspace)) == 2
+
+
 def test_a_foreign_or_missing_file_records_nothing(workspace, tmp_path):
     _scenario(workspace)
     exported = calls_export(workspace, tmp_path).files[0]

@@ -3,8 +3,10 @@
 A row counts when it holds a reference or an outcome. It is recorded when its reference is known, its patient,
 date and time still match what was exported, and its outcome is one of the list's (French or English label or
 code, case and accents ignored). Any other such row is reported, one line naming file, sheet and row, and never
-guessed. A row whose outcome is empty is a call not made yet: skipped. A file that cannot be read, or holds no
-call-list sheet, stops the whole read-back: nothing is recorded.
+guessed. A row whose outcome is empty is a call not made yet: skipped. Rows of one reference (a line copied, the
+same list read twice) are one outcome when they say the same; when they contradict each other none is recorded
+and one line names their places. A file that cannot be read, or holds no call-list sheet, stops the whole
+read-back: nothing is recorded.
 """
 
 from __future__ import annotations
@@ -185,7 +187,9 @@ def read_back(session: Session, paths: Sequence[Path | str], catalog: Catalog | 
     exported = _exported(session, {_text(r.values["reference"]) for r in rows} - {""})
     report = OutcomeReport(files=[str(f) for f in files])
     expected = ", ".join(t(f"outcome.{o}") for o in OUTCOMES)
-    for row in rows:
+    problems: list[tuple[int, str]] = []  # (index of the row in `rows`, line): said in the order of the files
+    calls: dict[str, list[tuple[int, _Row, str]]] = {}  # reference -> its rows with an outcome of the list
+    for index, row in enumerate(rows):
         where = {"file": row.file.name, "sheet": row.sheet, "row": row.number}
         reference, outcome = _text(row.values["reference"]), _text(row.values["outcome"])
         match = exported.get(reference)
@@ -201,13 +205,35 @@ def read_back(session: Session, paths: Sequence[Path | str], catalog: Catalog | 
         elif fold(outcome) not in codes:
             problem = t("telling.problem.outcome", value=outcome, expected=expected, **where)
         else:
-            _record(session, match[0], codes[fold(outcome)], _text(row.values.get("notes")), row.file)
-            report.recorded += 1
+            calls.setdefault(reference, []).append((index, row, codes[fold(outcome)]))
             continue
         report.unmatched += 1
-        report.problems.append(problem)
+        problems.append((index, problem))
+    for reference, said in calls.items():
+        outcomes = list(dict.fromkeys(code for _, _, code in said))
+        if len(outcomes) > 1:
+            report.unmatched += len(said)
+            problems.append((said[0][0], _contradiction(t, reference, [row for _, row, _ in said], outcomes)))
+            continue
+        notes = "; ".join(dict.fromkeys(n for _, row, _ in said if (n := _text(row.values.get("notes")))))
+        _record(session, exported[reference][0], outcomes[0], notes, said[0][1].file)
+        report.recorded += 1
+    report.problems = [line for _, line in sorted(problems)]
     session.flush()
     return report
+
+
+def _contradiction(t, reference: str, rows: list[_Row], outcomes: list[str]) -> str:
+    """One line naming every place (file, sheet, rows) of a reference whose rows say different outcomes."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        places.setdefault((row.file.name, row.sheet), []).append(str(row.number))
+    where = t("telling.problem.place_separator").join(
+        t("telling.problem.place" if len(numbers) == 1 else "telling.problem.places", file=file, sheet=sheet,
+          rows=", ".join(numbers))
+        for (file, sheet), numbers in places.items())
+    return t("telling.problem.contradiction", where=where, reference=reference,
+             outcomes=", ".join(t(f"outcome.{o}") for o in outcomes))
 
 
 def _record(session: Session, notification: Notification, outcome: str, notes: str, file: Path) -> None:
