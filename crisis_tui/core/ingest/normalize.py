@@ -236,7 +236,7 @@ def to_time(value: object) -> time | None:
             return (datetime.min + timedelta(seconds=round(number * 86400) % 86400)).time()
         if number.is_integer():
             return _clock_text(str(int(number)))
-        if number < 24:  # 8.3 or 14.45: a time typed "8,30" (a serial this small would be in January 1900)
+        if 1 <= number < 24:  # 8.3 or 14.45: a time typed "8,30" (a serial this small would be in January 1900)
             minute = round((number - int(number)) * 100)
             return time(int(number), minute) if minute < 60 else None
         moment = _from_serial(number)
