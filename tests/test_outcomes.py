@@ -69,10 +69,11 @@ def test_round_trip_in_either_language_any_case(workspace, tmp_path):
     assert _outcomes(workspace)[:4] == [(refs[0], "reached", "rappeler lundi"), (refs[1], "voicemail", ""),
                                         (refs[2], "no_answer", ""), (refs[3], "wrong_number", "")]
     assert _outcomes(workspace)[4][1] == "reached"
-    with workspace.session() as s:
-        again = read_back(s, [filled])
+    with workspace.session() as s:  # read again, named twice and through its folder: nothing new, one file read
+        again = read_back(s, [filled, filled, tmp_path, tmp_path / "." / filled.name])
         assert s.exec(select(CallOutcome.source_file)).first() == str(filled)
-    assert again.recorded == 5 and len(_outcomes(workspace)) == 5  # read twice, recorded once
+    assert (again.recorded, again.unchanged, again.unmatched) == (0, 5, 0) and len(_outcomes(workspace)) == 5
+    assert again.files == [str(filled), str(exported)]
 
 
 def test_altered_and_unknown_rows_are_reported_never_guessed(workspace, tmp_path):
@@ -189,9 +190,12 @@ def test_outcomes_command(workspace, home, tmp_path, capsys):
     filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Joint", "A3": "X1-1", "L3": "Joint"}})
     assert main(["--home", str(home.root), "outcomes", str(filled), "--json"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out) == {"files": [str(filled)], "recorded": 1, "unmatched": 1,
+    assert json.loads(out) == {"files": [str(filled)], "recorded": 1, "unchanged": 0, "unmatched": 1,
                                "problems": ["rempli.xlsx, feuille Arlon, ligne 3 : référence X1-1 inconnue"]}
     assert err.splitlines() == ["rempli.xlsx, feuille Arlon, ligne 3 : référence X1-1 inconnue"]
+    assert main(["--home", str(home.root), "--lang", "en", "outcomes", str(filled), str(filled)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "0 outcome(s) recorded, 1 already known, 1 row(s) not matched\n" and len(err.splitlines()) == 1
     assert main(["--home", str(home.root), "outcomes", str(tmp_path / "nope.xlsx")]) == 2
     assert "nope.xlsx" in capsys.readouterr().err
 

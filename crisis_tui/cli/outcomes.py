@@ -1,7 +1,8 @@
 """`crisis-tui outcomes PATH... [--json]`: read filled call lists back and record each call's outcome.
 
-Rows that cannot be matched are reported on stderr, one line each (and in the JSON's `problems`); the
-command is done (exit 0). A missing, unreadable or foreign file: exit 2, nothing recorded.
+`recorded` counts the outcomes this read stored, `unchanged` those already stored as they are (a list read
+again), `unmatched` the rows not taken. Those are reported on stderr, one line each (and in the JSON's
+`problems`); the command is done (exit 0). A missing, unreadable or foreign file: exit 2, nothing recorded.
 """
 
 from __future__ import annotations
@@ -29,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
     else:
-        print(catalog(args).t("telling.cli.outcomes", recorded=report.recorded, unmatched=report.unmatched))
+        print(catalog(args).t("telling.cli.outcomes", **report.counts()))
     return 0

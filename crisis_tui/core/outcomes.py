@@ -37,13 +37,16 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 @dataclass
 class OutcomeReport:
     files: list[str] = field(default_factory=list)
-    recorded: int = 0
+    recorded: int = 0  # outcomes newly stored by this read
+    unchanged: int = 0  # outcomes already stored as the latest of their row (a list read again)
     unmatched: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        return {"recorded": self.recorded, "unchanged": self.unchanged, "unmatched": self.unmatched}
+
     def as_json(self) -> dict:
-        return {"files": self.files, "recorded": self.recorded, "unmatched": self.unmatched,
-                "problems": self.problems}
+        return {"files": self.files, **self.counts(), "problems": self.problems}
 
 
 @dataclass(frozen=True)
@@ -108,17 +111,21 @@ def date_of(value: object) -> date | None:
 
 
 def spreadsheet_files(paths: Iterable[Path | str], catalog: Catalog) -> list[tuple[Path, bool]]:
-    """(file, named): the files named, and the workbooks of a folder named; a missing path is refused."""
-    files: list[tuple[Path, bool]] = []
+    """(file, named): the files named, and the workbooks of a folder named, each once (a file named twice, or
+    named and in a folder named, is read once); a missing path is refused."""
+    files: dict[Path, tuple[Path, bool]] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted((p, False) for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
+            found = sorted((p, False) for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
         elif path.is_file():
-            files.append((path, True))
+            found = [(path, True)]
         else:
             raise UsageError(catalog.t("telling.problem.missing", file=path))
-    return files
+        for file, named in found:
+            shown, named_before = files.get(file.resolve(), (file, False))
+            files[file.resolve()] = (shown, named_before or named)
+    return list(files.values())
 
 
 def _read(path: Path, labels: dict[str, str], t, named: bool) -> list[_Row] | None:
@@ -216,8 +223,10 @@ def read_back(session: Session, paths: Sequence[Path | str], catalog: Catalog | 
             problems.append((said[0][0], _contradiction(t, reference, [row for _, row, _ in said], outcomes)))
             continue
         notes = "; ".join(dict.fromkeys(n for _, row, _ in said if (n := _text(row.values.get("notes")))))
-        _record(session, exported[reference][0], outcomes[0], notes, said[0][1].file)
-        report.recorded += 1
+        if _record(session, exported[reference][0], outcomes[0], notes, said[0][1].file):
+            report.recorded += 1
+        else:
+            report.unchanged += 1
     report.problems = [line for _, line in sorted(problems)]
     session.flush()
     return report
@@ -236,13 +245,14 @@ def _contradiction(t, reference: str, rows: list[_Row], outcomes: list[str]) -> 
              outcomes=", ".join(t(f"outcome.{o}") for o in outcomes))
 
 
-def _record(session: Session, notification: Notification, outcome: str, notes: str, file: Path) -> None:
-    """Add the outcome, unless the same one (outcome and notes) is already the latest for that row."""
+def _record(session: Session, notification: Notification, outcome: str, notes: str, file: Path) -> bool:
+    """Add the outcome, unless the same one (outcome and notes) is already the latest for that row; True if added."""
     latest = session.exec(select(CallOutcome).where(CallOutcome.notification_id == notification.id)
                           .order_by(CallOutcome.id.desc())).first()
     if latest is not None and (latest.outcome, latest.notes) == (outcome, notes):
-        return
+        return False
     session.add(CallOutcome(notification_id=notification.id, outcome=outcome, notes=notes, source_file=str(file)))
+    return True
 
 
 def outcome_counts(session: Session, day_from: date, day_to: date) -> dict[tuple[str, str], dict[str, int]]:

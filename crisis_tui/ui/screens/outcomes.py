@@ -90,5 +90,5 @@ class OutcomesDialog(ModalScreen[OutcomeReport | None]):
             report_error(self, self.catalog, error)
             return
         self.report = report
-        message.update(t("telling.cli.outcomes", recorded=report.recorded, unmatched=report.unmatched))
+        message.update(t("telling.cli.outcomes", **report.counts()))
         self.query_one("#outcomes-problems", Static).update("\n".join(report.problems))
