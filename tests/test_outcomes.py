@@ -1,5 +1,6 @@
-"""Filled call lists read back: outcomes recorded by reference (FR or EN labels, any case or accents), altered
-or unknown rows reported one line each and never guessed, a foreign file refused whole; the board's figures."""
+"""Filled call lists read back: outcomes recorded by reference (FR or EN labels or a clear synonym, any case or
+accents), altered, unknown or contradictory rows reported one line each and never guessed, a list read again
+recording nothing new, a foreign file refused whole; the board's figures."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from crisis_tui.core.decisions import decide
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import CallOutcome, Notification, Override
-from crisis_tui.core.outcomes import outcome_counts, read_back, time_text
+from crisis_tui.core.outcomes import outcome_codes, outcome_counts, read_back, time_text
+from crisis_tui.core.text import fold
 from crisis_tui.i18n import Catalog
 from tests.factories import appointment
 
@@ -177,6 +179,24 @@ def test_outcome_counts_for_the_board(workspace, tmp_path):
     calls_export(workspace, tmp_path)  # told again (a new status): the earlier call no longer counts
     with workspace.session() as s:
         assert outcome_counts(s, D1, D1)[("ARL", "consultation")]["reached"] == 0
+
+
+def test_what_secretaries_write_for_an_outcome(workspace, tmp_path):
+    written = {"Répondeur": "voicemail", "Messagerie vocale": "voicemail", "boîte vocale": "voicemail",
+               "voicemail": "voicemail", "Faux n°": "wrong_number", "faux num.": "wrong_number",
+               "Mauvais numéro": "wrong_number", "verkeerd nummer": "wrong_number", "pas de reponse": "no_answer",
+               "Pas répondu": "no_answer", "geen antwoord": "no_answer", "Bereikt": "reached",
+               "injoignable": None, "niet bereikt": None, "faux": None}
+    codes = outcome_codes()
+    assert {word: codes.get(fold(word)) for word in written} == written
+    _scenario(workspace)
+    exported = calls_export(workspace, tmp_path).files[0]
+    filled = _fill(exported, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Répondeur", "L3": "Faux n°",
+                                                                  "L4": "Injoignable"}})
+    with workspace.session() as s:
+        report = read_back(s, [filled], Catalog("en"))
+    assert (report.recorded, report.unmatched) == (2, 1) and "unknown outcome Injoignable" in report.problems[0]
+    assert [o for _, o, _ in _outcomes(workspace)] == ["voicemail", "wrong_number"]
 
 
 def test_time_cells_in_any_shape():

@@ -1,12 +1,12 @@
 """Filled call lists read back: each call's outcome recorded against the exported row, by its reference.
 
 A row counts when it holds a reference or an outcome. It is recorded when its reference is known, its patient,
-date and time still match what was exported, and its outcome is one of the list's (French or English label or
-code, case and accents ignored). Any other such row is reported, one line naming file, sheet and row, and never
-guessed. A row whose outcome is empty is a call not made yet: skipped. Rows of one reference (a line copied, the
-same list read twice) are one outcome when they say the same; when they contradict each other none is recorded
-and one line names their places. A file that cannot be read, or holds no call-list sheet, stops the whole
-read-back: nothing is recorded.
+date and time still match what was exported, and its outcome is one of the list's (French or English label,
+code, or a clear synonym: WRITTEN; case, accents and punctuation ignored). Any other such row is reported, one
+line naming file, sheet and row, and never guessed. A row whose outcome is empty is a call not made yet:
+skipped. Rows of one reference (a line copied, the same list read twice) are one outcome when they say the same;
+when they contradict each other none is recorded and one line names their places. A file that cannot be read,
+or holds no call-list sheet, stops the whole read-back: nothing is recorded.
 """
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ HEADER_SEARCH = 10  # rows above the header a sheet may hold (a title someone ad
 _CHUNK = 500
 _TIME = re.compile(r"^(\d{1,2})\s*[:hH.]\s*(\d{2})")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+# What secretaries write for an outcome besides its labels (French, English) and code, matched folded like them.
+# Only words that cannot mean another outcome: "injoignable" (no answer? a dead or wrong number? the list's own
+# word for a patient without a usable number) stays an unknown outcome, reported.
+WRITTEN = {
+    "reached": ("bereikt",),
+    "voicemail": ("répondeur", "messagerie vocale", "boîte vocale"),
+    "no_answer": ("pas répondu", "geen antwoord"),
+    "wrong_number": ("faux n°", "faux num", "mauvais numéro", "verkeerd nummer"),
+}
 
 
 @dataclass
@@ -67,12 +76,12 @@ def _labels() -> dict[str, str]:
 
 
 def outcome_codes() -> dict[str, str]:
-    """Folded outcome as a secretary may write it (label in either language, or code) -> outcome code."""
+    """Folded outcome as a secretary may write it (label in either language, code, or one of its WRITTEN words)
+    -> outcome code."""
     codes = {}
     for code in OUTCOMES:
-        codes[fold(code)] = code
-        for lang in LANGUAGES:
-            codes[fold(Catalog(lang).t(f"outcome.{code}"))] = code
+        written = (code, *(Catalog(lang).t(f"outcome.{code}") for lang in LANGUAGES), *WRITTEN[code])
+        codes.update({fold(word): code for word in written})
     return codes
 
 
