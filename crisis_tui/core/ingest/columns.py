@@ -5,6 +5,9 @@ on a tie, the role listed first in HEADER_ALIASES wins ("Date examen" is a date,
 several columns take one role, the best named holds it: a longer alias, then a word of the appointment ("Date RDV"
 beats "Date"), then a header that is the alias itself, then the role's earlier alias ("Date" beats "Jour"), then the
 first column.
+
+A header may take two rows: a row of header words right below the header row completes it ("Nom", "Prénom" under a
+merged "Patient" read "Patient Nom", "Patient Prénom"; "RDV" under "Date" reads "Date RDV"), and data starts below.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import itertools
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from crisis_tui.core.text import fold, tokens
@@ -123,6 +127,10 @@ def _by_first_word(aliases) -> dict[str, list[tuple[tuple[str, ...], str, int]]]
 
 
 _ALIASES_BY_FIRST_WORD = _by_first_word(entry for entry in _ALIASES if entry not in _SUFFIX_ALIASES)
+# the words a header is made of ("Tél. domicile", "N° patient", "Heure prévue"), but for the suffix aliases
+_HEADER_WORDS = frozenset(
+    word for alias, _, _ in _ALIASES if not alias[0].startswith("*") for word in alias
+) | IDENTIFIER_WORDS | APPOINTMENT_WORDS
 
 
 def column_role(header: object) -> str | None:
@@ -134,10 +142,11 @@ def column_role(header: object) -> str | None:
 Strength = tuple[int, bool, bool, int]  # how well a header names its role: the greater, the better
 
 
+@lru_cache(maxsize=4096)
 def column_match(header: object) -> tuple[str, Strength] | None:
     """The role a header cell names and how well, None when it names none of ours. (The longest alias wins, then
     the first role: the order aliases are tried in does not matter, so only those whose first word is in the cell
-    are.)"""
+    are. A header search reads most texts more than once: alone, and with the row above or below it.)"""
     words = tokens(header)
     if not words:
         return None
@@ -210,23 +219,76 @@ def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
 
 
 def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | None:
-    """The header among the first non-empty rows: the one naming the most roles (the first of equals)."""
+    """The header among the first non-empty rows: the one naming the most roles (the first of equals), each row
+    taken with the row of header words right below it when that names at least as many roles."""
+    searched: list[tuple[int, Sequence[object]]] = []
+    filled = 0
+    for row in rows:
+        searched.append(row)
+        filled += 1 if any(row[1]) else 0
+        if filled >= HEADER_SEARCH_ROWS:
+            break
     best: ColumnMap | None = None
-    seen = 0
-    for row_number, cells in rows:
+    for (row_number, cells), below in zip(searched, [*searched[1:], None]):
         if not any(cells):
             continue
         found = map_columns(row_number, cells)
+        if below is not None:
+            found = _with_row_below(cells, found, *below)
         if found and (best is None or _score(found) > _score(best)):
             best = found
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
     return best
 
 
-def _score(columns: ColumnMap) -> int:
-    return len(columns.roles) + len(columns.phones)
+def _with_row_below(cells: Sequence[object], alone: ColumnMap | None, row_number: int,
+                    below: Sequence[object]) -> ColumnMap | None:
+    """The header of two rows when `below` holds header words only under a header row (one naming two roles, not a
+    title) and, read with it, names at least as many roles as alone; else `alone`. (Should `below` alone name more,
+    it is the better header itself.)"""
+    labels = [cell for cell in below if cell is not None and (not isinstance(cell, str) or cell.strip())]
+    if not labels or not all(_is_header_words(cell) for cell in labels):
+        return alone
+    if alone is None and sum(column_role(cell) not in (None, "ignore") for cell in cells if isinstance(cell, str)) < 2:
+        return alone
+    joined = map_columns(row_number, _joined(cells, below))
+    if joined is None or _score(joined) < _score(alone):
+        return alone
+    return joined
+
+
+def _is_header_words(cell: object) -> bool:
+    """Text naming a role in header words only: a date, a time ("8h30"), a phone, a name ("Dr Martin") are data."""
+    if not isinstance(cell, str) or any(character.isdigit() for character in cell) or column_role(cell) is None:
+        return False
+    return all(word in _HEADER_WORDS or any(_contains((word,), alias) for alias, _, _ in _SUFFIX_ALIASES)
+               for word in tokens(cell))
+
+
+def _joined(upper: Sequence[object], lower: Sequence[object]) -> list[str]:
+    """Each column's upper text then its lower one. An empty upper cell beside a filled one may be part of it (a
+    merged cell): that text is carried right onto the lower labels it leaves in their role ("Patient" onto "Prénom",
+    not "Heure" onto "Nom"), up to the first it does not."""
+    texts: list[str] = []
+    carried = ""
+    for index in range(max(len(upper), len(lower))):
+        above, under = (_text(row[index]) if index < len(row) else "" for row in (upper, lower))
+        if above:
+            carried = above
+            texts.append(f"{above} {under}".strip())
+        elif under and carried and column_role(f"{carried} {under}") == column_role(under):
+            texts.append(f"{carried} {under}")
+        else:  # the merged cell, if any, ends here
+            carried = ""
+            texts.append(under)
+    return texts
+
+
+def _text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _score(columns: ColumnMap | None) -> int:
+    return 0 if columns is None else len(columns.roles) + len(columns.phones)
 
 
 def is_totals(cells: Sequence[object]) -> bool:
