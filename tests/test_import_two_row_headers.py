@@ -151,3 +151,21 @@ def test_a_first_data_row_all_in_text_is_still_imported(workspace, tmp_path):
     rows = [["Date RDV", "Heure", "Nom", "Prénom"], ["18/04/2022", "08:30", "Dupont", "Jean"],
             ["18/04/2022", "09:00", "Durand", "Anne"]]
     assert counts(import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))) == (2, 2, 0, 0)
+
+
+def test_a_two_row_header_repeated_after_a_page_break_is_no_data(workspace, tmp_path):
+    rows = [MERGED_PATIENT, NAMES_BELOW, TWO_PATIENTS[0], MERGED_PATIENT, NAMES_BELOW, TWO_PATIENTS[1]]
+    assert counts(import_file(workspace, merged_xlsx(tmp_path / "consultations_arlon.xlsx", rows))) == (2, 2, 0, 0)
+    rows = [["Date", "Heure", "Nom"], ["RDV", None, None], ["17/05/2022", "08:30", "Dupont"],
+            ["Date", "Heure", "Nom"], ["RDV", None, None], ["17/05/2022", "09:00", "Durand"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "radiologie_arlon.xlsx", ("S", rows)))) == (2, 2, 0, 0)
+
+
+def test_either_row_of_a_two_row_header_is_the_header_again_but_no_part_of_one():
+    upper, lower = ["Rendez-vous", None, "Patient", None], ["Date", "Heure", "Nom", "Prénom"]
+    found = find_header([(1, upper), (2, lower)])
+    assert found.is_header_again(upper) and found.is_header_again(["rendez vous", "", "PATIENT"])
+    assert found.is_header_again(lower)
+    assert not found.is_header_again([None, None, "Patient", None])
+    assert not found.is_header_again(["Rendez-vous", None, "Dupont", None])
+    assert not map_columns(1, ["Date", "Heure", "Nom"]).is_header_again(["RDV", None, None])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -174,18 +174,22 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """The header row found, and the column index of each role (phones: every phone column, in sheet order)."""
+    """The header row found (the lower of two), and the column index of each role (phones: every phone column, in
+    sheet order)."""
 
     row_number: int
     headers: tuple[str, ...]
     roles: dict[str, int]
     phones: tuple[int, ...]
+    two_rows: tuple[tuple[str, ...], ...] = ()  # a header of two rows: each as it reads (`_folded`)
 
     def get(self, role: str) -> int | None:
         return self.roles.get(role)
 
     def is_header_again(self, row: Sequence[object]) -> bool:
-        """A header row repeated lower down (a page break in the export)."""
+        """A header row repeated lower down (a page break in the export); either row of a two-row header."""
+        if self.two_rows and _folded(row) in self.two_rows:
+            return True
         same = 0
         for index in (*self.roles.values(), *self.phones):
             if index < len(row) and fold(row[index]) and fold(row[index]) == fold(self.headers[index]):
@@ -253,7 +257,7 @@ def _with_row_below(cells: Sequence[object], alone: ColumnMap | None, row_number
     joined = map_columns(row_number, _joined(cells, below))
     if joined is None or _score(joined) < _score(alone):
         return alone
-    return joined
+    return replace(joined, two_rows=(_folded(cells), _folded(below)))
 
 
 def _is_header_words(cell: object) -> bool:
@@ -285,6 +289,14 @@ def _joined(upper: Sequence[object], lower: Sequence[object]) -> list[str]:
 
 def _text(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
+
+
+def _folded(row: Sequence[object]) -> tuple[str, ...]:
+    """A row as it reads: each cell folded, without the empty cells at its end."""
+    texts = [fold(cell) for cell in row]
+    while texts and not texts[-1]:
+        texts.pop()
+    return tuple(texts)
 
 
 def _score(columns: ColumnMap | None) -> int:
