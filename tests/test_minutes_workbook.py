@@ -100,6 +100,20 @@ def test_signed_minutes_carry_the_signature_and_the_hash(capsys, home, workspace
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", lines["Date"])
 
 
+def test_signed_minutes_list_the_sites_in_the_reference_order_as_the_draft_does(capsys, home, workspace):
+    seed(workspace)
+    names = [site.name for site in workspace.reference.sites]
+
+    def grid_sites(path):
+        rows = values(load_workbook(path).active)
+        start = next(i for i, r in enumerate(rows) if "07/12/2026" in str(r[0]))  # the first day's grid
+        return [r[0] for r in rows[start + 1 : start + 1 + len(names)]]
+
+    draft = grid_sites(export(capsys, home))
+    run(capsys, home, "sign", "--by", "Dr Director")
+    assert grid_sites(export(capsys, home)) == draft == names
+
+
 def test_signed_minutes_exported_count_what_was_signed(capsys, home, workspace):
     """The JSON's counts are the totals of the minutes written: those signed, not the board as it is now."""
     meeting_id = seed(workspace)

@@ -238,7 +238,7 @@ def _grid(sheet: _Sheet, w: Wording, content: dict, activities: list[str]) -> No
     for day, sites in content["grid"].items():
         header = [(w.day(day), 1)] + [(w.activity(a), 1) for a in activities] + ([("", rest)] if rest else [])
         sheet.table_row(header, header=True)
-        for site, statuses in sites.items():
+        for site, statuses in grid_sites(w, sites):
             row = [(w.site(site), 1, LABEL_STYLE)]
             row += [(w.status(statuses.get(a, "maintained")), 1, _status(statuses.get(a, "maintained")))
                     for a in activities]
@@ -253,6 +253,13 @@ def _changes(sheet: _Sheet, w: Wording, changes: list[dict]) -> None:
              (w.status(c["before"]), 2, _status(c["before"])), (w.status(c["after"]), 2, _status(c["after"]))]
             for c, last in grouped_changes(changes)]
     sheet.table(t("minutes.doc.changes"), t("minutes.doc.no_changes"), header, rows)
+
+
+def grid_sites(w: Wording, sites: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, str]]]:
+    """One day of the grid, its sites in the reference data's order (hospitals, then rest homes...): a signed
+    record keeps them sorted by code."""
+    order = {code: place for place, code in enumerate(w.sites)}
+    return sorted(sites.items(), key=lambda item: order.get(item[0], len(order)))
 
 
 def grouped_changes(changes: list[dict]) -> list[tuple[dict, str]]:

@@ -21,7 +21,9 @@ from textual.widgets import Footer, Header, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.db import session_scope
-from crisis_tui.core.documents.minutes import COUNT_COLUMNS, Wording, export_minutes, grouped_changes, impact_rows
+from crisis_tui.core.documents.minutes import (
+    COUNT_COLUMNS, Wording, export_minutes, grid_sites, grouped_changes, impact_rows,
+)
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import update_meeting
 from crisis_tui.core.minutes import minutes_content
@@ -230,7 +232,7 @@ class MinutesScreen(Screen):
             grid.add_column(t("minutes.col.site"))
             for code in activities:
                 grid.add_column(w.activity(code), max_width=16)
-            for site, statuses in sites.items():
+            for site, statuses in grid_sites(w, sites):
                 grid.add_row(w.site(site), *(_status(w, statuses.get(a, "maintained")) for a in activities))
             parts.append(grid)
         parts.append(Text(t("minutes.doc.changes"), style="bold underline"))
