@@ -99,6 +99,29 @@ async def test_unticked_files_are_not_imported_and_a_typed_path_is_listed(worksp
 
 
 @pilot_test
+async def test_files_already_imported_are_said_so_and_left_unticked(workspace, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    write_csv(usb / "a.csv", 3)
+    write_csv(usb / "b.csv", 4, site="Bastogne")
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        screen = pilot.app.screen
+        await pilot.press("ctrl+l")
+        screen.query_one("#import-path").value = str(usb)
+        await pilot.press("enter", "space", "ctrl+s")  # b.csv only
+        await settle(pilot)
+        files = screen.query_one(SelectionList)
+        assert [Path(value).name for value in files.selected] == ["a.csv"]
+        prompts = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
+        assert "already" not in prompts[0] and prompts[1].endswith("— already imported")
+        write_csv(usb / "b copy.csv", 4, site="Bastogne")  # the same content under another name
+        await pilot.press("ctrl+l", "enter")
+        assert [Path(value).name for value in files.selected] == ["a.csv"]
+
+
+@pilot_test
 async def test_escape_cancels_the_import_after_confirming(workspace, monkeypatch):
     write_csv(workspace.home.inbox / "a_small.csv", 3)
     write_csv(workspace.home.inbox / "b_big.csv", 6000)

@@ -363,6 +363,22 @@ def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
     return columns.is_header_again(cells) or is_totals(cells)
 
 
+def imported_before(workspace, paths: Iterable[Path]) -> set[Path]:
+    """The files whose very content (same sha256) an earlier import already took in (an import that failed left
+    nothing); a file that cannot be read is not among them."""
+    digests: dict[str, list[Path]] = {}
+    for path in paths:
+        try:
+            digests.setdefault(_sha256(path), []).append(path)
+        except OSError:
+            continue
+    if not digests:
+        return set()
+    with workspace.session(readonly=True) as session:
+        known = set(session.execute(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(digests)))).scalars())
+    return {path for digest in known for path in digests[digest]}
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

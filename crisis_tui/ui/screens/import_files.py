@@ -1,5 +1,6 @@
-"""The import screen: a folder or a file (default: the home's inbox), the spreadsheets found there to tick, the
-import in a thread worker with a progress bar (escape cancels, after a confirmation), then a summary per file.
+"""The import screen: a folder or a file (default: the home's inbox), the spreadsheets found there to tick (those
+already imported are shown so and left unticked), the import in a thread worker with a progress bar (escape
+cancels, after a confirmation), then a summary per file.
 
 The import itself is `core.ingest.importer.import_paths`; this screen only starts it and shows its progress.
 """
@@ -18,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, SelectionList
 from textual.worker import Worker, WorkerState
 
-from crisis_tui.core.ingest.importer import ImportCancelled, ImportReport, import_file
+from crisis_tui.core.ingest.importer import ImportCancelled, ImportReport, import_file, imported_before
 from crisis_tui.core.ingest.read import is_spreadsheet_name
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
@@ -111,7 +112,10 @@ class ImportScreen(Screen):
         files = spreadsheets_in(path)
         selection = self.query_one(SelectionList)
         selection.clear_options()
-        selection.add_options([(f"{p.name}  ({size_text(p.stat().st_size)})", str(p), True) for p in files])
+        done = imported_before(self.workspace, files)  # left unticked: importing them again adds nothing
+        already = f" — {t('import.cli.already')}"
+        selection.add_options([(f"{p.name}  ({size_text(p.stat().st_size)}){already if p in done else ''}", str(p),
+                                p not in done) for p in files])
         if files:
             selection.highlighted = 0
         found = t("ui.import.found", n=len(files)) if files else t("ui.import.none_found", path=self.shown_path(path))
