@@ -122,6 +122,19 @@ async def test_files_already_imported_are_said_so_and_left_unticked(workspace, t
 
 
 @pilot_test
+async def test_the_summary_wraps_on_a_small_terminal(workspace):
+    write_csv(workspace.home.inbox / "consultations_arlon.csv", 3, bad=2)
+    async with make_app(workspace, lang="fr").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", "ctrl+s")
+        await settle(pilot)
+        message = pilot.app.screen.query_one("#import-message")
+        text = str(message.render())
+        assert len(text) > 80 and text.endswith("en erreur")  # longer than the screen is wide...
+        assert message.size.height >= 2 and message.size.width <= 80  # ...so it takes two lines, not cut
+
+
+@pilot_test
 async def test_escape_cancels_the_import_after_confirming(workspace, monkeypatch):
     write_csv(workspace.home.inbox / "a_small.csv", 3)
     write_csv(workspace.home.inbox / "b_big.csv", 6000)
