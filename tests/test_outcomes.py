@@ -162,6 +162,10 @@ def test_a_foreign_or_missing_file_records_nothing(workspace, tmp_path):
         sms.rename(tmp_path / "in" / sms.name)
         report = read_back(s, [tmp_path / "in"])
     assert report.recorded == 1 and report.files == [str(tmp_path / "in" / filled.name)]
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "in" / sms.name).rename(tmp_path / "inbox" / sms.name)
+    with workspace.session() as s, pytest.raises(UsageError, match="inbox: no filled call list here"):
+        read_back(s, [tmp_path / "inbox"], Catalog("en"))  # appointment exports and SMS batches only
 
 
 def test_outcome_counts_for_the_board(workspace, tmp_path):

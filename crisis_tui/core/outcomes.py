@@ -190,7 +190,7 @@ def _altered(row: _Row, appointment: Appointment) -> list[str]:
 
 def read_back(session: Session, paths: Sequence[Path | str], catalog: Catalog | None = None) -> OutcomeReport:
     """Read filled call lists and record each outcome (CallOutcome). Raises UsageError, recording nothing, when a
-    file is missing, unreadable or no call list."""
+    file is missing, unreadable or no call list, or when the folders named hold no call list at all."""
     catalog = catalog or Catalog()
     t = catalog.t
     labels, codes = _labels(), outcome_codes()
@@ -200,6 +200,8 @@ def read_back(session: Session, paths: Sequence[Path | str], catalog: Catalog | 
         if read is not None:
             files.append(path)
             rows += read
+    if not files:  # only folders named, and no call list in them (the inbox holds appointment exports)
+        raise UsageError(t("telling.problem.no_list_in", folders=", ".join(str(p) for p in paths)))
     exported = _exported(session, {_text(r.values["reference"]) for r in rows} - {""})
     report = OutcomeReport(files=[str(f) for f in files])
     expected = ", ".join(t(f"outcome.{o}") for o in OUTCOMES)
