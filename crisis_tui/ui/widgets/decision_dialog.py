@@ -24,6 +24,7 @@ class DecisionEdit:
 class DecisionDialog(ModalScreen[DecisionEdit | None]):
     """Enter in the reason (or ctrl+s anywhere, or the Save button) saves; escape leaves everything as it was."""
 
+    AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
     BINDINGS = [
         Binding("escape", "cancel", show=False, id="decision.cancel"),
         Binding("ctrl+s", "save", show=False, id="decision.save"),
@@ -55,7 +56,7 @@ class DecisionDialog(ModalScreen[DecisionEdit | None]):
                 yield Button(t("ui.dialog.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#decision-reason", Input).focus()
+        self.query_one("#decision-reason", Input).focus(scroll_visible=False)
 
     def _chosen(self, radio_id: str, default: str) -> str:
         pressed = self.query_one(radio_id, RadioSet).pressed_button

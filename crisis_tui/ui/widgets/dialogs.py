@@ -38,6 +38,7 @@ def report_error(screen: Screen, catalog: Catalog, error: BaseException | str) -
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: `y`/enter on Yes confirms, `n`/escape refuses."""
 
+    AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
     BINDINGS = [
         Binding("y,o", "answer(True)", show=False, id="dialog.yes"),
         Binding("n,escape", "answer(False)", show=False, id="dialog.no"),
@@ -60,7 +61,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(t("ui.dialog.no"), id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no" if self.danger else "#yes", Button).focus()
+        self.query_one("#no" if self.danger else "#yes", Button).focus(scroll_visible=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -73,6 +74,7 @@ class ConfirmDialog(ModalScreen[bool]):
 class ErrorDialog(ModalScreen[None]):
     """An error the user can read, select and copy (`c` copies all of it); escape or enter closes."""
 
+    AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
     BINDINGS = [
         Binding("escape,enter", "close", show=False, id="dialog.close"),
         Binding("c", "copy", show=False, id="dialog.copy"),
@@ -95,7 +97,7 @@ class ErrorDialog(ModalScreen[None]):
                 yield Button(t("ui.dialog.close"), id="close", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
+        self.query_one("#close", Button).focus(scroll_visible=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -24,10 +24,12 @@ class Signature:
 
 
 class SignDialog(ModalScreen[Signature | None]):
+    AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
     DEFAULT_CSS = """
     SignDialog { align: center middle; }
-    SignDialog .sign-box { width: 84; max-width: 100%; height: auto; border: thick $error; padding: 1 2;
-                           background: $surface; }
+    SignDialog .sign-box { width: 84; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
+                           border: thick $error; padding: 1 2; background: $surface; }
+    SignDialog .sign-box Label { width: 100%; }
     SignDialog .sign-title { text-style: bold; margin-bottom: 1; }
     SignDialog .sign-warning { color: $warning; margin: 1 0; }
     SignDialog #sign-problem { color: $error; }
@@ -63,7 +65,7 @@ class SignDialog(ModalScreen[Signature | None]):
                 yield Button(t("minutes.sign.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#sign-name", Input).focus()
+        self.query_one("#sign-name", Input).focus(scroll_visible=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

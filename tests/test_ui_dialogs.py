@@ -1,0 +1,74 @@
+"""The dialogs as a user reads them: a long question wraps whole inside its box, down to an 80x24 terminal."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from tests.ui_pilot import make_app, pilot_test, settle, until
+
+
+def box_text(app, selector: str = ".dialog-box") -> str:
+    """What the dialog box matching `selector` shows on screen now, its lines inside the border joined by spaces."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    box = app.screen.query_one(selector).region
+    lines = console.export_text().splitlines()[box.y + 1:box.bottom - 1]
+    return " ".join(" ".join(line[box.x + 1:box.right - 1].split()) for line in lines).strip()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 40)])
+@pilot_test
+async def test_the_whole_board_question_is_shown_whole_with_its_days(workspace, lang, size):
+    async with make_app(workspace, lang).run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("}", "}", "v", "v", "v", "c")
+        await settle(pilot)
+        question = pilot.app.screen.message
+        assert "09/12/2026 (3" in question
+        assert words(question) in box_text(pilot.app)
+
+
+@pilot_test
+async def test_the_emergency_question_is_shown_whole_on_a_small_terminal(workspace):
+    async with make_app(workspace, "fr").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("!")
+        await settle(pilot)
+        assert words(pilot.app.screen.message) in box_text(pilot.app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 40)])
+@pilot_test
+async def test_the_sign_off_warning_is_shown_whole_above_the_name(workspace, size):
+    app = make_app(workspace, "fr")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "n")
+        await until(pilot, lambda: app.screen.busy == 0 and app.screen.content is not None, "minutes still busy",
+                    workers=True)
+        await pilot.press("f9")
+        await pilot.pause()
+        shown = box_text(app, ".sign-box")
+        assert words(app.screen.summary) in shown
+        assert words(app.catalog.t("minutes.sign.warning")) in shown
+
+
+@pilot_test
+async def test_the_decision_dialog_fits_a_small_terminal_from_its_title_to_its_buttons(workspace):
+    app = make_app(workspace, "fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = box_text(app)
+        assert shown.startswith("Décision : case Arlon · Consultations")
+        assert f"{app.catalog.t('ui.dialog.save')} {app.catalog.t('ui.dialog.cancel')}" in shown
