@@ -1,4 +1,5 @@
-"""The dialogs as a user reads them: a long question wraps whole inside its box, down to an 80x24 terminal."""
+"""The dialogs as a user reads them: a long question wraps whole inside its box, down to an 80x24 terminal; the
+sign-off warning says what the board does once the meeting is signed."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import io
 
 import pytest
 from rich.console import Console
+from textual.widgets import Label
 
-from tests.ui_pilot import make_app, pilot_test, settle, until
+from crisis_tui.ui.screens.minutes import MinutesScreen
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
+from tests.ui_pilot import DAY, cells, make_app, meetings, pilot_test, settle, until
 
 
 def box_text(app, selector: str = ".dialog-box") -> str:
@@ -46,16 +50,23 @@ async def test_the_emergency_question_is_shown_whole_on_a_small_terminal(workspa
         assert words(pilot.app.screen.message) in box_text(pilot.app)
 
 
+async def sign_dialog(pilot) -> None:
+    """From the board: the minutes screen (once it shows its content), then its sign-off dialog."""
+    app = pilot.app
+    await pilot.press("n")
+    await until(pilot, lambda: app.screen.busy == 0 and app.screen.content is not None, "minutes still busy",
+                workers=True)
+    await pilot.press("f9")
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 40)])
 @pilot_test
 async def test_the_sign_off_warning_is_shown_whole_above_the_name(workspace, size):
     app = make_app(workspace, "fr")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("c", "n")
-        await until(pilot, lambda: app.screen.busy == 0 and app.screen.content is not None, "minutes still busy",
-                    workers=True)
-        await pilot.press("f9")
+        await pilot.press("c")
+        await sign_dialog(pilot)
         await pilot.pause()
         shown = box_text(app, ".sign-box")
         assert words(app.screen.summary) in shown
@@ -72,3 +83,32 @@ async def test_the_decision_dialog_fits_a_small_terminal_from_its_title_to_its_b
         shown = box_text(app)
         assert shown.startswith("Décision : case Arlon · Consultations")
         assert f"{app.catalog.t('ui.dialog.save')} {app.catalog.t('ui.dialog.cancel')}" in shown
+
+
+@pytest.mark.parametrize("lang, read_only, emergency", [
+    ("fr", "passe en lecture seule", "ouvrez une réunion d'urgence (touche !)"),
+    ("en", "becomes read-only", "open an emergency meeting (key !)"),
+])
+@pilot_test
+async def test_the_sign_off_warning_says_the_board_turns_read_only_and_the_emergency_key(workspace, lang, read_only,
+                                                                                          emergency):
+    app = make_app(workspace, lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await sign_dialog(pilot)
+        warning = str(app.screen.query_one(".sign-warning", Label).render())
+        assert read_only in warning and emergency in warning
+        await pilot.press(*"Dr Director", "enter", "enter", "space", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MinutesScreen) and app.screen.signed, "not signed",
+                    workers=True)
+        await pilot.press("escape", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog) and cells(workspace) == {}
+        await pilot.press("escape", "!")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+    assert [(m.kind, m.signed) for m in meetings(workspace)] == [("daily", True), ("emergency", False)]
+    assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled"}
