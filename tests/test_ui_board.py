@@ -75,6 +75,32 @@ async def test_space_cycles_the_status(workspace):
 
 
 @pilot_test
+async def test_space_pressed_quickly_cycles_from_the_status_last_asked(workspace):
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        board = pilot.app.screen
+        with workspace.engine.connect() as other:
+            held = other.begin()  # another workstation's writing transaction: the writes wait
+            await pilot.press("space", "space")
+            assert board.grid.cells[("ARL", "consultation")].status == "case_by_case"
+            shown = board.refreshed
+            board.recount()  # as the timer does: the count read meanwhile has neither write
+            for _ in range(200):
+                if board.refreshed > shown:
+                    break
+                await pilot.pause(0.01)
+            assert board.grid.cells[("ARL", "consultation")].status == "case_by_case"
+            await pilot.press("space")
+            assert board.grid.cells[("ARL", "consultation")].status == "stopped"
+            assert cells(workspace) == {}
+            held.commit()
+        await settle(pilot)
+        assert board.grid.cells[("ARL", "consultation")].status == "stopped"
+    assert cells(workspace) == {("ARL", "consultation", DAY): "stopped"}
+    assert audit_actions(workspace).count("decide") == 3
+
+
+@pilot_test
 async def test_shift_letter_decides_the_whole_row(workspace):
     async with make_app(workspace).run_test(size=SIZE) as pilot:
         await settle(pilot)

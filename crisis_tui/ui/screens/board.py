@@ -9,6 +9,7 @@ with a warning, never refused.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -87,6 +88,9 @@ class BoardScreen(Screen):
         self.data: BoardData | None = None
         self.refreshed = 0  # boards shown so far (tests and the benchmark wait on it)
         self._generation = 0
+        self._asks = 0  # statuses asked for so far
+        # (site, activity, day_from, day_to) -> (ask number, status): shown at once, until a count includes the write
+        self._asked: dict[tuple[str, str, date, date], tuple[int, str]] = {}
         reference = workspace.reference
         self.names = {s.code: s.name for s in reference.sites}
         self.names |= {a.code: (a.label_fr if catalog.lang == "fr" else a.label_en) for a in reference.activities}
@@ -115,17 +119,20 @@ class BoardScreen(Screen):
 
     # -- counting -------------------------------------------------------------------------------------------------
     def recount(self) -> None:
-        """Read the board again in a worker; only the latest request's answer is shown."""
+        """Read the board again in a worker; only the latest request's answer is shown. With no write queued, every
+        status asked so far is written, so the answer has them all."""
         self._generation += 1
         self.show_info()
-        self._load(self._generation, self.day_from, self.day_to, self.app.meeting_id)
+        written = self._asks if not self.app.writes.busy else 0
+        self._load(self._generation, written, self.day_from, self.day_to, self.app.meeting_id)
 
     def action_recount(self) -> None:
         self.recount()
 
     @work(thread=True, exclusive=True, group="board-count", exit_on_error=False)
-    def _load(self, generation: int, day_from: date, day_to: date, meeting_id: int | None) -> tuple[int, BoardData]:
-        return generation, load_board(self.workspace, meeting_id, day_from, day_to)
+    def _load(self, generation: int, written: int, day_from: date, day_to: date,
+              meeting_id: int | None) -> tuple[int, int, BoardData]:
+        return generation, written, load_board(self.workspace, meeting_id, day_from, day_to)
 
     def poll(self) -> None:
         """Timer: ask for the change marker (in a worker); recount only when it changed."""
@@ -143,18 +150,30 @@ class BoardScreen(Screen):
         elif event.state != WorkerState.SUCCESS:
             return
         elif worker.group == "board-count":
-            generation, data = worker.result
+            generation, written, data = worker.result
             if generation == self._generation:
-                self._show(data)
+                self._show(data, written)
         elif worker.group == "board-poll" and self.data is not None and worker.result != self.data.marker:
             self.recount()
 
-    def _show(self, data: BoardData) -> None:
+    def _show(self, data: BoardData, written: int) -> None:
         self.data = data
-        self.grid.show(data.cells, data.flags)
+        self._asked = {key: ask for key, ask in self._asked.items() if ask[0] > written}
+        self._show_cells()
         self.query_one("#board-legend", Static).display = bool(data.readiness)
         self._show_impact(self.grid.selection())
         self.refreshed += 1
+
+    def _show_cells(self) -> None:
+        """The counted cells, each with the status last asked for it while its write and recount are on their way."""
+        data = self.data
+        if data is None:
+            return
+        asked = {(site, activity): status for (site, activity, day_from, day_to), (_, status) in self._asked.items()
+                 if (day_from, day_to) == (data.day_from, data.day_to)}
+        cells = [c if (status := asked.get((c.site, c.activity))) is None
+                 else replace(c, status=status, statuses=dict.fromkeys(c.statuses, status)) for c in data.cells]
+        self.grid.show(cells, data.flags)
 
     # -- what is shown --------------------------------------------------------------------------------------------
     def day_text(self, day: date) -> str:
@@ -241,8 +260,14 @@ class BoardScreen(Screen):
         self.app.push_screen(ConfirmDialog(self.catalog, message), confirmed)
 
     def _apply(self, status: str, selection: Selection, reason: str | None, uncontacted: str | None) -> None:
-        """Queued on the app's writes (in key order, off the UI thread); the board recounts once they are done."""
+        """Queued on the app's writes (in key order, off the UI thread); the board recounts once they are done. The
+        grid shows the status at once, so that a key pressed meanwhile (space) starts from it."""
         day_from, day_to = self.day_from, self.day_to
+        self._asks += 1
+        for site in selection.sites:
+            for activity in selection.activities:
+                self._asked[(site, activity, day_from, day_to)] = (self._asks, status)
+        self._show_cells()
 
         def job(session) -> tuple[int, list[tuple[str, str]]]:
             changed = decide(session, self.app.lock_meeting(session), selection.sites, selection.activities,
