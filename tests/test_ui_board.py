@@ -10,6 +10,7 @@ from textual.widgets import Input
 from crisis_tui.core.models import AuditEntry, Decision
 from crisis_tui.ui.screens.board import BoardScreen
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
+from crisis_tui.ui.widgets.decision_grid import SITE_WIDTH
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
 from tests.ui_pilot import (
     ACTIVITIES, DAY, MEETING_DAY, SITES, audit_actions, cells, fill, make_app, meetings, pilot_test, settle,
@@ -224,6 +225,24 @@ async def test_signed_meeting_refuses_changes_in_an_error_dialog(workspace):
         await settle(pilot)
     assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled"}
     assert [m.kind for m in meetings(workspace)] == ["daily", "emergency"]
+
+
+@pilot_test
+async def test_at_80x24_the_activities_scroll_beside_fixed_site_names(workspace):
+    fill(workspace)
+    async with make_app(workspace).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = pilot.app.screen
+        await pilot.press("l", "l", "l", "l", "l")
+        lines = board.grid.render().plain.splitlines()
+        assert board.grid.cursor_cell == ("ARL", "blood_draw") and board.grid.region.right <= 80
+        assert lines[1].startswith("◀") and "Blood draws" in lines[1] and "Consultations" not in lines[1]
+        assert lines[3].startswith("Arlon") and lines[-1].startswith("Neufchâteau")
+        await pilot.click("#grid", offset=(1 + SITE_WIDTH + 2, 4))  # the first column shown, on the line of Libramont
+        assert board.grid.cursor_cell == ("LIB", "scintigraphy")
+        await pilot.press("home")
+        lines = board.grid.render().plain.splitlines()
+        assert "Consultations" in lines[1] and lines[1].rstrip().endswith("▶") and lines[3].startswith("Arlon")
 
 
 @pilot_test

@@ -1,5 +1,6 @@
 """The dialogs as a user reads them: a long question wraps whole inside its box, down to an 80x24 terminal; the
-sign-off warning says what the board does once the meeting is signed."""
+sign-off warning says what the board does once the meeting is signed; the command palette speaks the interface's
+language."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 
 import pytest
 from rich.console import Console
+from textual.command import CommandInput, CommandList
 from textual.widgets import Label
 
 from crisis_tui.ui.screens.minutes import MinutesScreen
@@ -112,3 +114,27 @@ async def test_the_sign_off_warning_says_the_board_turns_read_only_and_the_emerg
         await settle(pilot)
     assert [(m.kind, m.signed) for m in meetings(workspace)] == [("daily", True), ("emergency", False)]
     assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled"}
+
+
+@pytest.mark.parametrize("lang, prompt, themes, nothing", [
+    ("fr", "Chercher une commande…", "Chercher un thème…", "Aucun résultat"),
+    ("en", "Search for commands…", "Search for themes…", "No matches found"),
+])
+@pilot_test
+async def test_the_palette_prompts_and_finds_nothing_in_the_interface_language(workspace, lang, prompt, themes,
+                                                                                nothing):
+    app = make_app(workspace, lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == prompt
+        await pilot.press(*"zzzq")
+        results = app.screen.query_one(CommandList)
+        await until(pilot, lambda: results.option_count == 1 and results.get_option_at_index(0).disabled,
+                    "no 'no matches' line")
+        assert str(results.get_option_at_index(0).prompt.renderable) == nothing
+        await pilot.press("escape")
+        app.search_themes()
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == themes

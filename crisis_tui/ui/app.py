@@ -17,11 +17,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
+from rich.align import Align
+from rich.text import Text
 from sqlmodel import Session
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.clock import today
@@ -76,6 +80,21 @@ SCREEN_HOOKS: tuple[ScreenHook, ...] = (
 )
 
 
+class CrisisPalette(CommandPalette):
+    """Textual's command palette with its prompt and its "no matches" line in the interface's language."""
+
+    def __init__(self, catalog: Catalog, placeholder: str, **kwargs) -> None:
+        super().__init__(placeholder=placeholder, **kwargs)
+        self.no_matches = catalog.t("ui.palette.no_matches")
+
+    def _watch__list_visible(self) -> None:
+        """The list shows when Textual has put its English "No matches found" in it: said in our words."""
+        super()._watch__list_visible()
+        results = self.query_one(CommandList)
+        if results.option_count == 1 and results.get_option_at_index(0).id == self._NO_MATCHES:
+            results.replace_option_prompt(self._NO_MATCHES, Align.center(Text(self.no_matches, style="not bold")))
+
+
 class CrisisApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "crisis-tui"
@@ -114,6 +133,13 @@ class CrisisApp(App):
         """Textual's own palette commands (theme, quit...), in the interface's language."""
         for command in super().get_system_commands(screen):
             yield localized(command, self.catalog)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CrisisPalette(self.catalog, self.catalog.t("ui.palette.commands"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(CrisisPalette(self.catalog, self.catalog.t("ui.palette.themes"), providers=[ThemeProvider]))
 
     def on_mount(self) -> None:
         self.title = self.catalog.t("app.title")

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
@@ -98,9 +97,8 @@ class BoardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="✚")
         yield Static(id="board-info")
-        with HorizontalScroll(id="grid-scroll", can_focus=False):
-            yield DecisionGrid(self.workspace.reference.sites, self.workspace.reference.activities, self.catalog,
-                               id="grid")
+        reference = self.workspace.reference
+        yield DecisionGrid(reference.sites, reference.activities, self.catalog, id="grid")
         yield Static(self.legend(), id="board-legend")
         yield ImpactPanel(self.catalog, id="impact")
         yield Footer()

@@ -1,6 +1,8 @@
 """The decision grid: sites (grouped by kind) x activities, each cell's status as text and colour plus its
 appointment count and its IT flag (a marker and a colour: ↻ can resume, ⚠ maintained while a system it needs is
-down), a cursor, and a scope (cell, row, column, whole board) that the board's keys act on.
+down), a cursor, and a scope (cell, row, column, whole board) that the board's keys act on. When the terminal is
+too narrow for every activity, the columns scroll to keep the cursor's in sight (◀ ▶ say more are hidden) and the
+site names stay in place.
 
 The grid only draws what the board screen gives it (`show`); it never reads the database.
 """
@@ -13,7 +15,6 @@ from typing import Sequence
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -71,7 +72,7 @@ def wrap_label(label: str, width: int, lines: int = HEADER_LINES) -> list[str]:
 
 class DecisionGrid(Widget, can_focus=True):
     DEFAULT_CSS = """
-    DecisionGrid { height: auto; padding: 0 1; }
+    DecisionGrid { height: auto; width: auto; max-width: 100%; padding: 0 1; }
     """
     BINDINGS = [
         Binding("up,k", "move(-1, 0)", "ui.keys.up", show=False, id="grid.up"),
@@ -100,7 +101,17 @@ class DecisionGrid(Widget, can_focus=True):
         self.cells: dict[tuple[str, str], CellCounts] = {}
         self.flags: dict[tuple[str, str], str] = {}  # (site, activity) -> can_resume or systems_down
         self._line_rows: list[int | None] = []  # rendered line -> site index (None: header or group title)
-        self.styles.width = 2 + SITE_WIDTH + len(self.activities) * (CELL_WIDTH + 1)  # never wrapped: scrolled
+        self.first_col = 0  # the first activity column shown
+
+    def get_content_width(self, container, viewport) -> int:
+        return SITE_WIDTH + len(self.activities) * (CELL_WIDTH + 1)
+
+    def shown_columns(self) -> range:
+        """The activity columns that fit beside the site names, the cursor's among them."""
+        fitting = max(1, (self.content_size.width - SITE_WIDTH) // (CELL_WIDTH + 1))
+        first = min(max(self.first_col, self.cursor_col - fitting + 1), self.cursor_col)
+        self.first_col = max(0, min(first, len(self.activities) - fitting))
+        return range(self.first_col, min(len(self.activities), self.first_col + fitting))
 
     def show(self, cells: Sequence[CellCounts], flags: dict[tuple[str, str], str] | None = None) -> None:
         """The cells' counts and statuses, and their IT flags (`core.it_restart.readiness_flag`)."""
@@ -146,9 +157,6 @@ class DecisionGrid(Widget, can_focus=True):
 
     def _changed(self) -> None:
         self.refresh()
-        if self.is_mounted and self.parent is not None:  # keep the cursor in sight when the terminal is narrow
-            x = 1 + SITE_WIDTH + 1 + self.cursor_col * (CELL_WIDTH + 1)
-            self.parent.scroll_to_region(Region(x, 0, CELL_WIDTH, 1), animate=False, immediate=True)
         self.post_message(self.SelectionChanged(self.selection()))
 
     def on_click(self, event: events.Click) -> None:
@@ -156,7 +164,7 @@ class DecisionGrid(Widget, can_focus=True):
         if 0 <= y < len(self._line_rows) and self._line_rows[y] is not None:
             self.cursor_row = self._line_rows[y]
             if x >= 0:
-                self.cursor_col = min(x // (CELL_WIDTH + 1), len(self.activities) - 1)
+                self.cursor_col = min(self.first_col + x // (CELL_WIDTH + 1), self.shown_columns()[-1])
 
     def activity_label(self, activity: Activity) -> str:
         return activity.label_fr if self.catalog.lang == "fr" else activity.label_en
@@ -176,13 +184,19 @@ class DecisionGrid(Widget, can_focus=True):
         t = self.catalog.t
         text = Text(no_wrap=True, overflow="crop")
         self._line_rows = []
-        labels = [wrap_label(self.activity_label(a), CELL_WIDTH) for a in self.activities]
+        columns = self.shown_columns()
+        labels = {col: wrap_label(self.activity_label(self.activities[col]), CELL_WIDTH) for col in columns}
         for line in range(HEADER_LINES):
-            text.append(" " * SITE_WIDTH)
-            for col, label in enumerate(labels):
+            last = line == HEADER_LINES - 1
+            hidden_left = "◀" if last and columns.start > 0 else ""
+            text.append(hidden_left, style="bold")
+            text.append(" " * (SITE_WIDTH - len(hidden_left)))
+            for col, label in labels.items():
                 style = "bold reverse" if col == self.cursor_col else "bold"
                 text.append(" ")
                 text.append(label[line].center(CELL_WIDTH), style=style)
+            if last and columns.stop < len(self.activities):
+                text.append(" ▶", style="bold")
             text.append("\n")
             self._line_rows.append(None)
         in_scope = self.selection()
@@ -193,14 +207,15 @@ class DecisionGrid(Widget, can_focus=True):
             text.append(fit(t(f"site_kind.{kind}"), SITE_WIDTH + 1 + CELL_WIDTH) + "\n", style="bold underline")
             self._line_rows.append(None)
             for index, site in rows:
-                self._render_row(text, index, site, in_scope)
+                self._render_row(text, index, site, in_scope, columns)
         text.rstrip()
         return text
 
-    def _render_row(self, text: Text, index: int, site: Site, in_scope: Selection) -> None:
+    def _render_row(self, text: Text, index: int, site: Site, in_scope: Selection, columns: range) -> None:
         name_style = "bold reverse" if index == self.cursor_row else "bold"
         text.append(fit(site.name, SITE_WIDTH).ljust(SITE_WIDTH), style=name_style)
-        for col, activity in enumerate(self.activities):
+        for col in columns:
+            activity = self.activities[col]
             where = (site.code, activity.code)
             body = self.cell_text(self.cells.get(where), self.flags.get(where))
             if index == self.cursor_row and col == self.cursor_col:
