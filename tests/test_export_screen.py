@@ -82,6 +82,9 @@ def test_bad_input_is_said_and_nothing_written(workspace):
         screen.query_one("#export-from", Input).value = "07/12/2026"
         screen.action_export()
         assert "Invalid date: 07/12/2026" in str(message.render())
+        screen.query_one("#export-from", Input).value = D2.isoformat()
+        screen.action_export()
+        assert str(message.render()) == f"The end ({D1}) is before the start ({D2})"
         screen.query_one("#export-from", Input).value = D1.isoformat()
         screen.query_one("#export-secretaries", Input).value = "0"
         screen.action_export()

@@ -104,7 +104,7 @@ class ExportScreen(Screen):
         if day_from is None or day_to is None:
             return
         if day_to < day_from:
-            self._say(t("telling.screen.bad_date", value=day_to.isoformat()))
+            self._say(t("exceptions.form.dates_reversed", day_from=day_from, day_to=day_to))
             return
         kinds = [k for k in ("sms", "calls") if self.query_one(f"#export-{k}", Checkbox).value]
         if not kinds:
