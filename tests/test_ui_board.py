@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 from textual.widgets import Input
 
-from crisis_tui.core.models import AuditEntry, Decision
+from crisis_tui.core.models import AuditEntry, Decision, Meeting
 from crisis_tui.ui.screens.board import BoardScreen
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
 from crisis_tui.ui.widgets.decision_grid import SITE_WIDTH
@@ -198,14 +198,19 @@ async def test_escape_in_the_decision_dialog_changes_nothing(workspace):
     assert cells(workspace) == {}
 
 
+def sign_meeting(app) -> None:
+    """The app's meeting signed behind its back (as by another workstation)."""
+    with app.workspace.session() as session:
+        meeting = session.get(Meeting, app.meeting_id)
+        meeting.signed_at, meeting.signed_by = meeting.opened_at, "Dr Director"
+        session.add(meeting)
+
+
 @pilot_test
 async def test_signed_meeting_refuses_changes_in_an_error_dialog(workspace):
     async with make_app(workspace).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        with workspace.session() as session:
-            meeting = session.get(type(meetings(workspace)[0]), pilot.app.meeting_id)
-            meeting.signed_at, meeting.signed_by = meeting.opened_at, "Dr Director"
-            session.add(meeting)
+        sign_meeting(pilot.app)
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ErrorDialog)
@@ -243,6 +248,18 @@ async def test_at_80x24_the_activities_scroll_beside_fixed_site_names(workspace)
         await pilot.press("home")
         lines = board.grid.render().plain.splitlines()
         assert "Consultations" in lines[1] and lines[1].rstrip().endswith("▶") and lines[3].startswith("Arlon")
+
+
+@pilot_test
+async def test_at_80x24_the_read_only_line_wraps(workspace):
+    async with make_app(workspace).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        sign_meeting(pilot.app)
+        pilot.app.refresh_meeting()
+        await pilot.pause()
+        info = pilot.app.screen.query_one("#board-info")
+        assert "READ-ONLY (! opens an emergency meeting)" in static_text(info, width=78)
+        assert info.size.height == 2
 
 
 @pilot_test

@@ -7,6 +7,7 @@ at the SVGs (a failing run writes an HTML report showing the difference).
 from __future__ import annotations
 
 from crisis_tui.core.demo import fill_demo_home
+from tests.test_ui_board import sign_meeting
 from tests.test_ui_import import write_csv
 from tests.ui_pilot import decisions, fill, make_app, settle
 
@@ -37,6 +38,20 @@ def test_board_in_english_over_a_range(workspace, snap_compare):
     fill(workspace)
     app = make_app(workspace, lang="en")
     assert snap_compare(app, terminal_size=SIZE, run_before=pressing("c", "}", "}", "l", "c", "v", "v"))
+
+
+def test_board_at_80x24_signed_on_the_last_activity(workspace, snap_compare):
+    """The site names stay beside the activities scrolled to the cursor's; the read-only line wraps."""
+    fill(workspace)
+    app = make_app(workspace, lang="fr")
+
+    async def run_before(pilot) -> None:
+        await pressing("l", "l", "l", "l", "l", "j")(pilot)
+        sign_meeting(pilot.app)
+        pilot.app.refresh_meeting()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_import_screen_lists_the_inbox(workspace, snap_compare):
