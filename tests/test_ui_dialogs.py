@@ -1,6 +1,6 @@
 """The dialogs as a user reads them: a long question wraps whole inside its box, down to an 80x24 terminal; the
 sign-off warning says what the board does once the meeting is signed; the command palette speaks the interface's
-language."""
+language; F1 gives each dialog, the export screen and the IT board their own help."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ import io
 import pytest
 from rich.console import Console
 from textual.command import CommandInput, CommandList
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
+from crisis_tui.ui.screens.export import ExportScreen
+from crisis_tui.ui.screens.help import HelpScreen
+from crisis_tui.ui.screens.it_board import ItBoardScreen
 from crisis_tui.ui.screens.minutes import MinutesScreen
-from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
+from crisis_tui.ui.screens.outcomes import OutcomesDialog
+from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog, TextInputDialog
+from crisis_tui.ui.widgets.meeting_dialog import PeopleDialog
+from crisis_tui.ui.widgets.sign_dialog import SignDialog
 from tests.ui_pilot import DAY, cells, make_app, meetings, pilot_test, settle, until
 
 
@@ -138,3 +145,46 @@ async def test_the_palette_prompts_and_finds_nothing_in_the_interface_language(w
         app.search_themes()
         await pilot.pause()
         assert app.screen.query_one(CommandInput).placeholder == themes
+
+
+async def f1_help(pilot, top: type, help_key: str, binding_id: str) -> None:
+    """F1 over `top` shows the help `help_key` listing the key `binding_id`; F1 again closes it, back on `top`."""
+    app = pilot.app
+    assert isinstance(app.screen, top)
+    await pilot.press("f1")
+    shown = app.screen
+    assert isinstance(shown, HelpScreen) and shown.help_key == help_key
+    assert str(shown.query_one(".help-intro", Static).content) == app.catalog.t(help_key)
+    assert binding_id in {entry.binding_id for entry in shown.keys}
+    await pilot.press("f1")
+    assert isinstance(app.screen, top)
+
+
+@pytest.mark.parametrize("key, top, help_key, binding_id", [
+    ("u", OutcomesDialog, "ui.help.outcomes", "outcomes.run"),
+    ("p", PeopleDialog, "ui.help.people", "people.save"),
+    ("g", TextInputDialog, "ui.help.text_input", "dialog.cancel"),
+    ("enter", DecisionDialog, "ui.help.decision", "decision.save"),
+    ("!", ConfirmDialog, "ui.help.confirm", "dialog.yes"),
+    ("w", ExportScreen, "ui.help.export", "export.run"),
+    ("y", ItBoardScreen, "ui.help.it", "it.load"),
+])
+@pilot_test
+async def test_f1_gives_the_dialog_or_screen_its_own_help(workspace, key, top, help_key, binding_id):
+    async with make_app(workspace, "fr").run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        await f1_help(pilot, top, help_key, binding_id)
+
+
+@pilot_test
+async def test_f1_in_the_error_and_sign_off_dialogs(workspace):
+    async with make_app(workspace, "en").run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pilot.app.show_error("disk full")
+        await pilot.pause()
+        await f1_help(pilot, ErrorDialog, "ui.help.error", "dialog.copy")
+        await pilot.press("escape")
+        await sign_dialog(pilot)
+        await f1_help(pilot, SignDialog, "ui.help.sign", "sign.sign")

@@ -100,7 +100,7 @@ class CrisisApp(App):
     TITLE = "crisis-tui"
     COMMANDS = App.COMMANDS | {CrisisCommands}
     BINDINGS = [
-        Binding("f1", "help", "ui.keys.help", id="app.help"),
+        Binding("f1", "help", "ui.keys.help", id="app.help", priority=True),  # priority: modal dialogs too
         Binding("ctrl+q", "quit", "ui.keys.quit", show=False, id="app.quit", priority=True),
     ]
 
@@ -297,8 +297,12 @@ class CrisisApp(App):
             self.push_screen(screen)
 
     def action_help(self) -> None:
+        """The help of the screen or dialog on top; on the help itself, closes it."""
         screen = self.screen
-        self.push_screen(HelpScreen(self.catalog, getattr(screen, "HELP_KEY", GENERIC_HELP), key_help(screen)))
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.catalog, getattr(screen, "HELP_KEY", GENERIC_HELP), key_help(screen)))
 
     def show_error(self, error: BaseException | str) -> None:
         """An error in a dialog whose text can be selected and copied; the app carries on."""

@@ -28,6 +28,7 @@ MAX_SECRETARIES = 50
 
 
 class ExportScreen(Screen):
+    HELP_KEY = "ui.help.export"
     DEFAULT_CSS = """
     ExportScreen #export-body { padding: 1 2; }
     ExportScreen #export-title { text-style: bold; margin-bottom: 1; }

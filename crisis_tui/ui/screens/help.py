@@ -1,4 +1,4 @@
-"""F1: help for the screen it was opened from: what the screen is for, every key active there (as remapped by
+"""F1: help for the screen or dialog it was opened from: what it is for, every key active there (as remapped by
 the keymap) with its binding id, and how to remap keys."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def key_help(screen: Screen) -> list[KeyHelp]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "close", show=False, id="help.close")]
+    BINDINGS = [Binding("escape,q", "close", show=False, id="help.close")]  # and F1, the app's help key
 
     def __init__(self, catalog: Catalog, help_key: str, keys: list[KeyHelp]) -> None:
         super().__init__(classes="dialog")

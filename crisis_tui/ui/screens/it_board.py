@@ -39,6 +39,7 @@ READINESS_STYLES = {"can_resume": "bold green3", "restoring": "dark_orange", "sy
 
 
 class ItBoardScreen(Screen):
+    HELP_KEY = "ui.help.it"
     BINDINGS = [
         Binding("1,d", "set_status('down')", "it.key.down", id="it.down"),
         Binding("2,r", "set_status('restoring')", "it.key.restoring", id="it.restoring"),

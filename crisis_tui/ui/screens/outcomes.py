@@ -20,6 +20,7 @@ from crisis_tui.ui.widgets.dialogs import error_text, report_error
 
 
 class OutcomesDialog(ModalScreen[OutcomeReport | None]):
+    HELP_KEY = "ui.help.outcomes"
     DEFAULT_CSS = """
     OutcomesDialog #outcomes-message { margin-top: 1; }
     OutcomesDialog #outcomes-problems { height: auto; max-height: 16; overflow-y: auto; }

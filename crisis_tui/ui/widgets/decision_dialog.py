@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from crisis_tui.core.models import STATUSES, UNCONTACTED_RULES
 from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,15 @@ class DecisionDialog(ModalScreen[DecisionEdit | None]):
     """Enter in the reason (or ctrl+s anywhere, or the Save button) saves; escape leaves everything as it was."""
 
     AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
+    HELP_KEY = "ui.help.decision"
     BINDINGS = [
-        Binding("escape", "cancel", show=False, id="decision.cancel"),
-        Binding("ctrl+s", "save", show=False, id="decision.save"),
+        Binding("escape", "cancel", "ui.dialog.cancel", show=False, id="decision.cancel"),
+        Binding("ctrl+s", "save", "ui.dialog.save", show=False, id="decision.save"),
     ]
 
     def __init__(self, catalog: Catalog, what: str, current: DecisionEdit) -> None:
         super().__init__(classes="dialog")
+        localize_bindings(self, catalog)
         self.catalog = catalog
         self.what = what
         self.current = current

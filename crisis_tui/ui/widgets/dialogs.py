@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, TextArea
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
 
 
 def error_text(error: BaseException | str, catalog: Catalog) -> str:
@@ -39,13 +40,15 @@ class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: `y`/enter on Yes confirms, `n`/escape refuses."""
 
     AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
+    HELP_KEY = "ui.help.confirm"
     BINDINGS = [
-        Binding("y,o", "answer(True)", show=False, id="dialog.yes"),
-        Binding("n,escape", "answer(False)", show=False, id="dialog.no"),
+        Binding("y,o", "answer(True)", "ui.keys.yes", show=False, id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "ui.keys.no", show=False, id="dialog.no"),
     ]
 
     def __init__(self, catalog: Catalog, message: str, *, title: str | None = None, danger: bool = True) -> None:
         super().__init__(classes="dialog")
+        localize_bindings(self, catalog)
         self.catalog = catalog
         self.message = message
         self.title_text = title or catalog.t("ui.dialog.confirm_title")
@@ -75,13 +78,15 @@ class ErrorDialog(ModalScreen[None]):
     """An error the user can read, select and copy (`c` copies all of it); escape or enter closes."""
 
     AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
+    HELP_KEY = "ui.help.error"
     BINDINGS = [
-        Binding("escape,enter", "close", show=False, id="dialog.close"),
-        Binding("c", "copy", show=False, id="dialog.copy"),
+        Binding("escape,enter", "close", "ui.dialog.close", show=False, id="dialog.close"),
+        Binding("c", "copy", "ui.dialog.copy", show=False, id="dialog.copy"),
     ]
 
     def __init__(self, catalog: Catalog, text: str, *, title: str | None = None) -> None:
         super().__init__(classes="dialog")
+        localize_bindings(self, catalog)
         self.catalog = catalog
         self.text = text
         self.title_text = title or catalog.t("ui.dialog.error_title")
@@ -118,10 +123,12 @@ class ErrorDialog(ModalScreen[None]):
 class TextInputDialog(ModalScreen[str | None]):
     """One line of text: enter gives it, escape gives None."""
 
-    BINDINGS = [Binding("escape", "cancel", show=False, id="dialog.cancel")]
+    HELP_KEY = "ui.help.text_input"
+    BINDINGS = [Binding("escape", "cancel", "ui.dialog.cancel", show=False, id="dialog.cancel")]
 
     def __init__(self, catalog: Catalog, title: str, value: str = "", *, placeholder: str = "") -> None:
         super().__init__(classes="dialog")
+        localize_bindings(self, catalog)
         self.catalog = catalog
         self.title_text = title
         self.value = value

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, TextArea
 
 from crisis_tui.core.meetings import parse_attendee
 from crisis_tui.i18n import Catalog
+from crisis_tui.ui.keymap import localize_bindings
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,15 @@ def attendee_line(attendee: dict[str, str]) -> str:
 class PeopleDialog(ModalScreen[People | None]):
     """ctrl+s (or Save) saves; escape leaves the meeting as it was."""
 
+    HELP_KEY = "ui.help.people"
     BINDINGS = [
-        Binding("escape", "cancel", show=False, id="people.cancel"),
-        Binding("ctrl+s", "save", show=False, id="people.save"),
+        Binding("escape", "cancel", "ui.dialog.cancel", show=False, id="people.cancel"),
+        Binding("ctrl+s", "save", "ui.dialog.save", show=False, id="people.save"),
     ]
 
     def __init__(self, catalog: Catalog, chair: str, attendees: list[dict[str, str]]) -> None:
         super().__init__(classes="dialog")
+        localize_bindings(self, catalog)
         self.catalog = catalog
         self.chair = chair
         self.attendees = attendees

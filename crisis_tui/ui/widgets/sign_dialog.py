@@ -25,6 +25,7 @@ class Signature:
 
 class SignDialog(ModalScreen[Signature | None]):
     AUTO_FOCUS = ""  # on_mount focuses, without scrolling a tall box away from its top
+    HELP_KEY = "ui.help.sign"
     DEFAULT_CSS = """
     SignDialog { align: center middle; }
     SignDialog .sign-box { width: 84; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
