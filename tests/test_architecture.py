@@ -44,3 +44,8 @@ def test_catalog_has_every_key_in_french_and_english():
         assert texts["fr"].strip() and texts["en"].strip(), key
     assert Catalog("fr").t("status.cancelled") == "Annulé"
     assert Catalog("en").t("status.cancelled") == "Cancelled"
+
+
+def test_no_dialog_is_left_with_annuler_which_reads_as_the_status_cancelled():
+    leaving = {key: texts["fr"] for key, texts in all_keys().items() if key.rsplit(".", 1)[-1] in ("cancel", "close", "back")}
+    assert leaving and not [key for key, text in leaving.items() if text.startswith("Annuler")]

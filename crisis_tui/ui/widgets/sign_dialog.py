@@ -38,7 +38,7 @@ class SignDialog(ModalScreen[Signature | None]):
     SignDialog .sign-buttons Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "minutes.sign.cancel", id="sign.cancel"),
+        Binding("escape", "cancel", "ui.dialog.cancel", id="sign.cancel"),
         Binding("ctrl+s", "sign", "minutes.sign.sign", id="sign.sign"),
     ]
 
@@ -63,7 +63,7 @@ class SignDialog(ModalScreen[Signature | None]):
             yield Label("", id="sign-problem", markup=False)
             with Horizontal(classes="sign-buttons"):
                 yield Button(t("minutes.sign.sign"), id="sign", variant="error")
-                yield Button(t("minutes.sign.cancel"), id="cancel")
+                yield Button(t("ui.dialog.cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#sign-name", Input).focus(scroll_visible=False)
