@@ -47,5 +47,6 @@ def test_catalog_has_every_key_in_french_and_english():
 
 
 def test_no_dialog_is_left_with_annuler_which_reads_as_the_status_cancelled():
-    leaving = {key: texts["fr"] for key, texts in all_keys().items() if key.rsplit(".", 1)[-1] in ("cancel", "close", "back")}
+    leaving = {key: texts["fr"] for key, texts in all_keys().items()
+               if key.rsplit(".", 1)[-1] in ("cancel", "close", "back")}
     assert leaving and not [key for key, text in leaving.items() if text.startswith("Annuler")]
