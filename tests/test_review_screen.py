@@ -43,7 +43,7 @@ def counter(screen) -> str:
 
 
 def active_pins(workspace):
-    with workspace.session() as s:
+    with workspace.session(readonly=True) as s:
         rows = s.exec(select(Override).where(Override.removed_at.is_(None))).all()
         return {o.appointment_id: o for o in rows}
 
@@ -84,6 +84,49 @@ def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
     with workspace.session() as s:
         entries = s.exec(select(AuditEntry).where(AuditEntry.action == "override")).all()
     assert len(entries) == 3 and len({e.group for e in entries}) == 2
+
+
+def test_keys_pressed_without_pause_decide_the_rows_the_cursor_was_on(workspace):
+    meeting_id = fill(workspace, 6)
+    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
+    ids: list[int] = []
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        ids.extend(row.appointment_id for row in screen.page.rows)
+        with workspace.engine.connect() as other:
+            held = other.begin()  # another workstation's writing transaction: the writes wait behind it
+            await pilot.press("p", "m", "down", "c", "down")  # row 0 pending, then maintained: in that order
+            held.commit()
+        await settled(pilot, screen)
+        assert screen.table.cursor_row == 2  # where the keys left it, not back on the row last marked
+        await pilot.press("m", "down", "c")
+        await settled(pilot, screen)
+        await pilot.press("down", "space", "down", "space", "p", "down", "u")  # rows 4 and 5 selected, then lifted
+        await settled(pilot, screen)
+
+    drive(screen, steps)
+    assert {i: o.status for i, o in active_pins(workspace).items()} == {
+        ids[0]: "maintained", ids[1]: "cancelled", ids[2]: "maintained", ids[3]: "cancelled", ids[4]: "pending"}
+
+
+def test_escape_leaves_once_the_decisions_asked_are_written(workspace):
+    meeting_id = fill(workspace, 3)
+    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
+    ids: list[int] = []
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        ids.extend(row.appointment_id for row in screen.page.rows)
+        with workspace.engine.connect() as other:
+            held = other.begin()  # another workstation's writing transaction: the writes wait
+            await pilot.press("m", "down", "c", "escape")
+            assert pilot.app.screen is screen and active_pins(workspace) == {}
+            held.commit()
+        await until(pilot, lambda: pilot.app.screen is not screen, "the review screen stayed")
+
+    drive(screen, steps)
+    assert {i: o.status for i, o in active_pins(workspace).items()} == {ids[0]: "maintained", ids[1]: "cancelled"}
 
 
 def test_pages_search_filter_and_lift(workspace):

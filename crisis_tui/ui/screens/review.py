@@ -1,8 +1,11 @@
 """The case-by-case review of a board cell: its appointments one page at a time, searched, decided per patient.
 
 Pages, search, counts and the effective status come from `core.overrides.review_page` (SQL, in a thread
-worker); decisions go through `decide_patients` / `lift_patients` (meeting lock, audit). Only what the call
-needs is shown: time, name, doctor, service, phone kind; and the decision in force with who took it.
+worker); decisions go through `decide_patients` / `lift_patients` (meeting lock, audit), queued in key order on
+the screen's own writes: a key acts on the patients under the cursor (or selected) when it is pressed, however
+quickly the next one follows, and the page read again once they are written keeps the cursor where the user
+moved it. Only what the call needs is shown: time, name, doctor, service, phone kind; and the decision in force
+with who took it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
 from crisis_tui.ui.widgets.dialogs import report_error
+from crisis_tui.ui.writes import WriteQueue
 
 PAGE_SIZE = 100
 COLUMNS = ("selected", "time", "site", "patient", "doctor", "service", "phone", "status", "source", "decided_by",
@@ -75,8 +79,10 @@ class ReviewScreen(Screen):
         self.page: ReviewPage | None = None
         self._generation = 0  # page requests made; only the latest one's answer is shown
         self._shown = 0  # the request whose answer is shown
-        self._writing = False
-        self._cursor = 0
+        self._cursor: int | None = None  # the row of the next page shown (None: the cursor stays where it is)
+        self._leaving = False  # escape pressed while decisions were being written: leave once they are
+        # the screen runs the queue's workers, so their events come here (it works in any App)
+        self.writes = WriteQueue(self, workspace, on_error=self._write_failed, on_idle=self._written)
 
     def compose(self) -> ComposeResult:
         t = self.catalog.t
@@ -99,7 +105,7 @@ class ReviewScreen(Screen):
     @property
     def idle(self) -> bool:
         """No page request nor decision in flight (tests and the benchmark wait on it)."""
-        return not self._writing and self._shown == self._generation
+        return not self.writes.busy and self._shown == self._generation
 
     @property
     def table(self) -> DataTable:
@@ -125,34 +131,41 @@ class ReviewScreen(Screen):
                                            self.day_from, self.day_to, search=search, offset=offset,
                                            limit=PAGE_SIZE, status=status)
 
-    @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
-    def _write(self, status: str | None, ids: list[int], note: str, decided_by: str) -> str:
-        with self.workspace.session() as session:
-            meeting = session.get(Meeting, self.meeting_id)
+    def _write(self, status: str | None, ids: list[int]) -> None:
+        """`status` (None: lift) for `ids`, with the reason and decider of now, after the writes asked before."""
+        t, meeting_id, note, decided_by = self.catalog.t, self.meeting_id, self.reason, self.decided_by
+
+        def job(session) -> str:
+            meeting = session.get(Meeting, meeting_id)
             if status is None:
-                n = len(lift_patients(session, meeting, ids, actor=decided_by))
-                return self.catalog.t("review.lifted", n=n)
+                return t("review.lifted", n=len(lift_patients(session, meeting, ids, actor=decided_by)))
             written = decide_patients(session, meeting, ids, status, note, decided_by)
-            return self.catalog.t("review.marked", n=len(written), status=self.catalog.t(f"status.{status}"))
+            return t("review.marked", n=len(written), status=t(f"status.{status}"))
+
+        self.writes.submit(job, self.notify)
+
+    def _write_failed(self, error: BaseException) -> None:
+        self._leaving = False
+        report_error(self, self.catalog, error)
+
+    def _written(self) -> None:
+        if self._leaving and self.is_active:
+            self.dismiss()
+        else:
+            self.reload()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if self.writes.handle(event):
+            return
         worker = event.worker
         if worker.state == WorkerState.ERROR:
-            if worker.group == "review-write":
-                self._writing = False
-            else:
-                self._shown = self._generation
+            self._shown = self._generation
             report_error(self, self.catalog, worker.error)
         elif worker.state == WorkerState.SUCCESS and worker.group == "review-page":
             generation, page = worker.result
             if generation == self._generation:
                 self._show(page)
                 self._shown = generation
-        elif worker.state == WorkerState.SUCCESS and worker.group == "review-write":
-            self.notify(worker.result)
-            self.selected.clear()
-            self._writing = False
-            self.reload()
 
     def _show(self, page: ReviewPage) -> None:
         if page.total and page.offset >= page.total:  # the page emptied (filter, decisions): go back one
@@ -162,7 +175,8 @@ class ReviewScreen(Screen):
         self.page = page
         t = self.catalog.t
         table = self.table
-        cursor = self._cursor
+        cursor = table.cursor_row if self._cursor is None else self._cursor
+        self._cursor = None
         table.clear()
         several_days = self.day_from != self.day_to
         for row in page.rows:
@@ -244,25 +258,29 @@ class ReviewScreen(Screen):
             self.table.update_cell_at((index, 0), "✓" if row.appointment_id in self.selected else "")
         self._show_counter()
 
-    def _targets(self) -> list[int]:
-        current = self._current_id()
-        return sorted(self.selected) if self.selected else ([current] if current is not None else [])
+    def _take_targets(self) -> list[int]:
+        """The selected patients (the selection is then cleared), else the one under the cursor."""
+        if not self.selected:
+            current = self._current_id()
+            return [current] if current is not None else []
+        ids = sorted(self.selected)
+        self.selected.clear()
+        for index in range(self.table.row_count):
+            self.table.update_cell_at((index, 0), "")
+        self._show_counter()
+        return ids
 
     def action_mark(self, status: str) -> None:
-        ids = self._targets()
+        ids = self._take_targets()
         if not ids:
             self.notify(self.catalog.t("review.nothing"))
             return
-        self._cursor = self.table.cursor_row
-        self._writing = True
-        self._write(status, ids, self.reason, self.decided_by)
+        self._write(status, ids)
 
     def action_lift(self) -> None:
-        ids = self._targets()
+        ids = self._take_targets()
         if ids:
-            self._cursor = self.table.cursor_row
-            self._writing = True
-            self._write(None, ids, "", self.decided_by)
+            self._write(None, ids)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -286,6 +304,8 @@ class ReviewScreen(Screen):
         search = self.query_one("#review-search", Input)
         if search.has_focus:
             self.table.focus()
+        elif self.writes.busy:
+            self._leaving = True
         else:
             self.dismiss()
 
