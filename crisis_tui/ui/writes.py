@@ -13,7 +13,7 @@ from functools import partial
 from typing import Callable
 
 from sqlmodel import Session
-from textual.app import App
+from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.workspace import Workspace
@@ -25,9 +25,9 @@ Then = Callable[[object], None]
 class WriteQueue:
     GROUP = "writes"
 
-    def __init__(self, app: App, workspace: Workspace, *, on_error: Callable[[BaseException], None],
+    def __init__(self, owner: DOMNode, workspace: Workspace, *, on_error: Callable[[BaseException], None],
                  on_idle: Callable[[], None]) -> None:
-        self.app = app
+        self.owner = owner  # the app or a screen: it runs the workers, and their events come to it
         self.workspace = workspace
         self.on_error = on_error
         self.on_idle = on_idle  # after the last queued write
@@ -47,7 +47,7 @@ class WriteQueue:
             return
         job, self._then = self._pending.popleft()
         self.busy = True
-        self.app.run_worker(partial(self._run, job), thread=True, group=self.GROUP, exit_on_error=False)
+        self.owner.run_worker(partial(self._run, job), thread=True, group=self.GROUP, exit_on_error=False)
 
     def _run(self, job: Job) -> object:
         with self.workspace.session() as session:
