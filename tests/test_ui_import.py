@@ -76,20 +76,32 @@ async def test_import_through_the_screen_then_the_board_recounts(workspace):
     assert appointments(workspace) == 17
 
 
-@pilot_test
-async def test_unticked_files_are_not_imported_and_a_typed_path_is_listed(workspace, tmp_path):
+def usb_stick(tmp_path: Path) -> Path:
+    """A folder of two exports: a.csv (3 appointments at Arlon) and b.csv (4 at Bastogne)."""
     usb = tmp_path / "usb"
     usb.mkdir()
     write_csv(usb / "a.csv", 3)
     write_csv(usb / "b.csv", 4, site="Bastogne")
+    return usb
+
+
+async def import_screen_on(pilot, folder: Path) -> ImportScreen:
+    """The import screen opened from the board, its path typed in and listed."""
+    await settle(pilot)
+    await pilot.press("i")
+    screen = pilot.app.screen
+    assert screen.query_one(SelectionList).option_count == 0  # the inbox is empty
+    await pilot.press("ctrl+l")
+    screen.query_one("#import-path").value = str(folder)
+    await pilot.press("enter")
+    return screen
+
+
+@pilot_test
+async def test_unticked_files_are_not_imported_and_a_typed_path_is_listed(workspace, tmp_path):
+    usb = usb_stick(tmp_path)
     async with make_app(workspace).run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        screen = pilot.app.screen
-        assert screen.query_one(SelectionList).option_count == 0
-        await pilot.press("ctrl+l")
-        screen.query_one("#import-path").value = str(usb)
-        await pilot.press("enter")
+        screen = await import_screen_on(pilot, usb)
         files = screen.query_one(SelectionList)
         assert files.option_count == 2
         await pilot.press("space", "ctrl+s")
@@ -100,17 +112,10 @@ async def test_unticked_files_are_not_imported_and_a_typed_path_is_listed(worksp
 
 @pilot_test
 async def test_files_already_imported_are_said_so_and_left_unticked(workspace, tmp_path):
-    usb = tmp_path / "usb"
-    usb.mkdir()
-    write_csv(usb / "a.csv", 3)
-    write_csv(usb / "b.csv", 4, site="Bastogne")
+    usb = usb_stick(tmp_path)
     async with make_app(workspace).run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        screen = pilot.app.screen
-        await pilot.press("ctrl+l")
-        screen.query_one("#import-path").value = str(usb)
-        await pilot.press("enter", "space", "ctrl+s")  # b.csv only
+        screen = await import_screen_on(pilot, usb)
+        await pilot.press("space", "ctrl+s")  # b.csv only
         await settle(pilot)
         files = screen.query_one(SelectionList)
         assert [Path(value).name for value in files.selected] == ["a.csv"]
