@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, time
 
 from sqlmodel import select
@@ -86,6 +87,15 @@ def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
     assert len(entries) == 3 and len({e.group for e in entries}) == 2
 
 
+@contextmanager
+def writes_held(workspace):
+    """Another workstation's writing transaction: the screen's writes wait behind it until the block ends."""
+    with workspace.engine.connect() as other:
+        held = other.begin()
+        yield
+        held.commit()
+
+
 def test_keys_pressed_without_pause_decide_the_rows_the_cursor_was_on(workspace):
     meeting_id = fill(workspace, 6)
     screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
@@ -94,10 +104,8 @@ def test_keys_pressed_without_pause_decide_the_rows_the_cursor_was_on(workspace)
     async def steps(pilot, screen):
         await settled(pilot, screen)
         ids.extend(row.appointment_id for row in screen.page.rows)
-        with workspace.engine.connect() as other:
-            held = other.begin()  # another workstation's writing transaction: the writes wait behind it
+        with writes_held(workspace):
             await pilot.press("p", "m", "down", "c", "down")  # row 0 pending, then maintained: in that order
-            held.commit()
         await settled(pilot, screen)
         assert screen.table.cursor_row == 2  # where the keys left it, not back on the row last marked
         await pilot.press("m", "down", "c")
@@ -118,11 +126,9 @@ def test_escape_leaves_once_the_decisions_asked_are_written(workspace):
     async def steps(pilot, screen):
         await settled(pilot, screen)
         ids.extend(row.appointment_id for row in screen.page.rows)
-        with workspace.engine.connect() as other:
-            held = other.begin()  # another workstation's writing transaction: the writes wait
+        with writes_held(workspace):
             await pilot.press("m", "down", "c", "escape")
             assert pilot.app.screen is screen and active_pins(workspace) == {}
-            held.commit()
         await until(pilot, lambda: pilot.app.screen is not screen, "the review screen stayed")
 
     drive(screen, steps)
