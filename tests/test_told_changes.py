@@ -86,3 +86,19 @@ def test_maintained_by_the_case_by_case_then_cancelled_is_a_change(workspace, tm
     assert [(n.told_status, n.channel, n.file) for n in told] == [
         ("maintained", "call", told[0].file), ("cancelled", "call", str(result.files[0]))]
     assert told[1].meeting_id == meeting.id and "finalement annulé" in told[1].message
+
+
+def test_told_pending_then_maintained_is_told_the_change_on_every_list(workspace, tmp_path):
+    with workspace.session() as s:
+        for name, kind in (("Lou", "mobile"), ("Carl", "none")):
+            appointment(s, "ARL", "surgery", phone_kind=kind, last_name="Orban", first_name=name)
+        meeting = open_meeting(s, date(2026, 12, 6))
+        decide(s, meeting, ["ARL"], ["surgery"], D1, D1, "case_by_case", uncontacted="cancelled_unless_contacted")
+    first = read_call_lists(calls_export(workspace, tmp_path).files[0])
+    assert [r["status"] for r in first["Arlon"] + first["Injoignables"]] == ["EN ATTENTE : décision à venir"] * 2
+    with workspace.session() as s:  # told to stay home unless called: the surgery going ahead must reach them
+        decide(s, s.get(Meeting, meeting.id), ["ARL"], ["surgery"], D1, D1, "maintained")
+    result = calls_export(workspace, tmp_path)
+    second = read_call_lists(result.files[0])
+    assert [r["status"] for r in second["Arlon"] + second["Injoignables"]] == ["CHANGEMENT : finalement maintenu"] * 2
+    assert result.counts == {"sms": 0, "calls": 1, "doctor_calls": 0, "unreachable": 1, "pending": 0}

@@ -51,15 +51,18 @@ def expected_list(cell: str, effective, activity_channel: str, kind: str, last: 
     if effective.status == "maintained":
         if effective.source == "doctor" and cell in ("cancelled", "stopped"):
             return "doctors"
-        if cell != "case_by_case" and last not in ("cancelled", "stopped"):
-            return None
+        if cell != "case_by_case" and last not in ("cancelled", "stopped", "pending"):
+            return None  # told nothing it must correct: "pending" may have told him to stay home unless called
     if cell == "case_by_case" or effective.status == "pending" or activity_channel == "call":
         return "calls" if reachable else "unreachable"
     return "sms" if kind == "mobile" else "calls" if kind == "landline" else "unreachable"
 
 
-def is_change(status: str, last: str | None) -> bool:
-    return last in ("cancelled", "stopped") if status == "maintained" else last == "maintained"
+def is_change(cell: str, effective, last: str | None) -> bool:
+    if effective.status != "maintained":
+        return last == "maintained"
+    decided_below = cell == "case_by_case" or (effective.source == "doctor" and cell in ("cancelled", "stopped"))
+    return last in ("cancelled", "stopped") if decided_below else last in ("cancelled", "stopped", "pending")
 
 
 def _clear(session) -> None:
@@ -84,7 +87,7 @@ def _expected(workspace, told_before: dict[int, str]) -> tuple[dict, dict]:
             effective = effective_status(cell, a, active)
             last = told_before.get(a.id)
             expected[a.id] = (expected_list(cell, effective, channels[a.activity], a.phone_kind, last),
-                              effective.status, is_change(effective.status, last))
+                              effective.status, is_change(cell, effective, last))
     return expected, _sums(workspace)
 
 

@@ -5,7 +5,8 @@
 - Case by case: every patient is called with his own decision (pending ones flagged and counted as pending).
 - A doctor keeping appointments under a cancelled or stopped cell calls his patients himself (`doctor_call`),
   whatever their numbers; they are never in the SMS batch.
-- Maintained: nobody is told, unless the patient was told otherwise before (then he is told again, as a change).
+- Maintained: nobody is told, unless the patient was told otherwise before: cancelled, stopped, or a decision
+  pending (which may have told him to stay home unless called); he is then told again, as a change.
 Every appointment that must be told gets exactly one channel.
 """
 
@@ -24,6 +25,7 @@ from crisis_tui.core.models import Appointment, Notification
 
 CHANNELS = ("sms", "call", "doctor_call", "unreachable")
 TOLD_ABSENT = ("cancelled", "stopped")
+TOLD_UNSETTLED = (*TOLD_ABSENT, "pending")  # told something a maintained appointment must correct
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def verdict(cell_status: str, effective: Effective, activity_channel: str, phone
             return Verdict(status, source, "doctor_call", last_told in TOLD_ABSENT)
         if cell_status == "case_by_case":
             return Verdict(status, source, _by_call(phone_kind), last_told in TOLD_ABSENT)
-        if last_told in TOLD_ABSENT:
+        if last_told in TOLD_UNSETTLED:
             return Verdict(status, source, _by_channel(activity_channel, phone_kind), True)
         return Verdict(status, source, None)
     change = last_told == "maintained"
