@@ -86,3 +86,31 @@ def test_a_database_from_a_newer_crisis_tui_is_refused(db_url):
     with pytest.raises(UsageError, match="schema version 2, newer than this crisis-tui \\(1\\)"):
         upgrade(engine)
     engine.dispose()
+
+
+@pytest.mark.parametrize("foreign", [
+    "CREATE TABLE patients (id INTEGER PRIMARY KEY, nom TEXT)",  # nothing of ours
+    "CREATE TABLE meeting (id INTEGER PRIMARY KEY, title TEXT NOT NULL)",  # one of our names, not our table
+])
+def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path, foreign):
+    path = tmp_path / "other.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text(foreign))
+    with pytest.raises(UsageError, match="belongs to another application"):
+        upgrade(engine)
+    assert inspect(engine).get_table_names() in (["patients"], ["meeting"])
+    engine.dispose()
+
+
+def test_copy_to_another_applications_database_exits_2_in_one_line(home, tmp_path, capsys):
+    from crisis_tui.cli import main
+
+    other = tmp_path / "other.db"
+    engine = make_engine(f"sqlite:///{other}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE meeting (id INTEGER PRIMARY KEY, title TEXT NOT NULL)"))
+    engine.dispose()
+    assert main(["--home", str(home.root), "--lang", "en", "copy", "--to", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "belongs to another application (tables meeting)" in err

@@ -62,18 +62,22 @@ def upgrade(engine: Engine, steps: Sequence[Step] = STEPS) -> int:
         if current is not None and current > latest:
             raise UsageError(Message("error.newer_schema", current=current, latest=latest))
         existing = set(inspect(connection).get_table_names())
+        if current is None and existing and not existing & set(SQLModel.metadata.tables) \
+                and connection.dialect.name == "sqlite":  # a server database may hold an extension's tables
+            raise UsageError(_not_ours(engine, existing))
         version_table.create(connection, checkfirst=True)
         if not existing & set(SQLModel.metadata.tables):
             SQLModel.metadata.create_all(connection)
             _record(connection, latest, "created")
             return latest
-        if current is None:
+        unversioned = current is None
+        if unversioned:
             current = BASELINE
             _record(connection, current, "baseline: made before schema versions were recorded")
         SQLModel.metadata.create_all(connection)
         for table in SQLModel.metadata.sorted_tables:
             if table.name in existing:
-                _add_missing(connection, table)
+                _add_missing(connection, table, engine if unversioned else None)
         for step in sorted(steps, key=lambda s: s.version):
             if step.version > current:
                 step.run(connection)
@@ -86,16 +90,26 @@ def _record(connection: Connection, version: int, description: str) -> None:
         version=version, description=description[:200], applied_at=models.utcnow()))
 
 
-def _add_missing(connection: Connection, table: Table) -> None:
+def _add_missing(connection: Connection, table: Table, unversioned: Engine | None) -> None:
+    """The table's new columns and indexes. In a database that records no schema version (`unversioned`: made
+    before versions were recorded, or by another application), a required column without a default that is
+    missing means the table is another application's: refused."""
     inspector = inspect(connection)
     columns = {column["name"] for column in inspector.get_columns(table.name)}
     for column in table.columns:
         if column.name not in columns:
+            if unversioned is not None and not column.nullable and _default_sql(connection, column) is None:
+                raise UsageError(_not_ours(unversioned, [table.name]))
             connection.execute(text(add_column_ddl(connection, column)))
     indexes = {index["name"] for index in inspector.get_indexes(table.name)}
     for index in table.indexes:
         if index.name not in indexes:
             index.create(connection)
+
+
+def _not_ours(engine: Engine, tables) -> Message:
+    return Message("error.not_our_database", where=engine.url.render_as_string(hide_password=True),
+                   tables=", ".join(sorted(tables)[:5]))
 
 
 def add_column_ddl(connection: Connection, column: Column) -> str:
