@@ -3,12 +3,11 @@ a clear message), readers never wait, and the audit chain cannot fork."""
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from crisis_tui.cli import main
 from crisis_tui.core import audit, db
@@ -27,8 +26,10 @@ def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path):
 
 
 def test_a_new_sqlite_database_has_large_pages_and_an_old_one_keeps_its_own(tmp_path):
-    old = tmp_path / "old.db"
-    sqlite3.connect(old).execute("CREATE TABLE t (x)").connection.commit()
+    old = tmp_path / "old.db"  # made by an earlier crisis-tui, at SQLite's default page size
+    plain = create_engine(f"sqlite:///{old}")
+    SQLModel.metadata.create_all(plain)
+    plain.dispose()
     for path, size in ((tmp_path / "new.db", db.SQLITE_PAGE_SIZE), (old, 4096)):
         engine = make_engine(f"sqlite:///{path}")
         create_schema(engine)
