@@ -10,7 +10,7 @@ from datetime import date, time
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
-from told_support import D1, calls_export, sms_export
+from told_support import D1, calls_export, read_csv, sms_export
 
 from crisis_tui.cli import main
 from crisis_tui.core.decisions import decide
@@ -235,3 +235,22 @@ def test_a_list_saved_as_csv_reads_back(workspace, tmp_path):
         report = read_back(s, [saved])
     assert (report.recorded, report.unmatched) == (2, 0)
     assert [o for _, o, _ in _outcomes(workspace)] == ["reached", "wrong_number"]
+
+
+def test_an_appointment_without_its_time_shows_none_and_reads_back_blank_or_as_listed_before(workspace, tmp_path):
+    with workspace.session() as s:
+        appointment(s, "ARL", at=time(0, 0), phone_kind="landline", last_name="Minuit")
+        appointment(s, "ARL", at=time(0, 0), phone_kind="mobile", last_name="Texto")
+        decide(s, open_meeting(s, date(2026, 12, 6)), ["ARL"], ["consultation"], D1, D1, "cancelled")
+    sms = sms_export(workspace, tmp_path)
+    (row,) = [r for r in read_csv(sms.files[0])]
+    assert row["time"] == "" and "à 0h00" not in row["message"]
+    exported = calls_export(workspace, tmp_path).files[0]
+    sheet = load_workbook(exported)["Arlon"]
+    assert [sheet["A2"].value.startswith("C"), sheet["C2"].value] == [True, None]  # no "00:00" for a caller to read
+    with workspace.session() as s:
+        assert read_back(s, [_fill(exported, tmp_path / "blank.xlsx", {"Arlon": {"L2": "Joint"}})]).recorded == 1
+    with workspace.session() as s:  # a list written before the time was left blank said 00:00
+        older = _fill(exported, tmp_path / "older.xlsx", {"Arlon": {"C2": "00:00", "L2": "Messagerie"}})
+        report = read_back(s, [older])
+    assert report.recorded == 1 and report.problems == []

@@ -57,6 +57,12 @@ def first_phone(phones: str) -> str:
     return phones.split(";", 1)[0]
 
 
+def clock(start: datetime) -> str:
+    """An appointment's HH:MM; "" at midnight, where its export gave the day but no time (nobody reads "00:00" as
+    "unknown": a caller would say midnight)."""
+    return "" if start.time() == time.min else f"{start:%H:%M}"
+
+
 class Wording:
     """The documents' wording in one language, with the reference data it needs (site names, call-back numbers)."""
 
@@ -88,8 +94,8 @@ class Wording:
         return self.date(day_from) if day_from == day_to else self.t("telling.day_range", start=day_from, end=day_to)
 
     def time(self, start: datetime) -> str:
-        """HH:MM, as the call lists show it (and as the outcomes reader expects it back)."""
-        return f"{start:%H:%M}"
+        """HH:MM, as the call lists show it (and as the outcomes reader expects it back); blank at midnight."""
+        return clock(start)
 
     def made_at(self, at: datetime) -> str:
         return self.t("telling.made_at", at=at)
@@ -131,6 +137,6 @@ class Wording:
             date=self.t("telling.date", weekday=self.t(f"telling.weekday.{WEEKDAYS[start.weekday()]}"),
                         day=start),
             at=self.t("telling.at", time=self.t("telling.time", hour=start.hour, minute=start.minute))
-            if start.time() != time.min else "",  # midnight: the export gave the day, not the time
+            if clock(start) else "",
         )
         return " ".join(part for part in [head, *self._tail(told)] if part)

@@ -23,6 +23,7 @@ from crisis_tui.core.documents.call_lists import COLUMNS, patient_name
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.ingest.cells import ReadError
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
+from crisis_tui.core.messages import clock
 from crisis_tui.core.models import OUTCOMES, Appointment, CallOutcome, Notification
 from crisis_tui.core.text import fold, key
 from crisis_tui.i18n import LANGUAGES, Catalog
@@ -181,7 +182,8 @@ def _altered(row: _Row, appointment: Appointment) -> list[str]:
     what = []
     if key(row.values["patient"]) != key(patient_name(appointment)):
         what.append("patient")
-    if time_text(row.values["time"]) != f"{appointment.start:%H:%M}":
+    shown = clock(appointment.start)  # blank at midnight; lists written before that said 00:00
+    if time_text(row.values["time"]) not in ({shown} if shown else {None, "00:00"}):
         what.append("time")
     if "date" in row.values and date_of(row.values["date"]) != appointment.day:
         what.append("date")

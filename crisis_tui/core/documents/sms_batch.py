@@ -18,7 +18,7 @@ from crisis_tui.core.clock import now_local
 from crisis_tui.core.documents.workbook import (
     append_header, atomic_save, freeze_header, output_path, set_widths, setup_print, text_cell, write_csv,
 )
-from crisis_tui.core.messages import Wording, first_phone
+from crisis_tui.core.messages import Wording, clock, first_phone
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.sms_text import encoding_of, segments, transliterate
 from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, remove_written
@@ -34,7 +34,7 @@ def sms_row(entry: Entry, message: str) -> tuple:
     """The batch's row for one appointment (values in SMS_COLUMNS order)."""
     a, verdict = entry.appointment, entry.told.verdict
     return (entry.reference, first_phone(a.phones), message, segments(message), encoding_of(message), a.site,
-            a.activity, a.service, a.day.isoformat(), f"{a.start:%H:%M}", a.last_name, a.first_name, a.doctor,
+            a.activity, a.service, a.day.isoformat(), clock(a.start), a.last_name, a.first_name, a.doctor,
             verdict.status, int(verdict.change))
 
 
