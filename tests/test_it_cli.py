@@ -114,6 +114,20 @@ def test_order_on_an_empty_board_says_how_to_load(run):
     assert json.loads(run("it", "order", "--json")[1]) == {"order": []}
 
 
+@pytest.mark.parametrize(("content", "said"), [
+    (None, "No system loaded"),
+    ("System;Priority;Status\nA;1;verified\nB;2;restored\n", "Every system is back"),
+    ("System;Priority;Status\nA;1;verified\nB;2;restoring\n", "the systems not back yet are being restored"),
+    ("System;Priority;Depends on;Status\nA;1;;restoring\nB;2;A;down\n", "Nothing can start until dependencies"),
+])
+def test_status_says_why_nothing_can_start(run, tmp_path, content, said):
+    if content is not None:
+        (tmp_path / "it.csv").write_text(content, encoding="utf-8")
+        assert run("it", "load", str(tmp_path / "it.csv"))[0] == 0
+    code, out, _ = run("--lang", "en", "it", "status")
+    assert code == 0 and said in out
+
+
 def test_changes_made_while_todays_meeting_is_open_belong_to_it(loaded, workspace):
     with workspace.session() as session:
         meeting_id = open_meeting(session, today()).id

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from crisis_tui.cli._common import catalog, open_workspace, parse_date, print_json
 from crisis_tui.core.clock import today
-from crisis_tui.core.it.vocab import STATUSES, TIERS
+from crisis_tui.core.it.vocab import STATUSES, TIERS, UP
 from crisis_tui.core.it_restart import (
     activity_readiness, load_systems, progress, restart_order, set_eta, set_status,
 )
@@ -84,6 +84,20 @@ def _order(args: argparse.Namespace) -> int:
     return 0
 
 
+def _next_line(t, items, nexts: list[str]) -> str:
+    """What can start now; else why nothing can: no list, every system back, the rest being restored, or
+    waiting for dependencies."""
+    if nexts:
+        return t("it.next_list", names=", ".join(nexts))
+    if not items:
+        return t("it.empty")
+    if all(item.status in UP for item in items):
+        return t("it.all_back")
+    if not any(item.status == "down" for item in items):
+        return t("it.restoring_only")
+    return t("it.nothing_next")
+
+
 def _status(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     with workspace.session(readonly=True) as session:
@@ -108,7 +122,7 @@ def _status(args: argparse.Namespace) -> int:
     rows += [(site, bucket) for site, bucket in counts["sites"].items()]
     for label, bucket in rows:
         print(f"{label:<16}" + "".join(f"{bucket[s]:>12}" for s in STATUSES) + f"{bucket['total']:>8}")
-    print(t("it.next_list", names=", ".join(nexts)) if nexts else t("it.nothing_next"))
+    print(_next_line(t, items, nexts))
     for state in ("can_resume", "systems_down"):
         cells = [f"{a['activity']}@{a['site']}" for a in activities if a["state"] == state]
         if cells:
