@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import SQLModel, select
 
 from crisis_tui.cli import main
-from crisis_tui.config import Home
+from crisis_tui.config import BUNDLED_DATA, Home
 from crisis_tui.core.audit import verify_chain
 from crisis_tui.core.db import make_engine, session_scope
 from crisis_tui.core.demo import DEMO_DAY, fill_demo_home
@@ -120,6 +120,20 @@ def test_update_brings_an_earlier_copy_up_to_date(demo_db, tmp_path, capsys):
     capsys.readouterr()
     assert copy(capsys, laptop, "--to", earlier)[0] == 2
     assert copy(capsys, laptop, "--to", earlier, "--merge", "update")[0] == 0
+    assert content(f"sqlite:///{earlier}") == content(f"sqlite:///{laptop}")
+
+
+def test_update_after_rows_deleted_here_since_the_copy(demo_db, tmp_path, capsys):
+    """An IT list loaded again with fewer systems: the rows gone here are no work done there."""
+    laptop, earlier = _laptop(demo_db, tmp_path), str(tmp_path / "earlier.db")
+    assert main(["--db", laptop, "it", "load", str(BUNDLED_DATA / "it_systems.csv")]) == 0
+    assert copy(capsys, laptop, "--to", earlier)[0] == 0
+    short = tmp_path / "short.csv"
+    short.write_text("Système;Priorité\nRéseau;1\nDPI;2\n", encoding="utf-8")
+    assert main(["--db", laptop, "it", "load", str(short)]) == 0
+    capsys.readouterr()
+    code, _, err = copy(capsys, laptop, "--to", earlier, "--merge", "update")
+    assert code == 0, err
     assert content(f"sqlite:///{earlier}") == content(f"sqlite:///{laptop}")
 
 

@@ -22,11 +22,15 @@ from sqlmodel import Session, SQLModel
 from crisis_tui.core.audit import verify_chain
 from crisis_tui.core.db import create_schema, readonly_bind, reset_sequences
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.models import Activity, AuditEntry, Site
+from crisis_tui.core.models import Activity, AuditEntry, Decision, ITSystem, Site
 from crisis_tui.i18n import Message
 
 MERGES = ("update", "replace")
 REFERENCE_TABLES = frozenset({Site.__tablename__, Activity.__tablename__})  # written by every opening
+# tables whose rows the application deletes (an IT list loaded again, a decision undone), every change to them
+# audited: a row of theirs the target has and this database lacks may be one deleted here since the copy, so the
+# audit comparison judges them, not their ids
+AUDITED_DELETES = frozenset({ITSystem.__tablename__, Decision.__tablename__})
 CHUNK = 1000
 
 
@@ -97,10 +101,11 @@ def _make_room(reader: Connection, writer: Connection, merge: str | None, where:
 
 
 def _check_behind(reader: Connection, writer: Connection, where: str) -> None:
-    """Refuse when the target holds a row whose id this database lacks, or an audit entry that differs."""
+    """Refuse when the target holds a row whose id this database lacks (outside AUDITED_DELETES), or an audit entry
+    that differs or that this database lacks."""
     for table in tables():
         key = list(table.primary_key.columns)
-        if len(key) != 1 or table.name in REFERENCE_TABLES:
+        if len(key) != 1 or table.name in REFERENCE_TABLES | AUDITED_DELETES:
             continue
         ids = set(reader.execute(select(key[0])).scalars())
         extra = next((i for i in writer.execute(select(key[0]).order_by(key[0])).scalars() if i not in ids), None)
