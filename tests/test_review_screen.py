@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, time
 
 from sqlmodel import select
@@ -15,7 +14,7 @@ from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.review import PAGE_SIZE, ReviewScreen
 from crisis_tui.ui.widgets.dialogs import ErrorDialog
 from tests.factories import appointment
-from tests.ui_pilot import hosted, until
+from tests.ui_pilot import hosted, until, writes_held
 
 D1 = date(2026, 12, 7)
 
@@ -35,8 +34,19 @@ def drive(screen, steps) -> None:
     hosted(screen, steps, (160, 40))
 
 
+def libramont_surgery(workspace, meeting_id: int, lang: str = "en") -> ReviewScreen:
+    """The review of LIB surgery on D1, the case-by-case cell `fill` makes."""
+    return ReviewScreen(workspace, Catalog(lang), meeting_id, "LIB", "surgery", D1, D1)
+
+
 async def settled(pilot, screen) -> None:
     await until(pilot, lambda: screen.idle and screen.page is not None, "page not shown")
+
+
+async def shown_ids(pilot, screen) -> list[int]:
+    """The appointments of the page, once it is shown."""
+    await settled(pilot, screen)
+    return [row.appointment_id for row in screen.page.rows]
 
 
 def counter(screen) -> str:
@@ -51,7 +61,7 @@ def active_pins(workspace):
 
 def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
     meeting_id = fill(workspace)
-    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
+    screen = libramont_surgery(workspace, meeting_id)
 
     async def steps(pilot, screen):
         await settled(pilot, screen)
@@ -87,23 +97,13 @@ def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
     assert len(entries) == 3 and len({e.group for e in entries}) == 2
 
 
-@contextmanager
-def writes_held(workspace):
-    """Another workstation's writing transaction: the screen's writes wait behind it until the block ends."""
-    with workspace.engine.connect() as other:
-        held = other.begin()
-        yield
-        held.commit()
-
-
 def test_keys_pressed_without_pause_decide_the_rows_the_cursor_was_on(workspace):
     meeting_id = fill(workspace, 6)
-    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
+    screen = libramont_surgery(workspace, meeting_id)
     ids: list[int] = []
 
     async def steps(pilot, screen):
-        await settled(pilot, screen)
-        ids.extend(row.appointment_id for row in screen.page.rows)
+        ids.extend(await shown_ids(pilot, screen))
         with writes_held(workspace):
             await pilot.press("p", "m", "down", "c", "down")  # row 0 pending, then maintained: in that order
         await settled(pilot, screen)
@@ -120,12 +120,11 @@ def test_keys_pressed_without_pause_decide_the_rows_the_cursor_was_on(workspace)
 
 def test_escape_leaves_once_the_decisions_asked_are_written(workspace):
     meeting_id = fill(workspace, 3)
-    screen = ReviewScreen(workspace, Catalog("en"), meeting_id, "LIB", "surgery", D1, D1)
+    screen = libramont_surgery(workspace, meeting_id)
     ids: list[int] = []
 
     async def steps(pilot, screen):
-        await settled(pilot, screen)
-        ids.extend(row.appointment_id for row in screen.page.rows)
+        ids.extend(await shown_ids(pilot, screen))
         with writes_held(workspace):
             await pilot.press("m", "down", "c", "escape")
             assert pilot.app.screen is screen and active_pins(workspace) == {}
@@ -137,7 +136,7 @@ def test_escape_leaves_once_the_decisions_asked_are_written(workspace):
 
 def test_pages_search_filter_and_lift(workspace):
     meeting_id = fill(workspace, PAGE_SIZE + 30)
-    screen = ReviewScreen(workspace, Catalog("fr"), meeting_id, "LIB", "surgery", D1, D1)
+    screen = libramont_surgery(workspace, meeting_id, "fr")
 
     async def steps(pilot, screen):
         await settled(pilot, screen)

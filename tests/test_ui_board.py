@@ -14,7 +14,7 @@ from crisis_tui.ui.widgets.decision_grid import SITE_WIDTH
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
 from tests.ui_pilot import (
     ACTIVITIES, DAY, MEETING_DAY, SITES, audit_actions, cells, fill, make_app, meetings, pilot_test, settle,
-    static_text,
+    static_text, writes_held,
 )
 
 SIZE = (120, 40)
@@ -75,26 +75,30 @@ async def test_space_cycles_the_status(workspace):
     assert seen == ["cancelled", "case_by_case", "stopped", "maintained"]
 
 
+async def recounted(pilot, board, shown: int) -> bool:
+    """Whether the board showed a count after the one numbered `shown` (waiting up to 2 s)."""
+    for _ in range(200):
+        if board.refreshed > shown:
+            return True
+        await pilot.pause(0.01)
+    return False
+
+
 @pilot_test
 async def test_space_pressed_quickly_cycles_from_the_status_last_asked(workspace):
     async with make_app(workspace).run_test(size=SIZE) as pilot:
         await settle(pilot)
         board = pilot.app.screen
-        with workspace.engine.connect() as other:
-            held = other.begin()  # another workstation's writing transaction: the writes wait
+        with writes_held(workspace):
             await pilot.press("space", "space")
             assert board.grid.cells[("ARL", "consultation")].status == "case_by_case"
             shown = board.refreshed
             board.recount()  # as the timer does: the count read meanwhile has neither write
-            for _ in range(200):
-                if board.refreshed > shown:
-                    break
-                await pilot.pause(0.01)
+            await recounted(pilot, board, shown)
             assert board.grid.cells[("ARL", "consultation")].status == "case_by_case"
             await pilot.press("space")
             assert board.grid.cells[("ARL", "consultation")].status == "stopped"
             assert cells(workspace) == {}
-            held.commit()
         await settle(pilot)
         assert board.grid.cells[("ARL", "consultation")].status == "stopped"
     assert cells(workspace) == {("ARL", "consultation", DAY): "stopped"}
@@ -363,19 +367,13 @@ async def test_a_write_waiting_for_another_workstation_does_not_freeze_the_board
     async with make_app(workspace).run_test(size=SIZE) as pilot:
         await settle(pilot)
         board = pilot.app.screen
-        with workspace.engine.connect() as other:
-            held = other.begin()  # another workstation's writing transaction holds the writer lock
+        with writes_held(workspace):
             await pilot.press("c", "l", "x")
             assert pilot.app.writes.busy and board.grid.cursor_col == 1
             shown = board.refreshed
             await pilot.press("]")
-            for _ in range(200):
-                if board.refreshed > shown:
-                    break
-                await pilot.pause(0.01)
-            assert board.refreshed > shown, "a recount (read-only) must not wait for the writer"
+            assert await recounted(pilot, board, shown), "a recount (read-only) must not wait for the writer"
             assert cells(workspace) == {}
-            held.commit()
         await settle(pilot)
     assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled",
                                 ("ARL", "surgery", DAY): "case_by_case"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any, Awaitable, Callable
 
@@ -87,6 +88,15 @@ def hosted(screen: Screen, steps: Steps, size: tuple[int, int], ready: Steps | N
 async def paused(pilot, screen: Screen) -> None:
     """A `ready` for `hosted`: one pause, the screen mounted."""
     await pilot.pause()
+
+
+@contextmanager
+def writes_held(workspace):
+    """Another workstation's writing transaction: the app's writes wait behind it until the block ends."""
+    with workspace.engine.connect() as other:
+        held = other.begin()
+        yield
+        held.commit()
 
 
 async def until(pilot, done: Callable[[], bool], what: str, *, tries: int = 400, workers: bool = False) -> None:
