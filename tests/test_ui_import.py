@@ -123,6 +123,7 @@ async def test_files_already_imported_are_said_so_and_left_unticked(workspace, t
         assert "already" not in prompts[0] and prompts[1].endswith("— already imported")
         write_csv(usb / "b copy.csv", 4, site="Bastogne")  # the same content under another name
         await pilot.press("ctrl+l", "enter")
+        await settle(pilot)  # the files already imported are found by a worker
         assert [Path(value).name for value in files.selected] == ["a.csv"]
 
 

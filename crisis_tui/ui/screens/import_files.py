@@ -112,14 +112,30 @@ class ImportScreen(Screen):
         files = spreadsheets_in(path)
         selection = self.query_one(SelectionList)
         selection.clear_options()
-        done = imported_before(self.workspace, files)  # left unticked: importing them again adds nothing
-        already = f" — {t('import.cli.already')}"
-        selection.add_options([(f"{p.name}  ({size_text(p.stat().st_size)}){already if p in done else ''}", str(p),
-                                p not in done) for p in files])
+        selection.add_options([(self._file_label(p), str(p), True) for p in files])
         if files:
             selection.highlighted = 0
+            self._find_imported(files)
         found = t("ui.import.found", n=len(files)) if files else t("ui.import.none_found", path=self.shown_path(path))
         self.query_one("#import-found", Label).update(found)
+
+    def _file_label(self, path: Path, imported: bool = False) -> str:
+        already = f" — {self.catalog.t('import.cli.already')}" if imported else ""
+        return f"{path.name}  ({size_text(path.stat().st_size)}){already}"
+
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
+    def _find_imported(self, files: list[Path]) -> set[Path]:
+        """The files listed whose content was imported before (each file read to its end: not on the UI thread)."""
+        return imported_before(self.workspace, files)
+
+    def _mark_imported(self, done: set[Path]) -> None:
+        """Those files said so and left unticked: importing them again adds nothing."""
+        selection = self.query_one(SelectionList)
+        for index in range(selection.option_count):
+            path = Path(selection.get_option_at_index(index).value)
+            if path in done:
+                selection.deselect(str(path))
+                selection.replace_option_prompt_at_index(index, self._file_label(path, imported=True))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -184,6 +200,8 @@ class ImportScreen(Screen):
         return report, False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "listing" and event.state == WorkerState.SUCCESS:
+            self._mark_imported(event.worker.result)
         if event.worker.group != "import" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.cancel_event = None
