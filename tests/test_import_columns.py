@@ -86,7 +86,7 @@ def test_looking_aliases_up_by_their_first_word_finds_what_trying_every_alias_fi
 
 def test_every_role_has_aliases():
     assert set(_ROLES) == {"birth_date", "datetime", "date", "time", "phone", "doctor", "service", "site", "activity",
-                           "first_name", "last_name", "patient"}
+                           "act", "first_name", "last_name", "patient"}
 
 
 def test_the_header_below_a_title_block_is_found_with_every_column():

@@ -100,3 +100,29 @@ def test_a_time_typed_as_a_decimal_number_is_hours_and_minutes(workspace, tmp_pa
     rows = [["Nom", "Prénom", "Date", "Heure", "GSM", "Site"], ["Dupont", "Jean", "18/04/2022", 8.3, "0475123456", "Arlon"]]
     import_file(workspace, xlsx(tmp_path / "Chirurgie.xlsx", ("S", rows)))
     assert [a.start for a in stored(workspace)] == [datetime(2022, 4, 18, 8, 30)]
+
+
+def test_a_planned_act_or_modality_gives_the_activity_it_names_else_the_file_names(workspace, tmp_path):
+    planning = [["Date intervention", "Heure", "Nom", "Prénom", "Acte prévu", "GSM"],
+                ["18/04/2022", "07:30", "Renard", "Paul", "PTH gauche", "0475 12 34 56"],
+                ["18/04/2022", "09:00", "Gérard", "Hélène", "Cholécystectomie", "0476 99 88 77"]]
+    report = import_file(workspace, text_file(tmp_path / "Planning bloc opératoire Arlon.csv", planning,
+                                              encoding="cp1252"))
+    assert counts(report) == (2, 2, 0, 0)
+    ris = [["Date", "Heure", "Patient", "Modalité", "Téléphone"],
+           ["18/04/2022", "08:00", "DUPONT Jean", "CR", ""],
+           ["18/04/2022", "08:10", "DURAND Anne", "Scintigraphie", ""]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "RIS radiologie Virton.xlsx", ("S", ris)))) == (2, 2, 0, 0)
+    assert {(a.last_name, a.site, a.activity) for a in stored(workspace)} == {
+        ("Renard", "ARL", "surgery"), ("Gérard", "ARL", "surgery"),
+        ("DUPONT", "VIR", "radiology"), ("DURAND", "VIR", "scintigraphy")}
+
+
+def test_an_act_that_names_no_activity_in_a_file_that_names_none_is_rejected_and_an_exam_column_stays_strict(
+        workspace, tmp_path):
+    acts = [["Date", "Heure", "Patient", "Procédure", "Site"], ["18/04/2022", "08:00", "DUPONT Jean", "PTH", "Arlon"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "planning.xlsx", ("S", acts)))) == (1, 0, 0, 1)
+    exams = [["Date", "Heure", "Patient", "Examen", "Site"], ["18/04/2022", "08:00", "DUPONT Jean", "Biopsie", "Arlon"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "radiologie.xlsx", ("S", exams)))) == (1, 0, 0, 1)
+    assert [r.reason for r in stored(workspace, RejectedRow)] == ["activity 'PTH' unknown",
+                                                                   "activity 'Biopsie' unknown"]

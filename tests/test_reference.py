@@ -32,7 +32,8 @@ def test_site_aliases(ref, value, code):
         ("Médecine nucléaire", "scintigraphy"), ("RX thorax", "radiology"), ("Prise de sang", "blood_draw"),
         ("Bloedafname", "blood_draw"), ("OK", "surgery"), ("Opérations", "surgery"), ("dépistage", "covid_centre"),
         ("Agenda consultations CHA.xlsx", "consultation"), ("raadpleging", "consultation"),
-        ("Échographie abdominale", "radiology"),
+        ("Échographie abdominale", "radiology"), ("Raadplegingen Marche.ods", "consultation"),
+        ("Echografieën", "radiology"), ("Scintigrafieën week 16", "scintigraphy"), ("Geplande ingrepen", "surgery"),
     ],
 )
 def test_activity_aliases(ref, value, code):

@@ -73,9 +73,11 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("activity", (
         "examen", "type d examen", "type examen", "onderzoek", "exam", "examination", "activite", "activiteit",
         "activity", "prestation", "type d intervention", "type intervention", "type de rendez vous", "type rdv",
-        "appointment type", "type of appointment", "visit type", "type afspraak", "soort afspraak", "acte",
-        "procedure", "modalite", "modality",
+        "appointment type", "type of appointment", "visit type", "type afspraak", "soort afspraak",
     )),
+    # the planned act or the imaging modality: an activity when it names one ("Échographie", "Scanner"), else
+    # ("PTH gauche", "CR") the file's own activity, as when the sheet has no such column
+    ("act", ("acte", "acte prevu", "procedure", "modalite", "modality", "ingreep", "verrichting")),
     ("first_name", ("prenom", "voornaam", "first name", "firstname", "given name", "forename", "roepnaam")),
     ("last_name", (
         "nom", "naam", "last name", "lastname", "surname", "family name", "nom de famille", "achternaam",

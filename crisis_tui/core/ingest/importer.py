@@ -253,6 +253,8 @@ class _FileImport:
         if given:
             return Place(what, None, given, (f"no_{what}", ()), find)
         fallback, reason = place_from_names(what, find, (sheet.name, self.path.stem))
+        if what == "activity" and columns.get(what) is None and columns.get("act") is not None:
+            return Place(what, columns.get("act"), fallback, reason, find, lenient=True)
         return Place(what, columns.get(what), fallback, reason, find)
 
     def _chunk(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,

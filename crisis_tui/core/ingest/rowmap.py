@@ -25,13 +25,15 @@ Finder = Callable[[object], "str | None"]
 
 @dataclass(frozen=True)
 class Place:
-    """Where a sheet's site (or activity) comes from: a fixed code, or a column with a fallback for empty cells."""
+    """Where a sheet's site (or activity) comes from: a fixed code, or a column with a fallback for empty cells
+    (and, in a `lenient` column, for values that name none: a planned act, an imaging modality)."""
 
     what: str  # "site" or "activity"
     column: int | None
     fallback: str | None  # the code the file or sheet name gives
     fallback_reason: Reason  # why there is none when fallback is None
     find: Finder
+    lenient: bool = False
 
 
 def place_from_names(what: str, find: Finder, names: Sequence[str | None]) -> tuple[str | None, Reason]:
@@ -238,4 +240,6 @@ class SheetPlan:
             code = place.find(text)
         except Ambiguous as exc:
             return (f"{place.what}_ambiguous", (("value", text), ("codes", str(exc))))
+        if code is None and place.lenient and place.fallback:
+            return place.fallback
         return code or (f"{place.what}_unknown", (("value", text),))
