@@ -47,6 +47,19 @@ def test_decide_range_carries_over_to_the_next_meeting(workspace):
         assert [(c.site, c.before, c.after) for c in changes] == [("ARL", "cancelled", "maintained")]
 
 
+def test_a_decision_after_a_later_meeting_was_signed_goes_into_a_new_meeting_and_takes_effect(workspace):
+    with workspace.session() as s:
+        daily = open_meeting(s, TODAY)
+        decide(s, daily, ["ARL"], ["consultation"], D1, D1, "cancelled")
+        emergency = open_meeting(s, TODAY, emergency=True)
+        decide(s, emergency, ["ARL"], ["consultation"], D1, D1, "maintained")
+        emergency.signed_at, emergency.signed_by = utcnow(), "Dr Directeur"
+        later = open_meeting(s, TODAY)
+        assert later.id not in (daily.id, emergency.id) and later.kind == "emergency"
+        decide(s, later, ["ARL"], ["consultation"], D1, D1, "stopped")
+        assert cell_decisions(s, D1, D1)[("ARL", "consultation", D1)].status == "stopped"
+
+
 def test_undo_restores_the_whole_last_change_only(workspace):
     with workspace.session() as s:
         m = open_meeting(s, TODAY)

@@ -30,9 +30,14 @@ def parse_attendee(text: str) -> dict[str, str]:
 
 
 def open_meeting_of(session: Session, day: date) -> Meeting | None:
-    """The unsigned meeting of that day (the latest one), if any."""
+    """The day's meeting decisions still go into: its latest unsigned one, unless a meeting opened after it is
+    signed already (the latest meeting deciding a cell wins: what an older one records now would have no effect)."""
     query = select(Meeting).where(Meeting.day == day, Meeting.signed_at.is_(None)).order_by(Meeting.id.desc())
-    return session.exec(query).first()
+    meeting = session.exec(query).first()
+    if meeting is None:
+        return None
+    signed_since = select(Meeting.id).where(Meeting.id > meeting.id, Meeting.signed_at.is_not(None))
+    return None if session.exec(signed_since).first() is not None else meeting
 
 
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
