@@ -56,6 +56,21 @@ def test_doctor_exception_everywhere_then_lifted(capsys, home, workspace):
             "override", "override_remove"]
 
 
+def test_a_doctor_or_service_that_matches_none_of_the_cells_appointments_is_refused(capsys, home, workspace):
+    with workspace.session() as s:
+        appointment(s, "LIB", "consultation", D1, doctor="Dr Lambert", service="Cardiologie")
+        appointment(s, "LIB", "consultation", D1, doctor="Dr Lamy", service="Cardiologie")
+    base = ["override", *DAY, "--site", "LIB", "--activity", "consultation", "--status", "maintained"]
+    code, _, err = run(capsys, home, *base, "--doctor", "Dr Lambret")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--doctor 'Dr Lambret' : aucun des 2 RDV de consultation à LIB" in err and "proches : Dr Lambert" in err
+    code, _, err = run(capsys, home, "--lang", "en", *base, "--service", "cardio")
+    assert code == 2 and "--service 'cardio': none of the 2 appointments" in err
+    assert active(workspace) == []
+    with workspace.session() as s:
+        assert s.exec(select(Meeting)).all() == []
+
+
 def test_service_exception_with_decider(capsys, home, workspace):
     code, out, _ = run(capsys, home, "--lang", "en", "override", *DAY, "--to", "2026-12-11", "--site", "Libramont",
                        "--activity", "consultation", "--service", "Oncologie", "--status", "maintained",

@@ -13,8 +13,9 @@ from crisis_tui.core.clock import today
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import OVERRIDE_STATUSES
-from crisis_tui.core.overrides import (add_override, check_override_status, covered_count, decide_patients,
-                                       lift_patients, matching_names, remove_matching, resolve_patient)
+from crisis_tui.core.overrides import (add_override, check_names_someone_there, check_override_status, covered_count,
+                                       decide_patients, lift_patients, matching_names, remove_matching,
+                                       resolve_patient)
 from crisis_tui.i18n import Message
 
 
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             result["removed"] = [o.id for o in removed]
             message = t("cli_override.lifted", n=len(removed), value=value)
         else:
+            check_names_someone_there(session, scope, value, activity, site, day_from, day_to)
             override = add_override(session, meeting, scope=scope, value=value, activity=activity, site=site,
                                     day_from=day_from, day_to=day_to, status=args.status, note=args.note,
                                     decided_by=args.by)

@@ -8,6 +8,7 @@ The rule itself (who wins) is `effective.py`; the review page computes it in SQL
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +30,7 @@ from crisis_tui.core.text import key, tokens
 from crisis_tui.i18n import Message
 
 CHUNK = 500  # ids per IN (...) list
+CLOSE_NAMES = 2000  # distinct doctors or services of a cell looked through for the ones close to a misspelt name
 
 
 def check_override_status(status: str) -> str:
@@ -295,6 +297,23 @@ def matching_names(session: Session, scope: str, value: str, activity: str, site
                                                           has_words(column, match_words(scope, value)))
              .group_by(column).order_by(func.count().desc()).limit(limit))
     return [(name, n) for name, n in session.exec(query)]
+
+
+def check_names_someone_there(session: Session, scope: str, value: str, activity: str, site: str | None,
+                              day_from: date, day_to: date) -> None:
+    """Refuse an exception whose words match none of the cell's appointments when it has some: a misspelt doctor
+    would change nothing while the cell believes his patients are kept. A cell whose export is not imported yet
+    may take it. The refusal names the closest names there."""
+    field = {"doctor": Appointment.doctor, "service": Appointment.service}[scope]
+    in_cell = _in_cell(activity, site, day_from, day_to)
+    total = session.exec(select(func.count()).select_from(Appointment).where(*in_cell)).one()
+    if not total or matching_names(session, scope, value, activity, site, day_from, day_to, limit=1):
+        return
+    names = {key(name): name for name in session.exec(select(field).where(*in_cell).distinct().limit(CLOSE_NAMES))}
+    close = difflib.get_close_matches(" ".join(match_words(scope, value)), list(names), n=3, cutoff=0.5)
+    raise UsageError(Message("cli_override.names_nobody", scope=scope, value=value, n=total, activity=activity,
+                             site=site or Message("error.every_site"), day_from=day_from, day_to=day_to,
+                             close=", ".join(names[k] for k in close) or "-"))
 
 
 def resolve_patient(session: Session, text: str, activity: str, site: str | None, day_from: date,
