@@ -51,6 +51,19 @@ def test_unusable_options_exit_2_with_one_line(capsys, home):
         assert code == 2 and word in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_date_is_only_accepted_as_yyyy_mm_dd(capsys, home):
+    """Python's date.fromisoformat takes 20261207 and week dates too; the contract says YYYY-MM-DD."""
+    for args, word in (
+        (["status", "--date", "20261207"], "--date '20261207'"),
+        (["status", "--date", "2026-12-07", "--to", "2026-W50-1"], "--to '2026-W50-1'"),
+        (["decide", "--date", "2026-12-7", "--site", "all", "--activity", "all", "--status", "cancelled"],
+         "--date '2026-12-7'"),
+        (["it", "set", "PACS", "--status", "green", "--eta", "20261208"], "--eta '20261208'"),
+    ):
+        code, out, err = run(capsys, home, *args)
+        assert (code, out) == (2, "") and word in err and "AAAA-MM-JJ" in err and err.count("\n") == 1
+
+
 def test_meeting_open_emergency(capsys, home, workspace):
     run(capsys, home, "meeting", "open", "--chair", "Dr Martin", "--attendee", "Anne (secrétaire)")
     code, out, _ = run(capsys, home, "--lang", "en", "meeting", "open", "--emergency")

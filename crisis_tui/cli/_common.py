@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import date
 
@@ -15,6 +16,7 @@ from crisis_tui.i18n import Catalog, Message
 
 # commands that only look at what the cell has done: run on a database that was not there, they say so
 READING_COMMANDS = frozenset({"status", "export", "outcomes", "verify"})
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # date.fromisoformat also takes 20261207 and 2026-W49-1
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -39,9 +41,12 @@ def catalog(args: argparse.Namespace) -> Catalog:
 
 
 def parse_date(value: str | None, option: str) -> date | None:
+    """A date option's day, written YYYY-MM-DD and nothing else (the contract), or UsageError naming the option."""
     if value is None:
         return None
     try:
+        if not ISO_DAY.fullmatch(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(Message("error.bad_date", option=option, value=value)) from None
