@@ -104,8 +104,9 @@ def test_a_signed_meeting_deleted_outright_is_named(workspace, home):
     with sqlite3.connect(home.data_dir / "crisis.db") as connection:  # foreign keys are off by default
         connection.execute("delete from decision where meeting_id = ?", (second,))
         connection.execute("delete from meeting where id = ?", (second,))
-    assert f"meeting {second}: signed by Dr Director (the audit log records it) but removed from the database" in \
-        problems(workspace)
+    found = problems(workspace)
+    assert f"meeting {second}: signed by Dr Director (the audit log records it) but removed from the database" in found
+    assert f"meeting {second}: opened (the audit log records it) but removed from the database" in found
 
 
 def test_the_minutes_altered_consistently_still_break_the_chain_and_the_audit_log(workspace):
@@ -182,6 +183,23 @@ def test_the_last_decide_entry_cut_off_the_audit_log_leaves_its_decision_untrace
     tamper(workspace, "delete from auditentry where id = (select max(id) from auditentry)")
     assert problems(workspace) == [f"meeting {meeting_id}: decision ARL/covid_centre/2026-12-08 added without a trace "
                                    "(no audit log entry names it)"]
+
+
+def test_a_meeting_whose_whole_tail_of_the_audit_log_was_cut_with_its_decisions_is_named(workspace):
+    """The end of the log cut away together with the rows it recorded: the meeting it opened is left untraced."""
+    meeting_id = seed(workspace)
+    sign(workspace, meeting_id)
+    with workspace.session() as s:
+        later = open_meeting(s, MEETING_DAY)
+        decide(s, later, ["ARL"], ["covid_centre"], D2, D2, "stopped")
+        later_id = later.id
+    assert problems(workspace) == []
+    tamper(workspace, "delete from decision where meeting_id = :m; delete from auditentry where meeting_id = :m",
+           m=later_id)
+    assert problems(workspace) == [f"meeting {later_id}: the audit log does not record its opening "
+                                   "(a meeting added by hand, or the end of the log erased)"]
+    tamper(workspace, "delete from meeting where id = :m", m=later_id)
+    assert problems(workspace) == []
 
 
 def test_a_decision_taken_back_by_the_audit_log_replayed_with_its_undo(workspace):

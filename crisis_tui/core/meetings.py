@@ -13,6 +13,7 @@ from crisis_tui.core.models import Meeting
 from crisis_tui.i18n import Message
 
 KINDS = ("daily", "emergency")
+OPEN_ACTION = "meeting_open"  # the audit entry every meeting starts with
 
 
 def attendees_of(meeting: Meeting) -> list[dict[str, str]]:
@@ -75,7 +76,7 @@ def open_meeting(
     )
     session.add(meeting)
     session.flush()
-    audit.record(session, action="meeting_open", target=f"meeting {meeting.id}", new=kind,
+    audit.record(session, action=OPEN_ACTION, target=f"meeting {meeting.id}", new=kind,
                  actor=meeting.chair, meeting_id=meeting.id)
     return meeting
 

@@ -24,6 +24,7 @@ from crisis_tui.core import audit
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import untraced_decisions
 from crisis_tui.core.errors import LockedError, UsageError
+from crisis_tui.core.meetings import OPEN_ACTION
 from crisis_tui.core.minutes import decided_days, digest, live_content, local_time, record
 from crisis_tui.core.models import AuditEntry, Meeting, utcnow
 from crisis_tui.core.overrides import untraced_overrides
@@ -109,12 +110,22 @@ def verify(session: Session) -> VerifyReport:
     known = {m.id for m in meetings}
     problems += [Message("minutes.problem.meeting_removed", id=meeting_id, actor=entry.actor)
                  for meeting_id, entry in sign_entries.items() if meeting_id not in known]
+    problems += _opening_problems(session, known)
     problems += _chain_problems(signed)
     sealed = {_about(problem) for problem in problems}
     problems += [problem for problem in untraced_decisions(session) + untraced_overrides(session)
                  if _about(problem) not in sealed]
     problems += audit.verify_chain(session)
     return VerifyReport(not problems, len(signed), problems)
+
+
+def _opening_problems(session: Session, known: set[int]) -> list[Message]:
+    """Every meeting was opened through the audit log (`meetings.open_meeting`): a meeting without its opening
+    entry was slipped in, or the end of the log was cut away; an opening whose meeting is gone was deleted."""
+    opened = set(session.exec(select(AuditEntry.meeting_id).where(AuditEntry.action == OPEN_ACTION,
+                                                                  AuditEntry.meeting_id.is_not(None))))
+    return ([Message("minutes.problem.opening_missing", id=number) for number in sorted(known - opened)]
+            + [Message("minutes.problem.opened_meeting_removed", id=number) for number in sorted(opened - known)])
 
 
 def _meeting_problems(session: Session, meeting: Meeting, entry: AuditEntry | None) -> list[Message]:
