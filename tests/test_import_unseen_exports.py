@@ -37,9 +37,11 @@ def test_placeholder_names_are_no_name_and_placeholder_places_fall_back_to_the_f
         ("DUPONT", "BAS", "consultation"), ("DURAND", "BAS", "radiology")}
 
     pairs = [FR_HEADER, ["-", "?", "17/05/2022", "08:00", "", "Arlon", "Consultation"],
-             ["Lejeune", "-", "17/05/2022", "08:00", "", "Arlon", "Consultation"]]
+             ["Lejeune", "-", "17/05/2022", "08:00", "", "Arlon", "Consultation"],
+             ["", "Marc", "17/05/2022", "08:00", "0475123456", "Arlon", "Consultation"],
+             ["-", "Anne", "17/05/2022", "08:00", "", "Arlon", "Consultation"]]
     report = import_file(workspace, xlsx(tmp_path / "rdv.xlsx", ("S", pairs)))
-    assert counts(report) == (2, 1, 0, 1)
+    assert counts(report) == (4, 1, 0, 3)
     assert [(a.last_name, a.first_name) for a in stored(workspace) if a.site == "ARL"] == [("Lejeune", "")]
 
 

@@ -209,7 +209,10 @@ class SheetPlan:
         return self._named(*normalize.split_patient(value))
 
     def _pair(self, cells: tuple[object, object]) -> Name | None:
-        return self._named(normalize.clean_name(cells[0]), normalize.clean_name(cells[1]))
+        """A last name, with its first name when there is one; a first name alone names nobody (an emptied cell,
+        a formula whose value the file did not keep): the row is set aside, not imported as a stranger."""
+        last = normalize.clean_name(cells[0])
+        return self._named(last, normalize.clean_name(cells[1])) if last else None
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
         start = normalize.to_datetime(*cells)
