@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,8 +16,8 @@ from openpyxl import Workbook, load_workbook
 from pdfcheck import needs_libreoffice, pages, to_pdf
 
 from crisis_tui.core.documents.workbook import (
-    HEADER_STYLE, add_list_validation, append_header, atomic_save, atomic_write_bytes, atomic_write_text,
-    autosize, csv_safe, freeze_header, output_path, page_break_before, set_text, set_widths, setup_print,
+    HEADER_STYLE, STALE_SECONDS, TEMP_SUFFIX, FileGroup, add_list_validation, append_header, atomic_save,
+    atomic_write_bytes, atomic_write_text, autosize, csv_safe, freeze_header, output_path, page_break_before, set_text, set_widths, setup_print,
     status_fill, status_style, style_header_row, text_cell, write_csv,
 )
 
@@ -59,15 +61,69 @@ def test_atomic_writes_never_overwrite(tmp_path):
 
 
 def test_a_failing_save_leaves_nothing(tmp_path):
-    class Broken:
-        def save(self, filename):
-            Path(filename).write_bytes(b"PK half a zip")
-            raise OSError("disk full")
-
     path = tmp_path / "calls.xlsx"
     with pytest.raises(OSError, match="disk full"):
-        atomic_save(Broken(), path)
+        atomic_save(_BrokenWorkbook(), path)
     assert list(tmp_path.iterdir()) == []
+
+
+class _BrokenWorkbook:
+    def save(self, filename):
+        Path(filename).write_bytes(b"PK half a zip")
+        raise OSError("disk full")
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_group_publishes_its_files_only_when_all_are_written(tmp_path):
+    csv_path, xlsx_path = tmp_path / "sms.csv", tmp_path / "sms.xlsx"
+    with FileGroup() as files:
+        write_csv(csv_path, ["phone"], [["+32475000001"]], files=files)
+        atomic_save(Workbook(), xlsx_path, files)
+        written = _names(tmp_path)
+        assert len(written) == 2 and all(n.startswith(".sms.") and n.endswith(TEMP_SUFFIX) for n in written)
+    assert _names(tmp_path) == ["sms.csv", "sms.xlsx"]
+    assert csv_path.read_bytes() == b"phone\r\n+32475000001\r\n"
+    load_workbook(xlsx_path)
+
+
+def test_a_failure_writing_the_second_file_of_a_group_publishes_none(tmp_path):
+    with pytest.raises(OSError, match="disk full"), FileGroup() as files:
+        write_csv(tmp_path / "sms.csv", ["phone"], [["+32475000001"]], files=files)
+        atomic_save(_BrokenWorkbook(), tmp_path / "sms.xlsx", files)
+    assert _names(tmp_path) == []
+
+
+def test_a_name_taken_meanwhile_stops_the_publication_there(tmp_path):
+    files = FileGroup()
+    atomic_write_text(tmp_path / "a.csv", "a", files=files)
+    atomic_write_text(tmp_path / "b.csv", "b", files=files)
+    (tmp_path / "b.csv").write_text("someone else's")
+    with pytest.raises(FileExistsError, match="b.csv"):
+        files.publish()
+    assert _names(tmp_path) == ["a.csv", "b.csv"] and (tmp_path / "b.csv").read_text() == "someone else's"
+
+
+def test_output_path_skips_a_name_being_written(tmp_path):
+    with FileGroup() as files:
+        first = atomic_write_bytes(output_path(tmp_path, "sms", DAY, None, "csv", NOW), b"x", files)
+        second = output_path(tmp_path, "sms", DAY, None, "csv", NOW)
+    assert (first.name, second.name) == ("sms_2026-12-07_20261206-0812.csv", "sms_2026-12-07_20261206-0812-2.csv")
+
+
+def test_temporary_files_a_killed_process_left_are_swept_once_stale(tmp_path):
+    stale = tmp_path / f".sms_2026-12-07_20261206-0812.csv.k3j4h5g6{TEMP_SUFFIX}"
+    fresh = tmp_path / f".appels_2026-12-07_20261206-0812.xlsx.a1b2c3d4{TEMP_SUFFIX}"
+    foreign = tmp_path / ".notes.tmp"
+    for path in (stale, fresh, foreign):
+        path.write_bytes(b"patient data")
+    old = time.time() - STALE_SECONDS - 60
+    for path in (stale, foreign):
+        os.utime(path, (old, old))
+    atomic_write_text(tmp_path / "pv.csv", "x")
+    assert _names(tmp_path) == sorted([fresh.name, foreign.name, "pv.csv"])
 
 
 def test_atomic_save_writes_a_readable_workbook(tmp_path):

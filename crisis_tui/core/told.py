@@ -18,6 +18,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from crisis_tui.core.board import CHANNEL_FIELD
+from crisis_tui.core.documents.workbook import FileGroup
 from crisis_tui.core.meetings import latest_meeting
 from crisis_tui.core.messages import Wording
 from crisis_tui.core.models import Appointment, Notification, utcnow
@@ -131,21 +132,20 @@ def split_balanced(items: Sequence[T], parts: int) -> list[list[T]]:
     return result
 
 
-def remove_written(files: Sequence[Path]) -> None:
-    """Take back the files of an export that failed before its end (so no export is half done)."""
-    for path in files:
-        Path(path).unlink(missing_ok=True)
-
-
 def run_export(workspace: Workspace, export: Callable[..., ExportResult], *args, **kwargs) -> ExportResult:
-    """`export(session, *args, **kwargs)` in one transaction: if anything fails, the files it wrote are taken
-    back and nothing is recorded."""
-    result: ExportResult | None = None
-    try:
+    """`export(session, *args, files=..., **kwargs)` in one transaction; the files it wrote into `files` are
+    published right after the commit, all of them, or none if anything fails before.
+
+    The order, and why: (1) every file is written whole under a temporary name (`FileGroup`), (2) the
+    notifications are inserted, (3) the transaction commits, (4) the files are renamed to their final names
+    (milliseconds). A crash (kill -9, power cut) before (3) leaves no file published and nothing recorded; its
+    hidden temporary files are removed by a later export into that folder. A crash between (3) and (4) leaves
+    notifications whose files are missing: the chair finds no file and exports again, so those patients are put on
+    the new list and told; a later change is told to them as a change (cancelled, then "maintained after all"),
+    which tells nobody anything wrong. The other order (rename, then commit) would, crashing between, leave a
+    complete batch the chair may send while the database says it never was: exporting again sends it twice, and a
+    later change (a cancelled surgery kept after all) is told to nobody, so the patient stays home.
+    """
+    with FileGroup() as files:
         with workspace.session() as session:
-            result = export(session, *args, **kwargs)
-    except BaseException:
-        if result is not None:
-            remove_written(result.files)
-        raise
-    return result
+            return export(session, *args, files=files, **kwargs)

@@ -27,8 +27,8 @@ from sqlmodel import Session
 
 from crisis_tui.core.clock import now_local
 from crisis_tui.core.documents.workbook import (
-    STATUS_COLOURS, add_list_validation, append_header, atomic_save, freeze_header, output_path, page_break_before,
-    register_styles, set_widths, setup_print, status_fill, text_cell,
+    STATUS_COLOURS, FileGroup, add_list_validation, append_header, atomic_save, freeze_header, output_path,
+    page_break_before, register_styles, set_widths, setup_print, status_fill, text_cell,
 )
 from crisis_tui.core.messages import Wording, display_phones
 from crisis_tui.core.models import OUTCOMES
@@ -209,8 +209,9 @@ def _write_sheet(wb: Workbook, sheet: CallSheet, wording: Wording, cells: _Cells
 
 
 def write_call_lists(path: Path, sheets: Sequence[CallSheet], wording: Wording, day_from: date, day_to: date,
-                     now: datetime, progress: Progress | None = None) -> Path:
-    """The workbook at `path` (atomic, never overwritten); `progress(done, total)` as rows go in."""
+                     now: datetime, progress: Progress | None = None, files: FileGroup | None = None) -> Path:
+    """The workbook at `path` (atomic, never overwritten; in `files` if given, published with them);
+    `progress(done, total)` as rows go in."""
     wb = Workbook(write_only=True)
     _add_styles(wb)
     total = sum(len(s.entries) for s in sheets)
@@ -227,21 +228,22 @@ def write_call_lists(path: Path, sheets: Sequence[CallSheet], wording: Wording, 
     days, made = wording.days(day_from, day_to), wording.made_at(now)
     for sheet in sheets:
         _write_sheet(wb, sheet, wording, cells, taken, days, made, tick)
-    atomic_save(wb, path)
+    atomic_save(wb, path, files)
     if progress:
         progress(total, total)
     return path
 
 
 def export_calls(session: Session, reference: Reference, catalog: Catalog, day_from: date, day_to: date,
-                 out_dir: Path, *, secretaries: int = 1, now: datetime | None = None,
+                 out_dir: Path, *, files: FileGroup, secretaries: int = 1, now: datetime | None = None,
                  progress: Progress | None = None) -> ExportResult:
-    """Write the call lists of the range and record what each patient is to be told. Counts: every channel."""
+    """Write the call lists of the range into `files` and record what each patient is to be told (see
+    `run_export` for when the files are published). Counts: every channel."""
     now = now or now_local()
     wording = Wording(catalog, reference)
     collected = collect(session, reference, wording, day_from, day_to, CALL_CHANNELS)
     path = output_path(out_dir, wording.t("telling.file.calls"), day_from, day_to, "xlsx", now)
     sheets = plan_sheets(collected.entries, wording, secretaries)
     record(session, collected.entries, path)
-    write_call_lists(path, sheets, wording, day_from, day_to, now, progress)
+    write_call_lists(path, sheets, wording, day_from, day_to, now, progress, files)
     return ExportResult([path], collected.counts)

@@ -16,12 +16,12 @@ from sqlmodel import Session
 
 from crisis_tui.core.clock import now_local
 from crisis_tui.core.documents.workbook import (
-    append_header, atomic_save, freeze_header, output_path, set_widths, setup_print, text_cell, write_csv,
+    FileGroup, append_header, atomic_save, freeze_header, output_path, set_widths, setup_print, text_cell, write_csv,
 )
 from crisis_tui.core.messages import Wording, clock, first_phone
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.sms_text import encoding_of, segments, transliterate
-from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, remove_written
+from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record
 from crisis_tui.i18n import Catalog
 
 SMS_COLUMNS = ("reference", "phone", "message", "segments", "encoding", "site", "activity", "service", "date",
@@ -38,7 +38,8 @@ def sms_row(entry: Entry, message: str) -> tuple:
             verdict.status, int(verdict.change))
 
 
-def _write_xlsx(path: Path, rows: Sequence[tuple], title: str, confidential: str, made: str) -> Path:
+def _write_xlsx(files: FileGroup, path: Path, rows: Sequence[tuple], title: str, confidential: str,
+                made: str) -> Path:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("SMS")
     setup_print(ws, header_left=confidential, header_center=title, footer_right=made)
@@ -47,31 +48,28 @@ def _write_xlsx(path: Path, rows: Sequence[tuple], title: str, confidential: str
     append_header(ws, SMS_COLUMNS)
     for row in rows:
         ws.append([text_cell(ws, v) if isinstance(v, str) else v for v in row])
-    return atomic_save(wb, path)
+    return atomic_save(wb, path, files)
 
 
-def write_sms_batch(out_dir: Path, day_from: date, day_to: date, rows: Sequence[tuple], wording: Wording,
-                    now: datetime) -> list[Path]:
-    """The CSV and its xlsx twin, each written whole or not at all (the CSV is taken back if the xlsx fails)."""
+def write_sms_batch(files: FileGroup, out_dir: Path, day_from: date, day_to: date, rows: Sequence[tuple],
+                    wording: Wording, now: datetime) -> list[Path]:
+    """The CSV and its xlsx twin, written into `files` (published together, or neither)."""
     stem = wording.t("telling.file.sms")
     csv_path = output_path(out_dir, stem, day_from, day_to, "csv", now)
-    write_csv(csv_path, SMS_COLUMNS, rows)
+    write_csv(csv_path, SMS_COLUMNS, rows, files=files)
     xlsx_path = csv_path.with_suffix(".xlsx")
     if xlsx_path.exists():
         xlsx_path = output_path(out_dir, stem, day_from, day_to, "xlsx", now)
-    try:
-        _write_xlsx(xlsx_path, rows, f"SMS {wording.days(day_from, day_to)}", wording.t("telling.confidential"),
-                    wording.made_at(now))
-    except BaseException:
-        remove_written([csv_path])
-        raise
+    _write_xlsx(files, xlsx_path, rows, f"SMS {wording.days(day_from, day_to)}", wording.t("telling.confidential"),
+                wording.made_at(now))
     return [csv_path, xlsx_path]
 
 
 def export_sms(session: Session, reference: Reference, catalog: Catalog, day_from: date, day_to: date,
-               out_dir: Path, *, gsm7: bool = False, now: datetime | None = None,
+               out_dir: Path, *, files: FileGroup, gsm7: bool = False, now: datetime | None = None,
                progress: Progress | None = None) -> ExportResult:
-    """Write the SMS batch of the range and record what each patient was told. Counts: every channel."""
+    """Write the SMS batch of the range into `files` and record what each patient was told (see `run_export`
+    for when the files are published). Counts: every channel."""
     now = now or now_local()
     wording = Wording(catalog, reference)
     collected = collect(session, reference, wording, day_from, day_to, {"sms"})
@@ -82,12 +80,8 @@ def export_sms(session: Session, reference: Reference, catalog: Catalog, day_fro
         rows.append(sms_row(entry, message))
         if progress and n % PROGRESS_EVERY == 0:
             progress(n, len(entries))
-    files = write_sms_batch(out_dir, day_from, day_to, rows, wording, now)
-    try:
-        record(session, entries, files[0], messages)
-    except BaseException:
-        remove_written(files)
-        raise
+    paths = write_sms_batch(files, out_dir, day_from, day_to, rows, wording, now)
+    record(session, entries, paths[0], messages)
     if progress:
         progress(len(entries), len(entries))
-    return ExportResult(files, collected.counts)
+    return ExportResult(paths, collected.counts)

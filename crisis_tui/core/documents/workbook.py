@@ -24,11 +24,13 @@ is doubled, so "R&D" prints as written. Dates go in as text: LibreOffice prints 
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,8 @@ _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _HF_AMPERSAND = re.compile(r"&(?![PN])")
 _THIN = Side(style="thin", color="808080")
+TEMP_SUFFIX = ".crisis-tui.tmp"  # a file being written (FileGroup)
+STALE_SECONDS = 3600  # a temporary file this old was left by a process that was killed
 
 
 # --- file names and atomic writes -----------------------------------------------------------------
@@ -68,7 +72,8 @@ def output_path(directory: Path, stem: str, day: date, to: date | None, ext: str
     """A free file name in ``directory`` (created) carrying the day (or range) it is for and a time stamp.
 
     ``appels_2026-12-07_20261206-0812.xlsx``, ``appels_2026-12-07_2026-12-09_20261206-0812.xlsx``; when the
-    name is taken, ``-2``, ``-3``... are added before the extension. The stamp is Brussels time.
+    name is taken (by a file, or by the temporary file of one being written), ``-2``, ``-3``... are added before
+    the extension. The stamp is Brussels time.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -78,10 +83,30 @@ def output_path(directory: Path, stem: str, day: date, to: date | None, ext: str
     suffix = "." + ext.lstrip(".")
     candidate = directory / f"{base}{suffix}"
     n = 1
-    while candidate.exists():
+    while candidate.exists() or _being_written(candidate):
         n += 1
         candidate = directory / f"{base}-{n}{suffix}"
     return candidate
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _being_written(path: Path) -> bool:
+    return any(path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{TEMP_SUFFIX}"))
+
+
+def remove_stale(folder: Path, pattern: str) -> None:
+    """The temporary files matching ``pattern`` that a killed process left in ``folder`` (patient data): removed
+    once they are STALE_SECONDS old. A live one is younger: its process holds it for seconds, a minute at most."""
+    now = time.time()
+    for stale in Path(folder).glob(pattern):
+        try:
+            if now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: left as it is
+            continue
 
 
 def _publish(tmp: Path, path: Path) -> None:
@@ -109,35 +134,84 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _atomic(path: Path, write) -> Path:
-    """Run ``write(tmp_path)`` on a temp file beside ``path``, then publish it; on error nothing is left."""
-    path = Path(path)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
+class FileGroup:
+    """Files published together: each is written whole under a temporary name beside its final one, then
+    ``publish`` puts them all at their final names (never replacing a file), one after the other in a few
+    milliseconds; ``discard`` removes them instead. As a context manager: published when the block ends, discarded
+    if it raises.
+
+    A temporary name is ``.<final name>.<random>.crisis-tui.tmp``: hidden, with no document's extension, so
+    neither a folder import, an outcomes read-back nor a person takes it for a document, and ``output_path``
+    does not hand its final name out again. Those a killed process left are removed by the next group writing in
+    that folder once they are an hour old.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []  # (temporary file, final name), in the order written
+        self._swept: set[Path] = set()
+
+    def write(self, path: Path, write: Callable[[Path], object]) -> Path:
+        """Run ``write(tmp_path)`` on a temporary file for ``path``, and flush it to the disk; returns ``path``."""
+        path = Path(path)
+        if path.parent not in self._swept:
+            remove_stale(path.parent, f".*{TEMP_SUFFIX}")
+            self._swept.add(path.parent)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=TEMP_SUFFIX)
+        os.close(fd)
+        tmp = Path(name)
+        self._pending.append((tmp, path))
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _publish(tmp, path)
-        _fsync_dir(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+        return path
+
+    def publish(self) -> None:
+        """Every file at its final name. If one cannot be (its name taken meanwhile), those before it stay
+        published, the rest are removed, and the error is raised."""
+        try:
+            for tmp, path in self._pending:
+                _publish(tmp, path)
+                tmp.unlink(missing_ok=True)
+        finally:
+            for directory in {path.parent for _, path in self._pending}:
+                _fsync_dir(directory)
+            self.discard()
+
+    def discard(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+    def __enter__(self) -> "FileGroup":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.publish()
+        else:
+            self.discard()
 
 
-def atomic_save(workbook, path: Path) -> Path:
+def _atomic(path: Path, write: Callable[[Path], object], files: FileGroup | None) -> Path:
+    """``write(tmp_path)`` into ``files``, published with them; or, without a group, published at once."""
+    if files is not None:
+        return files.write(path, write)
+    with FileGroup() as alone:
+        return alone.write(path, write)
+
+
+def atomic_save(workbook, path: Path, files: FileGroup | None = None) -> Path:
     """Save an openpyxl workbook (normal or write-only) at ``path`` atomically; never overwrites."""
-    return _atomic(path, lambda tmp: workbook.save(tmp))
+    return _atomic(path, lambda tmp: workbook.save(tmp), files)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    return _atomic(path, lambda tmp: tmp.write_bytes(data))
+def atomic_write_bytes(path: Path, data: bytes, files: FileGroup | None = None) -> Path:
+    return _atomic(path, lambda tmp: tmp.write_bytes(data), files)
 
 
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8", files: FileGroup | None = None) -> Path:
     """Write ``text`` as is (no newline translation) atomically; never overwrites."""
-    return atomic_write_bytes(path, text.encode(encoding))
+    return atomic_write_bytes(path, text.encode(encoding), files)
 
 
 # --- safe text ---------------------------------------------------------------------------------------
@@ -197,14 +271,15 @@ def csv_safe(value: str) -> str:
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-              encoding: str = "utf-8") -> Path:
-    """A comma-separated CSV, every text guarded by ``csv_safe``, None as empty; atomic, never overwrites."""
+              encoding: str = "utf-8", files: FileGroup | None = None) -> Path:
+    """A comma-separated CSV, every text guarded by ``csv_safe``, None as empty; atomic (in ``files`` if given),
+    never overwrites."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
     for row in rows:
         writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else v for v in row])
-    return atomic_write_text(path, buffer.getvalue(), encoding=encoding)
+    return atomic_write_text(path, buffer.getvalue(), encoding=encoding, files=files)
 
 
 # --- print setup -------------------------------------------------------------------------------------

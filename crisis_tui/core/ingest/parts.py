@@ -22,7 +22,6 @@ import queue
 import re
 import tempfile
 import threading
-import time
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 
+from crisis_tui.core.documents.workbook import remove_stale
 from crisis_tui.core.ingest import extent
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, first_line, reader_failure
 
@@ -46,7 +46,6 @@ _DIMENSION = re.compile(rb'<dimension ref="[^":]*:([A-Za-z]{1,3})([0-9]{1,7})"')
 _ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")  # the first element's name (the declaration starts "<?")
 _WAIT = 0.1  # seconds a thread waits on a full queue before looking whether the reading was stopped
 _PART_PREFIX, _PART_SUFFIX = ".import-part-", ".xlsx"  # a part's temporary file: hidden, in the home's data folder
-STALE_SECONDS = 3600  # a part's file lives under a second; one this old was left by a process that was killed
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class Cutting:
             for member in _WORKBOOK_MEMBERS:
                 if member in names:
                     base.writestr(member, archive.read(member))
-        _remove_stale_parts(self.folder)
+        remove_stale(self.folder, f"{_PART_PREFIX}*{_PART_SUFFIX}")  # those a killed import left
         return replace(self, base=buffer.getvalue())
 
     def worth(self, archive: zipfile.ZipFile, member: str) -> bool:
@@ -238,17 +237,6 @@ class PartReader:
             if not reader_failure(exc):
                 raise
             raise ReadAgainWhole() from None  # a cut calamine reads otherwise than the whole: the whole says why
-
-
-def _remove_stale_parts(folder: Path) -> None:
-    """The part files a killed import left behind (patient data): removed once they are an hour old."""
-    now = time.time()
-    for stale in folder.glob(f"{_PART_PREFIX}*{_PART_SUFFIX}"):
-        try:
-            if now - stale.stat().st_mtime > STALE_SECONDS:
-                stale.unlink()
-        except OSError:  # gone meanwhile, or not ours to remove: left as it is
-            continue
 
 
 def _numbered(part: tuple[int, int, list[Row], int]) -> Iterator[tuple[int, Row]]:
