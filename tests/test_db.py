@@ -3,6 +3,7 @@ a clear message), readers never wait, and the audit chain cannot fork."""
 
 from __future__ import annotations
 
+import os
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -10,10 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from crisis_tui.cli import main
+from crisis_tui.config import Home
 from crisis_tui.core import audit, db
 from crisis_tui.core.db import DatabaseBusy, create_schema, make_engine, session_scope
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.models import AuditEntry
+from crisis_tui.core.models import AuditEntry, Meeting
+from crisis_tui.core.workspace import Workspace
+from import_files import sample
 
 
 def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path):
@@ -98,3 +102,48 @@ def test_a_server_that_does_not_answer_is_said_in_one_line_without_the_password(
     with pytest.raises(UsageError, match=r"database postgresql\+psycopg://cell:\*\*\*@127.0.0.1:1/crisis: ") as raised:
         create_schema(engine)
     assert "\n" not in str(raised.value) and "secret" not in str(raised.value)
+
+
+def _real_database(folder) -> bytes:
+    workspace = Workspace.open(Home(folder).ensure())
+    workspace.close()  # the last connection closed: the WAL is folded into the file
+    return (folder / "data" / "crisis.db").read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "cut short", "a spreadsheet"])
+def test_a_damaged_database_or_another_kind_of_file_is_one_line_exit_2_and_left_as_it_was(tmp_path, capsys, damage):
+    if damage == "a spreadsheet":
+        database = sample(tmp_path, "export_consultations_bastogne.xlsx")  # --db some.xlsx
+    else:
+        real = _real_database(tmp_path / "real")
+        database = tmp_path / "crisis.db"
+        database.write_bytes(os.urandom(50_000) if damage == "random bytes" else real[:len(real) // 10])
+    before = database.read_bytes()
+    agenda = sample(tmp_path, "export_tronque.xlsx")
+    for command in ([], ["status", "--date", "2026-12-07"], ["import", str(agenda)], ["meeting", "open"],
+                    ["decide", "--date", "2026-12-07", "--site", "all", "--activity", "all", "--status", "cancelled"],
+                    ["export", "calls", "--date", "2026-12-07"], ["verify"]):  # [] is the TUI
+        assert main(["--home", str(tmp_path / "home"), "--db", str(database), *command]) == 2, command
+        err = capsys.readouterr().err
+        assert err == (f"crisis-tui: {database} : ce fichier n'est pas une base de données lisible (endommagé, "
+                       "tronqué ou d'un autre type) ; rien n'a été modifié\n"), command
+    assert database.read_bytes() == before
+
+
+def test_a_read_only_database_file_refuses_every_change_in_one_line_and_is_still_read(tmp_path, capsys):
+    _real_database(tmp_path / "home")
+    database = tmp_path / "home" / "data" / "crisis.db"
+    read_only = f"sqlite:///file:{database}?mode=ro&uri=true"  # as a chmod 444 file opens (root ignores modes)
+    agenda = sample(tmp_path, "export_consultations_bastogne.xlsx")
+    for command in (["meeting", "open"], ["import", str(agenda), "--json"],
+                    ["decide", "--date", "2026-12-07", "--site", "all", "--activity", "all", "--status", "cancelled"]):
+        assert main(["--home", str(tmp_path / "home"), "--db", read_only, "--lang", "en", *command]) == 2, command
+        out, err = capsys.readouterr()
+        assert (out, err) == ("", f"crisis-tui: file:{database}: the database cannot be written (read-only file); "
+                                  "nothing was changed\n"), command
+    assert main(["--home", str(tmp_path / "home"), "--db", read_only, "status", "--date", "2026-12-07"]) == 0
+    capsys.readouterr()
+    engine = make_engine(f"sqlite:///{database}")
+    with session_scope(engine, readonly=True) as session:
+        assert session.exec(select(Meeting)).all() == []
+    engine.dispose()

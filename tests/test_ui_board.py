@@ -7,7 +7,10 @@ from datetime import timedelta
 from sqlmodel import select
 from textual.widgets import Input
 
+from crisis_tui.config import Home
+from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import AuditEntry, Decision, Meeting
+from crisis_tui.core.workspace import Workspace
 from crisis_tui.ui.screens.board import BoardScreen
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
 from crisis_tui.ui.widgets.decision_grid import SITE_WIDTH
@@ -234,6 +237,28 @@ async def test_signed_meeting_refuses_changes_in_an_error_dialog(workspace):
         await settle(pilot)
     assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled"}
     assert [m.kind for m in meetings(workspace)] == ["daily", "emergency"]
+
+
+@pilot_test
+async def test_a_read_only_database_refuses_a_cell_in_one_plain_sentence(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    writable = Workspace.open(home)
+    with writable.session() as session:
+        open_meeting(session, MEETING_DAY)
+    writable.close()
+    database = home.data_dir / "crisis.db"
+    read_only = Workspace.open(Home(home.root, f"sqlite:///file:{database}?mode=ro&uri=true"))  # as a chmod 444 file
+    try:
+        async with make_app(read_only, lang="fr").run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, BoardScreen) and pilot.app.meeting_id is not None
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, ErrorDialog)
+            assert pilot.app.screen.text == (f"file:{database} : la base ne peut pas être écrite (fichier en lecture "
+                                             "seule) ; rien n'a été modifié")
+    finally:
+        read_only.close()
 
 
 @pilot_test

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from crisis_tui.core.errors import UsageError
@@ -31,6 +31,8 @@ PG_IDLE_IN_TRANSACTION_TIMEOUT = "5min"  # a frozen workstation cannot hold the 
 WRITER_LOCK = 0x43524953_54554901  # PostgreSQL advisory lock key: "CRISTUI" + 1
 READONLY = "crisis_tui_readonly"  # execution option read by the begin hooks
 PG_LOCK_NOT_AVAILABLE = "55P03"
+SQLITE_READONLY = 8  # SQLite result codes (the low byte of an extended one, as sqlite3 gives it)
+SQLITE_DAMAGED = (11, 26)  # SQLITE_CORRUPT (a damaged or cut-short file), SQLITE_NOTADB (another kind of file)
 
 
 class DatabaseBusy(UsageError):
@@ -129,7 +131,7 @@ def create_schema(engine: Engine) -> None:
     """Create or upgrade the schema (see `crisis_tui.core.schema`); the first contact with the database, so a
     server that does not answer, a wrong password or a missing database is said here, in one line."""
     try:
-        with _busy_is_said():
+        with _said_in_one_line(engine):
             upgrade(engine)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
@@ -138,14 +140,21 @@ def create_schema(engine: Engine) -> None:
 
 
 @contextmanager
-def _busy_is_said() -> Iterator[None]:
-    """A wait for the writer lock that timed out becomes DatabaseBusy (one line for the user)."""
+def _said_in_one_line(engine: Engine) -> Iterator[None]:
+    """What the user can act on becomes one line (a UsageError; the transaction was rolled back): a wait for the
+    writer lock that timed out (DatabaseBusy), an SQLite file that cannot be written, or that is damaged or no
+    database at all."""
     try:
         yield
-    except OperationalError as exc:
+    except DatabaseError as exc:
         if "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
             raise DatabaseBusy("the database is busy: another workstation kept it locked too long; "
                                "nothing was changed, try again") from exc
+        code = getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF
+        if code == SQLITE_READONLY:
+            raise UsageError(Message("error.readonly_database", path=engine.url.database)) from exc
+        if code in SQLITE_DAMAGED:
+            raise UsageError(Message("error.damaged_database", path=engine.url.database)) from exc
         raise
 
 
@@ -157,7 +166,8 @@ def _refuse_writes(session, _context, _instances) -> None:
 def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any exception. A writing transaction
     waits for the one in progress on another workstation; `readonly` ones never wait and cannot write."""
-    with _busy_is_said(), Session(readonly_bind(engine) if readonly else engine, expire_on_commit=False) as session:
+    bind = readonly_bind(engine) if readonly else engine
+    with _said_in_one_line(engine), Session(bind, expire_on_commit=False) as session:
         if readonly:
             event.listen(session, "before_flush", _refuse_writes)
         try:
