@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from crisis_tui.i18n import Message
 
 BUNDLED_DATA = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("fr", "en")
@@ -16,6 +18,7 @@ class Home:
 
     root: Path
     db_override: str | None = None
+    option: str = field(default="--home", compare=False)  # where the user named it, for the line saying it is unusable
 
     @property
     def data_dir(self) -> Path:
@@ -51,8 +54,12 @@ class Home:
         return own if own.is_file() else BUNDLED_DATA / name
 
     def ensure(self) -> "Home":
-        self.inbox.mkdir(parents=True, exist_ok=True)
-        self.exports.mkdir(parents=True, exist_ok=True)
+        """The home's folders, made when missing; ValueError (its line) when the home is no folder or cannot be made."""
+        try:
+            self.inbox.mkdir(parents=True, exist_ok=True)
+            self.exports.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unusable(self.option, self.root, exc) from None
         return self
 
 
@@ -60,10 +67,25 @@ def db_url_from(value: str) -> str:
     """An SQLAlchemy URL as given, or a file path turned into an SQLite URL."""
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    try:
+        return "sqlite:///" + str(Path(value).expanduser().resolve())
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop, no home directory for ~
+        raise ValueError(Message("error.database", url=value, reason=exc)) from None
 
 
 def resolve_home(home: str | None = None, db: str | None = None) -> Home:
-    root = home or os.environ.get("CRISIS_TUI_HOME") or os.getcwd()
+    """The home the options name (--home, else $CRISIS_TUI_HOME, else the current folder); ValueError (its line) when
+    that path cannot be followed."""
+    from_environment = os.environ.get("CRISIS_TUI_HOME") if not home else None
+    option = "CRISIS_TUI_HOME" if from_environment else "--home"
+    given = home or from_environment
     db = db or os.environ.get("CRISIS_TUI_DB") or None
-    return Home(Path(root).expanduser().resolve(), db)
+    try:
+        return Home(Path(given or os.getcwd()).expanduser().resolve(), db, option)
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop, a current folder removed, no home directory for ~
+        raise _unusable(option, given or ".", exc) from None
+
+
+def _unusable(option: str, path: Path | str, exc: Exception) -> ValueError:
+    reason = getattr(exc, "strerror", None) or str(exc)  # "Not a directory", "Symlink loop from '...'"
+    return ValueError(Message("error.bad_home", option=option, path=path, reason=reason))

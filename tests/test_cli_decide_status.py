@@ -115,3 +115,32 @@ def test_a_reading_command_on_a_database_that_was_not_there_says_so(capsys, tmp_
     assert capsys.readouterr().err == ""  # the database is there now
     assert main(["--home", str(tmp_path / "h"), "--db", str(tmp_path / "other.db"), "meeting", "open"]) == 0
     assert capsys.readouterr().err == ""  # a command that records something just starts one
+
+
+def test_a_home_that_is_no_folder_or_cannot_be_created_is_one_line_exit_2(capsys, tmp_path, monkeypatch):
+    afile, loop = tmp_path / "afile", tmp_path / "loop"
+    afile.touch()
+    loop.symlink_to(tmp_path / "loop")
+    said = "ce n'est pas un dossier, ou il ne peut pas être créé"
+    for home, line in ((afile, f"--home {afile} : {said} (Not a directory)"),
+                       (afile / "sub", f"--home {afile / 'sub'} : {said} (Not a directory)"),
+                       (loop, f"--home {loop} : {said} (Symlink loop from '{loop}')")):
+        for command in (["status", "--date", "2026-12-07"], []):  # [] is the TUI
+            assert main(["--home", str(home), *command]) == 2
+            assert capsys.readouterr().err == f"crisis-tui: {line}\n"
+    monkeypatch.setenv("CRISIS_TUI_HOME", str(afile))
+    assert main(["--lang", "en", "meeting", "open"]) == 2
+    assert capsys.readouterr().err == f"crisis-tui: CRISIS_TUI_HOME {afile}: not a folder, or it cannot be created " \
+                                      "(Not a directory)\n"
+
+
+def test_a_database_path_that_cannot_be_followed_or_created_is_one_line_exit_2(capsys, tmp_path):
+    afile, loop = tmp_path / "afile", tmp_path / "loop"
+    afile.touch()
+    loop.symlink_to(tmp_path / "loop")
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "--lang", "en", "--db", str(afile / "crisis.db"), "meeting", "open"]) == 2
+    assert capsys.readouterr().err == f"crisis-tui: database {afile / 'crisis.db'}: its folder cannot be created " \
+                                      "(File exists)\n"
+    assert main(["--home", home, "--lang", "en", "--db", str(loop), "status", "--date", "2026-12-07"]) == 2
+    assert capsys.readouterr().err == f"crisis-tui: database {loop}: Symlink loop from '{loop}'\n"

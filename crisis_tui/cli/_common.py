@@ -24,10 +24,10 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     command that finds no SQLite database (a mistyped --home or --db) warns on stderr: its figures are those of the
     empty database just made, not the cell's."""
     if getattr(args, "workspace", None) is None:
-        home = resolve_home(args.home, args.db)
-        database = home.sqlite_file
-        was_there = database is None or database.exists()
         try:
+            home = resolve_home(args.home, args.db)
+            database = home.sqlite_file
+            was_there = database is None or database.exists()
             args.workspace = Workspace.open(home)
         except ValueError as exc:  # a bad --home, --db or reference file: its line, said in the user's language
             raise UsageError(exc.args[0] if exc.args else str(exc)) from exc
