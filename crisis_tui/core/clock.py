@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 try:
@@ -14,6 +14,11 @@ except ZoneInfoNotFoundError:  # a system without tz data: the laptop's local ti
 def now_local() -> datetime:
     """Now, naive, in Brussels time."""
     return datetime.now(BRUSSELS).replace(tzinfo=None)
+
+
+def local_time(stamp: datetime) -> datetime:
+    """A stored UTC stamp in Brussels time (naive)."""
+    return stamp.replace(tzinfo=timezone.utc).astimezone(BRUSSELS).replace(tzinfo=None)
 
 
 def today() -> date:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crisis_tui.core.board import board_counts
-from crisis_tui.core.clock import BRUSSELS, days
+from crisis_tui.core.clock import days, local_time
 from crisis_tui.core.decisions import UNDECIDED, cell_decisions, cell_target, changes_since_previous
 from crisis_tui.core.it_restart import it_snapshot
 from crisis_tui.core.meetings import attendees_of, previous_meeting
@@ -49,11 +49,6 @@ def _iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
     return value.isoformat(timespec="microseconds") if isinstance(value, datetime) else value.isoformat()
-
-
-def local_time(stamp: datetime) -> datetime:
-    """A stored UTC stamp in Brussels time (naive)."""
-    return stamp.replace(tzinfo=timezone.utc).astimezone(BRUSSELS).replace(tzinfo=None)
 
 
 def decided_days(session: Session, meeting: Meeting) -> tuple[date, date]:

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from crisis_tui.core import audit
+from crisis_tui.core.clock import local_time
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import untraced_decisions
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import OPEN_ACTION
-from crisis_tui.core.minutes import decided_days, digest, live_content, local_time, record
+from crisis_tui.core.minutes import decided_days, digest, live_content, record
 from crisis_tui.core.models import AuditEntry, Meeting, utcnow
 from crisis_tui.core.overrides import untraced_overrides
 from crisis_tui.core.reference import Reference
