@@ -23,7 +23,8 @@ from sqlalchemy import insert
 
 from crisis_tui.config import Home
 from crisis_tui.core.decisions import decide
-from crisis_tui.core.documents.call_lists import CALL_CHANNELS, call_row, export_calls, plan_sheets, write_call_lists
+from crisis_tui.core.documents.call_lists import (CALL_CHANNELS, COLUMNS, call_row, export_calls, plan_sheets,
+                                                  write_call_lists)
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.messages import Wording
 from crisis_tui.core.models import Appointment, Override
@@ -69,7 +70,7 @@ def bare(sheets, wording: Wording, path: Path) -> None:
     wb = Workbook(write_only=True)
     for sheet in sheets:
         ws = wb.create_sheet(sheet.name[:31])
-        ws.append(["header"] * 13)
+        ws.append(["header"] * len(COLUMNS))
         for entry in sheet.entries:
             ws.append(call_row(entry, wording))
     wb.save(path)

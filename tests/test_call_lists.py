@@ -102,7 +102,7 @@ def test_english_lists(workspace, tmp_path):
     _scenario(workspace)
     wb = load_workbook(calls_export(workspace, tmp_path, lang="en").files[0])
     assert wb.sheetnames == ["Arlon", "Doctors", "Unreachable"]
-    assert [c.value for c in wb["Arlon"][1]][-3:] == ["What to tell", "Outcome", "Notes"]
+    assert [c.value for c in wb["Arlon"][1]][-4:] == ["What to tell", "Outcome", "Notes", "Last call"]
     assert wb["Arlon"].data_validations.dataValidation[0].formula1 == '"Reached,Voicemail,No answer,Wrong number"'
     assert wb["Arlon"].oddHeader.left.text == "CONFIDENTIAL"
 

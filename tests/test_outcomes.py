@@ -5,18 +5,19 @@ recording nothing new, a foreign file refused whole; the board's figures."""
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
-from told_support import D1, calls_export, read_csv, sms_export
+from sqlalchemy import event, update
+from told_support import D1, calls_export, read_call_lists, read_csv, sms_export
 
 from crisis_tui.cli import main
 from crisis_tui.core.decisions import decide
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
-from crisis_tui.core.models import CallOutcome, Notification, Override
+from crisis_tui.core.models import CallOutcome, Meeting, Notification, Override
 from crisis_tui.core.outcomes import outcome_codes, outcome_counts, read_back, time_text
 from crisis_tui.core.text import fold
 from crisis_tui.i18n import Catalog
@@ -166,6 +167,80 @@ def test_a_foreign_or_missing_file_records_nothing(workspace, tmp_path):
     (tmp_path / "in" / sms.name).rename(tmp_path / "inbox" / sms.name)
     with workspace.session() as s, pytest.raises(UsageError, match="inbox: no filled call list here"):
         read_back(s, [tmp_path / "inbox"], Catalog("en"))  # appointment exports and SMS batches only
+
+
+READ_BACK_AT = datetime(2026, 12, 7, 9, 32)  # UTC: 10:32 in Brussels
+
+
+def _read_back_at(workspace, filled) -> None:
+    """Read `filled` back, its outcomes stamped READ_BACK_AT."""
+    with workspace.session() as s:
+        read_back(s, [filled])
+        s.execute(update(CallOutcome).values(recorded_at=READ_BACK_AT))
+
+
+def _without(rows, *columns):
+    return [{k: v for k, v in row.items() if k not in columns} for row in rows]
+
+
+def test_the_next_lists_show_each_patients_last_call_and_list_the_same_patients(workspace, tmp_path):
+    _scenario(workspace)
+    first = calls_export(workspace, tmp_path)
+    before = read_call_lists(first.files[0])
+    assert {r["last_call"] for rows in before.values() for r in rows} == {None}
+    _read_back_at(workspace, _fill(first.files[0], tmp_path / "rempli.xlsx", {"Arlon": {
+        "L2": "Joint", "L3": "Faux numéro", "M3": "numéro de sa fille", "L4": "Messagerie"}}))
+    second = calls_export(workspace, tmp_path)
+    after = read_call_lists(second.files[0])
+    assert second.counts == first.counts
+    assert list(after) == list(before)
+    for sheet in before:  # the same patients, in the same order, told the same: only the reference's n moves on
+        assert _without(after[sheet], "reference", "last_call") == _without(before[sheet], "reference", "last_call")
+        assert [r["reference"][:-2] for r in after[sheet]] == [r["reference"][:-2] for r in before[sheet]]
+    assert [(r["patient"], r["last_call"]) for r in after["Arlon"]] == [
+        ("Dupont0 Jean", "Joint (07/12 10:32)"), ("Dupont1 Jean", "Faux numéro (07/12 10:32) : numéro de sa fille"),
+        ("Dupont2 Jean", "Messagerie (07/12 10:32)"), ("Dupont3 Jean", None)]
+    assert {r["last_call"] for sheet in ("Médecins", "Injoignables") for r in after[sheet]} == {None}
+    english = read_call_lists(calls_export(workspace, tmp_path, lang="en").files[0])
+    assert [r["last_call"] for r in english["Arlon"]][:2] == [
+        "Reached (07/12 10:32)", "Wrong number (07/12 10:32): numéro de sa fille"]
+
+
+def test_a_call_that_told_another_status_says_it_was_before_the_change(workspace, tmp_path):
+    _scenario(workspace)
+    first = calls_export(workspace, tmp_path).files[0]
+    _read_back_at(workspace, _fill(first, tmp_path / "rempli.xlsx", {"Arlon": {"L2": "Joint"}}))
+    with workspace.session() as s:
+        meeting = s.exec(select(Meeting)).one()
+        decide(s, meeting, ["ARL"], ["consultation"], D1, D1, "maintained")
+    arlon = read_call_lists(calls_export(workspace, tmp_path).files[0])["Arlon"]
+    assert arlon[0]["status"] == "CHANGEMENT : finalement maintenu"
+    assert arlon[0]["last_call"] == "Joint (07/12 10:32), avant le changement"
+
+
+def test_last_calls_cost_one_query_whatever_the_number_of_outcomes(workspace, tmp_path):
+    _scenario(workspace)
+    first = calls_export(workspace, tmp_path).files[0]
+
+    def statements() -> int:
+        """SQL statements one call-list export runs."""
+        seen = []
+
+        def count(*_args) -> None:
+            seen.append(1)
+
+        event.listen(workspace.engine, "before_cursor_execute", count)
+        try:
+            calls_export(workspace, tmp_path)
+        finally:
+            event.remove(workspace.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    _read_back_at(workspace, _fill(first, tmp_path / "un.xlsx", {"Arlon": {"L2": "Joint"}}))
+    one = statements()
+    _read_back_at(workspace, _fill(first, tmp_path / "tous.xlsx", {"Arlon": {
+        "L2": "Joint", "L3": "Messagerie", "L4": "Pas de réponse", "L5": "Faux numéro"}, "Médecins": {"L2": "Joint"}}))
+    assert statements() == one
 
 
 def test_outcome_counts_for_the_board(workspace, tmp_path):

@@ -15,6 +15,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
 
+from crisis_tui.core.clock import local_time
 from crisis_tui.core.notify import Told, Verdict
 from crisis_tui.core.reference import Reference
 from crisis_tui.i18n import Catalog
@@ -124,6 +125,14 @@ class Wording:
         verdict = told.verdict
         head = self.t(f"telling.call.{verdict.status}{'_change' if verdict.change else ''}")
         return " ".join(part for part in [head, *self._tail(told)] if part)
+
+    def last_call(self, outcome: str, at: datetime, notes: str, *, before_change: bool) -> str:
+        """A call's outcome as the next call list shows it: "Faux numéro (07/12 10:32)", with "before the change"
+        when that call told another status than the list does now, and the secretary's remarks."""
+        text = self.t("telling.last_call", outcome=self.t(f"outcome.{outcome}"), at=local_time(at))
+        if before_change:
+            text = self.t("telling.last_call_before_change", last=text)
+        return self.t("telling.last_call_notes", last=text, notes=notes) if notes else text
 
     def message(self, told: Told) -> str:
         """The SMS text for this patient: all he needs to know in one message."""

@@ -3,16 +3,17 @@ the record of what each was told (one `Notification` per appointment exported), 
 
 A reference is ``<channel letter><appointment id>-<n>``: the n-th time this appointment is put on a list
 (S sms, C call, D doctor's call, U unreachable). It is unique, short enough to read out, and names its row
-when a filled call list comes back.
+when a filled call list comes back. An appointment to be called again carries its last call's outcome, as read
+back (reached, wrong number...): who is on which list does not depend on it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
@@ -21,7 +22,7 @@ from crisis_tui.core.board import CHANNEL_FIELD
 from crisis_tui.core.documents.workbook import FileGroup
 from crisis_tui.core.meetings import latest_meeting
 from crisis_tui.core.messages import Wording
-from crisis_tui.core.models import Appointment, Notification, utcnow
+from crisis_tui.core.models import Appointment, CallOutcome, Notification, utcnow
 from crisis_tui.core.notify import Told, told_appointments
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.workspace import Workspace
@@ -40,6 +41,7 @@ class Entry:
     told: Told
     reference: str
     message: str
+    last_call: str = ""  # the outcome last read back for this appointment's calls, worded ("" if none)
 
     @property
     def appointment(self) -> Appointment:
@@ -77,13 +79,36 @@ def _times_told(session: Session, day_from: date, day_to: date) -> dict[int, int
     return dict(session.exec(query).all())
 
 
+class LastCall(NamedTuple):
+    outcome: str  # reached, voicemail, no_answer, wrong_number
+    at: datetime  # when it was recorded (UTC)
+    notes: str  # the secretary's remarks
+    told_status: str  # the status the list told
+
+
+def last_calls(session: Session, day_from: date, day_to: date) -> dict[int, LastCall]:
+    """Appointment id -> the outcome recorded last for its most recent list that has one, for the appointments of
+    the range (one query)."""
+    query = (
+        select(Notification.appointment_id, CallOutcome.outcome, CallOutcome.recorded_at, CallOutcome.notes,
+               Notification.told_status)
+        .join(Notification, Notification.id == CallOutcome.notification_id)
+        .join(Appointment, Appointment.id == Notification.appointment_id)
+        .where(Appointment.day >= day_from, Appointment.day <= day_to)
+        .order_by(Notification.id, CallOutcome.id)
+    )
+    return {appointment_id: LastCall(*rest) for appointment_id, *rest in session.exec(query)}
+
+
 def collect(session: Session, reference: Reference, wording: Wording, day_from: date, day_to: date,
             channels: Collection[str]) -> Collected:
     """Every appointment of the range that must be told, counted per channel; those of `channels` kept as
-    entries with their reference and message. Sites outside the reference data are left out, as on the board."""
+    entries with their reference and message, and, for calls, their last call's outcome. Sites outside the
+    reference data are left out, as on the board."""
     sites = {s.code for s in reference.sites}
     activity_channels = {a.code: a.channel for a in reference.activities}
     before = _times_told(session, day_from, day_to)
+    called = last_calls(session, day_from, day_to) if set(channels) - {"sms"} else {}
     counts = dict.fromkeys(COUNT_KEYS, 0)
     entries: list[Entry] = []
     for told in told_appointments(session, activity_channels, day_from, day_to):
@@ -95,7 +120,9 @@ def collect(session: Session, reference: Reference, wording: Wording, day_from: 
         if verdict.channel in channels:
             ref = f"{REFERENCE_PREFIX[verdict.channel]}{appointment.id}-{before.get(appointment.id, 0) + 1}"
             text = wording.message(told) if verdict.channel == "sms" else wording.call_text(told)
-            entries.append(Entry(told, ref, text))
+            last = called.get(appointment.id)
+            entries.append(Entry(told, ref, text, "" if last is None else wording.last_call(
+                last.outcome, last.at, last.notes, before_change=last.told_status != verdict.status)))
     return Collected(entries, counts)
 
 

@@ -4,10 +4,12 @@ Sheets: one per site (or per secretary when a site's calls are split into N bala
 by service then time, a page break before each service; the doctors' own calls grouped by doctor (a page each);
 the unreachable patients (a page per site). Every sheet: A4 landscape, one page wide, the header row repeated
 and frozen, "CONFIDENTIEL" + title + date in the page header, "page x / y" and the time made in the footer,
-an outcome drop-down, no formula (every text goes through `text_cell`).
+an outcome drop-down, no formula (every text goes through `text_cell`). A patient called before shows his last
+call's outcome as read back ("Faux numéro (07/12 10:32)", `told.last_calls`), so that nobody dials a wrong number
+again or calls back a patient reached with what the list says now.
 
 LibreOffice does not grow a row for wrapped text on its own: each row taller than one line gets its height
-from the wrapped "what to tell" (or its several phone numbers, one a line).
+from the wrapped "what to tell" (or its several phone numbers, one a line, or its last call).
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record,
 from crisis_tui.i18n import Catalog
 
 COLUMNS = ("reference", "date", "time", "patient", "phones", "activity", "service", "doctor", "site", "status",
-           "tell", "outcome", "notes")
-WIDTHS = (9, 10, 6, 22, 17, 13, 14, 14, 11, 18, 45, 13, 20)
-REFERENCE, TELL, STATUS, PHONES = (COLUMNS.index(c) for c in ("reference", "tell", "status", "phones"))
+           "tell", "outcome", "notes", "last_call")
+WIDTHS = (9, 10, 6, 22, 17, 13, 14, 14, 11, 18, 45, 13, 20, 20)
+REFERENCE, TELL, STATUS, PHONES, LAST_CALL = (COLUMNS.index(c)
+                                              for c in ("reference", "tell", "status", "phones", "last_call"))
 LINE_HEIGHT = 15.0  # points per line of the default 11-point font
 CALL_CHANNELS = ("call", "doctor_call", "unreachable")
 WRAP_STYLE = "crisis_wrap"
@@ -67,7 +70,7 @@ def call_row(entry: Entry, wording: Wording) -> list:
     phones = display_phones(a.phones, "\n") if a.phones else a.phone_raw
     return [entry.reference, wording.date(a.day), wording.time(a.start), patient_name(a), phones,
             wording.activity(a.activity), a.service, a.doctor, wording.site(a.site),
-            wording.status(entry.told.verdict), entry.message, None, None]
+            wording.status(entry.told.verdict), entry.message, None, None, entry.last_call or None]
 
 
 def _service(entry: Entry) -> str:
@@ -120,11 +123,20 @@ class _Heights:
 
 class _Cells:
     """Row values to cells, for one workbook: a text that recurs (a date, a service, a doctor) is checked once;
-    the "what to tell" wraps, so do several phone numbers and a flagged status; each row's height in lines."""
+    the "what to tell" wraps, so do several phone numbers, a flagged status and the last call; each row's height
+    in lines. A wrapped text that recurs is one styled cell, appended again: a write-only sheet writes a row's
+    cells out as it is appended (openpyxl 3.1), so the next append only moves the cell."""
 
     def __init__(self) -> None:
         self._plain: dict[str, str] = {}
+        self._wrapped: dict[str, object] = {}
         self._tell, self._status = _Heights(WIDTHS[TELL]), _Heights(WIDTHS[STATUS])
+        self._last_call = _Heights(WIDTHS[LAST_CALL])
+
+    def _wrap(self, ws, text: str):
+        if text not in self._wrapped:
+            self._wrapped[text] = text_cell(ws, text, WRAP_STYLE)
+        return self._wrapped[text]
 
     def _text(self, ws, value):
         plain = self._plain.get(value) if isinstance(value, str) else None
@@ -139,16 +151,19 @@ class _Cells:
         values = call_row(entry, wording)
         cells = [self._text(ws, v) for v in values]
         cells[REFERENCE] = values[REFERENCE]  # ours: a letter, digits and a dash
-        cells[TELL] = text_cell(ws, values[TELL], WRAP_STYLE)
+        cells[TELL] = self._wrap(ws, values[TELL])
         lines = self._tell.lines(values[TELL])
         numbers = values[PHONES].count("\n") + 1 if values[PHONES] else 1
         if numbers > 1:
-            cells[PHONES] = text_cell(ws, values[PHONES], WRAP_STYLE)
+            cells[PHONES] = self._wrap(ws, values[PHONES])
             lines = max(lines, numbers)
         verdict = entry.told.verdict
         if verdict.change or verdict.pending:
             cells[STATUS] = text_cell(ws, values[STATUS], _flag_style(verdict.status))
             lines = max(lines, self._status.lines(values[STATUS]))
+        if entry.last_call:
+            cells[LAST_CALL] = self._wrap(ws, entry.last_call)
+            lines = max(lines, self._last_call.lines(entry.last_call))
         return cells, lines
 
 
