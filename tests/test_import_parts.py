@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import func, select
 
+from crisis_tui.cli import main
 from crisis_tui.core.ingest import importer, parts
 from crisis_tui.core.ingest.cells import ReadAgainWhole
 from crisis_tui.core.ingest.importer import import_file
@@ -253,15 +254,19 @@ def test_a_home_where_no_part_can_be_written_reads_the_file_whole(workspace, tmp
     assert _no_reading_threads()
 
 
-def test_part_files_a_killed_import_left_are_removed_once_an_hour_old(workspace, tmp_path):
+def test_part_files_a_killed_import_left_are_removed_once_ten_minutes_old_by_any_command(workspace, tmp_path,
+                                                                                         capsys):
     folder = workspace.home.data_dir
     old, recent = folder / ".import-part-old.xlsx", folder / ".import-part-recent.xlsx"
-    for left in (old, recent):
+    for left, age in ((old, parts.STALE_SECONDS + 60), (recent, parts.STALE_SECONDS - 300)):
         left.write_bytes(b"patient data")
-    two_hours_ago = time.time() - 7200
-    os.utime(old, (two_hours_ago, two_hours_ago))
-    import_file(workspace, _big_import(tmp_path))
+        os.utime(left, (time.time() - age, time.time() - age))
+    assert main(["--home", str(workspace.home.root), "verify"]) == 0  # any command: the workspace it opens
+    capsys.readouterr()
     assert not old.exists() and recent.exists()  # a recent one may be another import's, still at work
+    os.utime(recent, (time.time() - parts.STALE_SECONDS - 60,) * 2)
+    import_file(workspace, _big_import(tmp_path))  # a workspace open for hours (the TUI): a big sheet's reading
+    assert not recent.exists()
 
 
 def test_each_part_workbook_holds_only_what_calamine_reads_at_its_fixed_paths(tmp_path):

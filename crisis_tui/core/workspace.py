@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from crisis_tui.config import Home
 from crisis_tui.core.db import create_schema, make_engine, session_scope
+from crisis_tui.core.ingest.parts import remove_stale_parts
 from crisis_tui.core.reference import Reference, load_reference, sync_reference
 
 
@@ -20,6 +21,7 @@ class Workspace:
     @classmethod
     def open(cls, home: Home) -> "Workspace":
         home.ensure()
+        remove_stale_parts(home.data_dir)
         engine = make_engine(home.db_url)
         create_schema(engine)
         reference = load_reference(home)

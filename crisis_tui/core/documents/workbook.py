@@ -97,13 +97,14 @@ def _being_written(path: Path) -> bool:
     return any(path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{TEMP_SUFFIX}"))
 
 
-def remove_stale(folder: Path, pattern: str) -> None:
+def remove_stale(folder: Path, pattern: str, older_than: float = STALE_SECONDS) -> None:
     """The temporary files matching ``pattern`` that a killed process left in ``folder`` (patient data): removed
-    once they are STALE_SECONDS old. A live one is younger: its process holds it for seconds, a minute at most."""
+    once untouched for ``older_than`` seconds. A live one is younger: its process holds it for seconds, a minute at
+    most."""
     now = time.time()
     for stale in Path(folder).glob(pattern):
         try:
-            if now - stale.stat().st_mtime > STALE_SECONDS:
+            if now - stale.stat().st_mtime > older_than:
                 stale.unlink()
         except OSError:  # gone meanwhile, or not ours to remove: left as it is
             continue

@@ -46,6 +46,9 @@ _DIMENSION = re.compile(rb'<dimension ref="[^":]*:([A-Za-z]{1,3})([0-9]{1,7})"')
 _ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")  # the first element's name (the declaration starts "<?")
 _WAIT = 0.1  # seconds a thread waits on a full queue before looking whether the reading was stopped
 _PART_PREFIX, _PART_SUFFIX = ".import-part-", ".xlsx"  # a part's temporary file: hidden, in the home's data folder
+# a part's file is written again for each part (every second or so): one untouched this long was left by a killed
+# import (a live one, even another process's importing into the same home, is younger)
+STALE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class Cutting:
             for member in _WORKBOOK_MEMBERS:
                 if member in names:
                     base.writestr(member, archive.read(member))
-        remove_stale(self.folder, f"{_PART_PREFIX}*{_PART_SUFFIX}")  # those a killed import left
+        remove_stale_parts(self.folder)
         return replace(self, base=buffer.getvalue())
 
     def worth(self, archive: zipfile.ZipFile, member: str) -> bool:
@@ -237,6 +240,12 @@ class PartReader:
             if not reader_failure(exc):
                 raise
             raise ReadAgainWhole() from None  # a cut calamine reads otherwise than the whole: the whole says why
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """The part files (patient data) a killed import left in ``folder``: swept when a workspace opens (any command,
+    the TUI) and before a big sheet is read in parts."""
+    remove_stale(folder, f"{_PART_PREFIX}*{_PART_SUFFIX}", STALE_SECONDS)
 
 
 def _numbered(part: tuple[int, int, list[Row], int]) -> Iterator[tuple[int, Row]]:
