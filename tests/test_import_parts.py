@@ -198,6 +198,21 @@ def test_rows_closed_before_they_are_read_stop_the_threads(tmp_path):
     assert _no_reading_threads()
 
 
+def test_ctrl_c_or_sigterm_while_the_threads_start_stops_them_and_removes_the_part_file(tmp_path, monkeypatch):
+    (sheet,) = read_sheets(_big_import(tmp_path), parts_in=tmp_path)
+    start = threading.Thread.start
+
+    def interrupted(thread):  # the signal comes while the second thread starts (its waiting for the thread)
+        start(thread)
+        if thread.name == "sheet-read":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sheet.load()
+    assert _no_reading_threads() and not list(tmp_path.glob(".import-part-*"))
+
+
 def _damaged_deflate(source, target):
     """A copy whose sheet's compressed bytes are damaged past its first parts (the zip's directory intact)."""
     data = bytearray(source.read_bytes())

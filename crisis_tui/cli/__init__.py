@@ -1,6 +1,8 @@
 """The command line: global options, then one subcommand per module of this package (each has `register`).
 
 Contract: ../shared/CLI.md. Exit 0 done, 1 verify found a problem, 2 unusable input (one line on stderr).
+A command stopped by Ctrl-C, SIGTERM or SIGHUP (its terminal closed) unwinds (its transaction rolled back, its
+temporary files removed) and exits 128 + the signal's number.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 from crisis_tui import __version__
 from crisis_tui.core.errors import UsageError
@@ -37,21 +42,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# what ends a command as Ctrl-C does (SIGHUP: the terminal was closed); Windows has no SIGHUP
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Interrupted(KeyboardInterrupt):
+    """One of ENDING_SIGNALS, raised where Ctrl-C's KeyboardInterrupt would be, so that it unwinds the same way."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, _frame) -> None:
+    for ending in ENDING_SIGNALS:  # a closed terminal may send SIGHUP twice: the second must not cut the unwinding
+        signal.signal(ending, _unwinding)
+    raise Interrupted(signum)
+
+
+def _unwinding(_signum: int, _frame) -> None:
+    """A signal met while the command unwinds: nothing more to do (not SIG_IGN, which makes one already pending
+    print 'Signal 15 ignored due to race condition' on stderr)."""
+
+
+@contextmanager
+def _ending_signals_interrupt() -> Iterator[None]:
+    previous = {ending: signal.signal(ending, _interrupt) for ending in ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for ending, handler in previous.items():
+            signal.signal(ending, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
-        if handler is None:
+        if handler is None:  # the TUI: Textual owns the terminal and its keys
             from crisis_tui.cli._launch import launch_tui
 
             return launch_tui(args)
-        return int(handler(args) or 0)
+        with _ending_signals_interrupt():
+            return int(handler(args) or 0)
     except UsageError as exc:
         print(f"crisis-tui: {exc.said(Catalog(args.lang))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except BrokenPipeError:  # the output was piped into a reader that stopped (`| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -98,29 +98,30 @@ class PartReader:
                         for work, out, name in ((self._cut, self.parts, "cut"), (self._read, self.read, "read"))]
 
     def load(self) -> Rows:
-        for thread in self.threads:
-            thread.start()
-        try:
+        try:  # whatever stops it, even Ctrl-C or SIGTERM while a thread starts, stops the threads (the part file goes)
+            for thread in self.threads:
+                thread.start()
             first = self._next()
+            if first is None:
+                return Rows(0, iter(()), stop=self._finish)
+            start_row, _, rows, through = first
+            guess = (start_row + len(rows)) * self.size // max(through, 1)  # rows the sheet spans, for progress
+            # the rows above the first cell come empty, as a whole sheet's do; then each part's rows, numbered (all
+            # iterators in C: the importing thread pays nothing a row)
+            above = zip(range(1, start_row + 1), itertools.repeat([]))
+            parts = itertools.chain([first], iter(self._next, None))
+            return Rows(guess, itertools.chain(above, itertools.chain.from_iterable(map(_numbered, parts))),
+                        stop=self._finish)
         except BaseException:
             self._finish()
             raise
-        if first is None:
-            return Rows(0, iter(()), stop=self._finish)
-        start_row, _, rows, through = first
-        guess = (start_row + len(rows)) * self.size // max(through, 1)  # rows the sheet spans, for progress
-        # the rows above the first cell come empty, as a whole sheet's do; then each part's rows, numbered (all
-        # iterators in C: the importing thread pays nothing a row)
-        above = zip(range(1, start_row + 1), itertools.repeat([]))
-        parts = itertools.chain([first], iter(self._next, None))
-        return Rows(guess, itertools.chain(above, itertools.chain.from_iterable(map(_numbered, parts))),
-                    stop=self._finish)
 
     def _finish(self) -> None:
-        """Stop the threads (they look every _WAIT seconds) and wait for them."""
+        """Stop the threads (they look every _WAIT seconds) and wait for those started."""
         self.stop.set()
         for thread in self.threads:
-            thread.join()
+            if thread.is_alive():
+                thread.join()
 
     def _next(self):
         item = self.read.get()
