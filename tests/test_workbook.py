@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import re
+import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -132,6 +134,26 @@ def test_atomic_save_writes_a_readable_workbook(tmp_path):
     path = atomic_save(wb, tmp_path / "ok.xlsx")
     assert load_workbook(path).active["A1"].value == "bonjour"
     assert atomic_write_text(tmp_path / "t.csv", "é€", encoding="utf-8").read_bytes() == "é€".encode()
+
+
+def test_a_write_only_workbook_that_cannot_be_saved_is_discarded_quietly(tmp_path, monkeypatch):
+    """An export into a folder it cannot write to: its one line, then nothing more (openpyxl printed 'Exception
+    ignored ... I/O operation on closed file' for each sheet left open) and no rows left in a temporary file."""
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    streamed = []
+
+    def fail_to_save():
+        workbook = Workbook(write_only=True)
+        for name in ("ARL", "BAS"):
+            workbook.create_sheet(name).append(["Patient001", "+32475123456"])
+        streamed.extend(sheet._writer.out for sheet in workbook.worksheets)
+        with pytest.raises(FileNotFoundError):
+            atomic_save(workbook, tmp_path / "not there" / "appels.xlsx")
+
+    fail_to_save()
+    gc.collect()
+    assert unraisable == [] and len(streamed) == 2 and not any(os.path.exists(path) for path in streamed)
 
 
 # --- safe text ------------------------------------------------------------------------------------------

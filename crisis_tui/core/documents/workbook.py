@@ -23,6 +23,7 @@ is doubled, so "R&D" prints as written. Dates go in as text: LibreOffice prints 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import io
@@ -203,7 +204,25 @@ def _atomic(path: Path, write: Callable[[Path], object], files: FileGroup | None
 
 def atomic_save(workbook, path: Path, files: FileGroup | None = None) -> Path:
     """Save an openpyxl workbook (normal or write-only) at ``path`` atomically; never overwrites."""
-    return _atomic(path, lambda tmp: workbook.save(tmp), files)
+    try:
+        return _atomic(path, lambda tmp: workbook.save(tmp), files)
+    except BaseException:
+        if getattr(workbook, "write_only", False):
+            _discard(workbook)
+        raise
+
+
+def _discard(workbook) -> None:
+    """A write-only workbook that could not be saved: each sheet's stream closed and its rows (patient data,
+    streamed into a temporary file of openpyxl's) removed now, rather than at exit, where openpyxl printed
+    'Exception ignored ... I/O operation on closed file' for each sheet left open."""
+    for sheet in workbook.worksheets:
+        with contextlib.suppress(OSError):  # the save's own error is the one to tell
+            if not sheet.closed:
+                sheet.close()
+            writer = sheet._writer  # openpyxl 3.1: the sheet's stream, None until a row went in
+            if writer is not None and os.path.exists(writer.out):
+                writer.cleanup()
 
 
 def atomic_write_bytes(path: Path, data: bytes, files: FileGroup | None = None) -> Path:
