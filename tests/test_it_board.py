@@ -8,12 +8,15 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
+from crisis_tui.core.decisions import decide
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it_restart import (
     activity_readiness, it_snapshot, load_systems, progress, readiness_flag, restart_order, set_eta, set_note,
     set_status,
 )
+from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import AuditEntry, ITSystem, utcnow
+from crisis_tui.ui.screens.board_data import load_board
 from tests.factories import it_systems
 
 LIST = (
@@ -136,12 +139,35 @@ def test_the_board_flags_can_resume_and_warns_when_a_maintained_activity_lacks_a
     change(board, "LIS", "vérifié")
     with board.session() as session:
         readiness = activity_readiness(session, board.reference)
-    assert readiness_flag(readiness, "ARL", "blood_draw", "cancelled") == "can_resume"
-    assert readiness_flag(readiness, "ARL", "blood_draw", None) == "can_resume"
-    assert readiness_flag(readiness, "ARL", "blood_draw", "maintained") is None
-    assert readiness_flag(readiness, "ARL", "radiology", "maintained") == "systems_down"
-    assert readiness_flag(readiness, "ARL", "radiology", "cancelled") is None
-    assert readiness_flag(readiness, "ARL", "consultation", "maintained") is None
+    assert readiness_flag(readiness, "ARL", "blood_draw", ["cancelled"]) == "can_resume"
+    assert readiness_flag(readiness, "ARL", "blood_draw", [None]) == "can_resume"
+    assert readiness_flag(readiness, "ARL", "blood_draw", ["maintained"]) is None
+    assert readiness_flag(readiness, "ARL", "radiology", ["maintained"]) == "systems_down"
+    assert readiness_flag(readiness, "ARL", "radiology", ["cancelled"]) is None
+    assert readiness_flag(readiness, "ARL", "consultation", ["maintained"]) is None
+
+
+def test_on_a_range_the_flags_look_at_every_day_of_the_cell(board):
+    change(board, "LIS", "vérifié")
+    with board.session() as session:
+        readiness = activity_readiness(session, board.reference)
+    assert readiness_flag(readiness, "ARL", "radiology", ["maintained", "cancelled"]) == "systems_down"
+    assert readiness_flag(readiness, "ARL", "radiology", ["cancelled", "stopped"]) is None
+    assert readiness_flag(readiness, "ARL", "blood_draw", ["maintained", "cancelled"]) == "can_resume"
+    assert readiness_flag(readiness, "ARL", "blood_draw", ["maintained", "maintained"]) is None
+
+
+def test_the_board_of_a_range_warns_on_a_cell_maintained_one_day_while_its_system_is_down(board):
+    first, second = date(2026, 12, 7), date(2026, 12, 8)
+    with board.session() as session:
+        meeting = open_meeting(session, first)
+        decide(session, meeting, ["ARL"], ["radiology"], first, first, "maintained")
+        decide(session, meeting, ["ARL"], ["radiology"], second, second, "cancelled")
+    assert load_board(board, None, first, first).flags[("ARL", "radiology")] == "systems_down"
+    data = load_board(board, None, first, second)
+    assert next(c.status for c in data.cells if (c.site, c.activity) == ("ARL", "radiology")) == "mixed"
+    assert data.flags[("ARL", "radiology")] == "systems_down"
+    assert ("ARL", "radiology") not in load_board(board, None, second, second).flags
 
 
 def test_progress_counts_per_tier_status_and_site(board):

@@ -8,6 +8,7 @@ HSE colours red, amber, green, blue).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -275,15 +276,16 @@ def _readiness(statuses: list[str]) -> str:
 
 
 def readiness_flag(
-    readiness: dict[tuple[str, str], str], site: str, activity: str, decision: str | None
+    readiness: dict[tuple[str, str], str], site: str, activity: str, decisions: Iterable[str | None]
 ) -> str | None:
-    """What the board shows on a cell given `activity_readiness` and the cell's decision status: `can_resume` when
-    its systems are all back and it is not maintained yet, `systems_down` (a warning, never a block) when the cell
-    maintains it while a system it needs is down, else None."""
+    """What the board shows on a cell given `activity_readiness` and the cell's decision status on each day of its
+    range: `can_resume` when its systems are all back and it is not maintained yet on some day, `systems_down` (a
+    warning, never a block) when the cell maintains it on any day while a system it needs is down, else None."""
     state = readiness.get((site, activity))
-    if state == "can_resume" and decision != "maintained":
+    maintained = [decision == "maintained" for decision in decisions]
+    if state == "can_resume" and not all(maintained):
         return "can_resume"
-    if state == "systems_down" and decision == "maintained":
+    if state == "systems_down" and any(maintained):
         return "systems_down"
     return None
 

@@ -42,7 +42,7 @@ def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day
         readiness = activity_readiness(session, workspace.reference)
         outcomes = outcome_counts(session, day_from, day_to)
     flags = {(c.site, c.activity): flag for c in cells
-             if (flag := readiness_flag(readiness, c.site, c.activity, c.status)) is not None}
+             if (flag := readiness_flag(readiness, c.site, c.activity, c.statuses.values())) is not None}
     return BoardData(day_from, day_to, cells, decisions, changes, marker, readiness, flags, outcomes)
 
 
