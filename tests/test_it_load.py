@@ -77,6 +77,19 @@ def test_english_headers_in_any_order_comma_separated_cp1252_colours_and_names(w
     assert ris.activities == "radiology@LIB;scintigraphy"
 
 
+@pytest.mark.parametrize("extra", ["Nom du responsable", "Système d'exploitation", "Priorité métier"])
+@pytest.mark.parametrize("first", [True, False])
+def test_an_extra_column_that_starts_like_one_of_ours_is_ignored(workspace, tmp_path, extra, first):
+    header = ["Système", "Priorité", "Statut", "Responsable"]
+    row = ["PACS", "1", "vert", "Radiologie"]
+    at = 0 if first else len(header)
+    header.insert(at, extra)
+    row.insert(at, "autre")
+    load(workspace, write(tmp_path, ";".join(header) + "\n" + ";".join(row) + "\n"))
+    pacs = systems(workspace)["PACS"]
+    assert (pacs.tier, pacs.status, pacs.owner) == (1, "restored", "Radiologie")
+
+
 def test_names_with_commas_inside_parentheses_stay_whole_and_blank_status_means_down(workspace, tmp_path):
     text = HEADER + "Réseau (switches, VLAN);1;;;;;;\nDNS;1;réseau (SWITCHES, vlan), ;vert;;;;\n"
     load(workspace, write(tmp_path, text))

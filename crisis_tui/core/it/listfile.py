@@ -89,29 +89,38 @@ def _table(path: Path) -> tuple[list[tuple[int, Row]], dict[str, int]]:
     raise UsageError(Message("it.list_error.no_header", file=path.name, rows=HEADER_SEARCH_ROWS))
 
 
-def _column(header: object) -> str | None:
+Strength = tuple[bool, int]  # a header that is the alias itself, then the alias's length in words: greater is better
+
+
+def _column(header: object) -> tuple[str, Strength] | None:
+    """The field a header names (it is, or starts with, one of the field's aliases) and how well; None for none."""
     words = tokens(header)
-    if not words:
-        return None
-    exact = [field for alias, field in _ALIASES if alias == words]
-    starts = [field for alias, field in _ALIASES if words[: len(alias)] == alias]
-    return (exact or starts or [None])[0]
+    found = [(field, (alias == words, len(alias))) for alias, field in _ALIASES if words[: len(alias)] == alias]
+    return max(found, key=lambda claim: claim[1]) if words and found else None
 
 
 def _find_header(path: Path, rows: list[tuple[int, Row]]) -> tuple[int, dict[str, int]] | None:
-    """(index of the header row, field -> column) in the first rows, None when there is none."""
+    """(index of the header row, field -> column) in the first rows, None when there is none. Of two columns naming
+    one field the better named holds it ("Système" beats "Système d'exploitation", which is then ignored); two
+    equally named ("Statut", "Status") make the header unusable."""
     for index, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
+        claims: dict[str, tuple[Strength, list[int]]] = {}
         for position, cell in enumerate(cells):
-            field = _column(cell)
-            if field is None:
+            found = _column(cell)
+            if found is None:
                 continue
-            if field in columns:
-                raise UsageError(Message("it.list_error.same_column", file=path.name, row=number,
-                                         first=cells[columns[field]], second=cell))
-            columns[field] = position
-        if "name" in columns and "tier" in columns:
-            return index, columns
+            field, strength = found
+            held = claims.get(field)
+            if held is None or strength > held[0]:
+                claims[field] = (strength, [position])
+            elif strength == held[0]:
+                held[1].append(position)
+        if "name" in claims and "tier" in claims:
+            for _, positions in claims.values():
+                if len(positions) > 1:
+                    raise UsageError(Message("it.list_error.same_column", file=path.name, row=number,
+                                             first=cells[positions[0]], second=cells[positions[1]]))
+            return index, {field: positions[0] for field, (_, positions) in claims.items()}
     return None
 
 
