@@ -90,6 +90,35 @@ def test_an_extra_column_that_starts_like_one_of_ours_is_ignored(workspace, tmp_
     assert (pacs.tier, pacs.status, pacs.owner) == (1, "restored", "Radiologie")
 
 
+@pytest.mark.parametrize(
+    "value, stored",
+    [("Radiologie (Libramont)", "radiology@LIB"), ("radiologie Libramont", "radiology@LIB"),
+     ("Libramont : radiologie", "radiology@LIB"), ("imagerie médicale (site d'Arlon)", "radiology@ARL"),
+     ("Prise de sang (Centre de prélèvement de Neufchâteau)", "blood_draw@NEU"),
+     ("Chirurgie et interventions", "surgery"), ("PET scan", "scintigraphy")],
+)
+def test_an_activity_with_a_site_in_parentheses_or_beside_it_needs_the_system_at_that_site(
+    workspace, tmp_path, value, stored
+):
+    load(workspace, write(tmp_path, HEADER + f"PACS;1;;;;{value}, consultation;;\n"))
+    assert systems(workspace)["PACS"].activities == f"{stored};consultation"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("Radiologie (Paris)", "activity 'Radiologie (Paris)': radiology with words that are not a known site"),
+     ("radiologie conventionnelle", "activity 'radiologie conventionnelle': radiology with words that are not a"),
+     ("radiologie (Libramont, Marche)", "site 'libramont marche' is ambiguous (LIB, MAR)")],
+)
+def test_an_activity_with_words_that_name_no_site_is_refused_not_read_as_every_site(
+    workspace, tmp_path, value, expected
+):
+    with pytest.raises(UsageError) as caught:
+        load(workspace, write(tmp_path, HEADER + f"PACS;1;;;;{value};;\n"))
+    assert str(caught.value).startswith("systems.csv: row 2 (PACS): ") and expected in str(caught.value)
+    assert systems(workspace) == {}
+
+
 def test_names_with_commas_inside_parentheses_stay_whole_and_blank_status_means_down(workspace, tmp_path):
     text = HEADER + "Réseau (switches, VLAN);1;;;;;;\nDNS;1;réseau (SWITCHES, vlan), ;vert;;;;\n"
     load(workspace, write(tmp_path, text))

@@ -43,6 +43,10 @@ class Matcher:
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_phrases", tuple(phrases))
 
+    def exact(self, value: object) -> str | None:
+        """The code one of whose names `value` is, word for word (case, accents, punctuation ignored), else None."""
+        return self._exact.get(" ".join(place_tokens(value)))
+
     def find(self, value: object) -> str | None:
         """The code named by `value`, None when none is; raises Ambiguous when two are."""
         words = place_tokens(value)

@@ -1,7 +1,8 @@
 """The IT systems list (xlsx or csv, also xls or ods; FR or EN headers in any order), read and checked as a whole.
 
 Columns: Système / System, Priorité / Priority (1-4), Dépend de / Depends on (names separated by `;` or `,`),
-Statut / Status, Responsable / Owner, Activités / Activities (codes or names, optionally `CODE@SITE`),
+Statut / Status, Responsable / Owner, Activités / Activities (codes or names, optionally `CODE@SITE` or a site's
+code or name in parentheses or beside the activity's: `Radiologie (Libramont)`),
 Échéance / ETA, Notes. System and Priority are required; a blank status means down.
 """
 
@@ -18,7 +19,7 @@ from crisis_tui.core.ingest.read import read_sheets
 from crisis_tui.core.it.order import CycleError, restart_sequence
 from crisis_tui.core.it.vocab import parse_status, parse_tier, status_names
 from crisis_tui.core.reference import Ambiguous, Matcher
-from crisis_tui.core.text import key, tokens
+from crisis_tui.core.text import key, place_tokens, tokens
 from crisis_tui.i18n import Message
 
 HEADER_SEARCH_ROWS = 10
@@ -181,10 +182,34 @@ def _split(value: object) -> list[str]:
 
 
 def _activity(where: Message, value: str, activities: Matcher, sites: Matcher) -> str:
-    """`CODE` or `CODE@SITE` from a code or name, optionally `@` a site code or name."""
-    activity_part, _, site_part = value.partition("@")
+    """`CODE` or `CODE@SITE` from an activity's code or name and maybe a site's: after `@`, in parentheses or beside it
+    ("radiologie@Libramont", "Radiologie (Libramont)", "radiologie Libramont"). Other words beside an activity's name
+    are refused: read as the activity alone, they would make it need the system at every site."""
+    activity_part, at, site_part = value.partition("@")
+    if not at:
+        activity_part, site_part = _activity_and_site(where, value, activities, sites)
     code = _find(where, activity_part, activities, "activity")
     return f"{code}@{_find(where, site_part, sites, 'site')}" if site_part.strip() else code
+
+
+def _activity_and_site(where: Message, value: str, activities: Matcher, sites: Matcher) -> tuple[str, str]:
+    """A value without `@` as (an activity's name, the site named before or after it, or "")."""
+    words = place_tokens(value)
+    if not words or activities.exact(value):
+        return value, ""
+    for size in range(len(words) - 1, 0, -1):  # the longest activity name first
+        for activity, site in ((words[:size], words[size:]), (words[-size:], words[:-size])):
+            if activities.exact(" ".join(activity)) and _names_a_site(" ".join(site), sites):
+                return " ".join(activity), " ".join(site)
+    code = _find(where, value, activities, "activity")  # unknown or ambiguous: said as such
+    raise UsageError(Message("it.list_error.activity_extra", where=where, value=value.strip(), code=code))
+
+
+def _names_a_site(value: str, sites: Matcher) -> bool:
+    try:
+        return sites.find(value) is not None
+    except Ambiguous:
+        return True  # `_find` says which sites
 
 
 def _find(where: Message, value: str, matcher: Matcher, what: str) -> str:
