@@ -4,6 +4,9 @@ a clear message), readers never wait, and the audit chain cannot fork."""
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import time
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -102,6 +105,54 @@ def test_a_server_that_does_not_answer_is_said_in_one_line_without_the_password(
     with pytest.raises(UsageError, match=r"database postgresql\+psycopg://cell:\*\*\*@127.0.0.1:1/crisis: ") as raised:
         create_schema(engine)
     assert "\n" not in str(raised.value) and "secret" not in str(raised.value)
+
+
+@pytest.fixture
+def silent_server():
+    """A local port whose connections are accepted (the kernel's backlog) and never answered: a PostgreSQL server
+    stopped with kill -STOP, or frozen."""
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as listener:
+        yield listener.getsockname()[1]
+
+
+def _within(seconds: int, command: list[str]) -> int:
+    """`main(command)`'s exit code; the test fails when it has not returned after `seconds`."""
+    def late(_signum, _frame):
+        pytest.fail(f"still waiting after {seconds} s: {command}")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.alarm(seconds)
+    try:
+        return main(command)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_server_that_accepts_the_connection_but_never_answers_is_one_line_after_the_connect_timeout(
+        silent_server, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT", 2)  # psycopg's shortest
+    url = f"postgresql+psycopg://cell:secret@127.0.0.1:{silent_server}/crisis"
+    started = time.monotonic()
+    assert _within(30, ["--home", str(tmp_path), "--db", url, "status", "--date", "2026-12-07"]) == 2
+    assert time.monotonic() - started < 10
+    assert capsys.readouterr().err == (f"crisis-tui: base postgresql+psycopg://cell:***@127.0.0.1:{silent_server}"
+                                       "/crisis : connection timeout expired\n")
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT", 3600)  # the URL's own connect_timeout wins
+    assert _within(30, ["--home", str(tmp_path), "--db", f"{url}?connect_timeout=2", "meeting", "open"]) == 2
+    assert "connection timeout expired" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_have_tcp_keepalives_unless_the_url_says_otherwise(pg_url):
+    engine = make_engine(f"{pg_url}?keepalives_idle=5")
+    with engine.connect() as connection:
+        parameters = connection.connection.driver_connection.info.get_parameters()
+    engine.dispose()
+    assert {name: parameters.get(name) for name in db.PG_KEEPALIVES} == {
+        "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "10", "keepalives_count": "3",
+        "tcp_user_timeout": "60000"}
+    assert parameters["connect_timeout"] == "10"
 
 
 def _real_database(folder) -> bytes:

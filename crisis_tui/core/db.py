@@ -5,7 +5,8 @@ The same rule on both: one writing transaction at a time, readers never wait.
 - SQLite: WAL, foreign keys, a busy timeout; a session's transaction starts with BEGIN IMMEDIATE (the write lock
   is taken before the first read, so what a transaction reads cannot be changed by another before it writes).
 - PostgreSQL: a session's transaction first takes a transaction-level advisory lock (the "writer lock"),
-  released at commit or rollback; lock waits give up after a while instead of hanging.
+  released at commit or rollback; lock waits give up after a while instead of hanging, and so does connecting to a
+  server that accepts the connection but never answers; TCP keepalives notice a server gone mid-session.
 A read-only session (`session_scope(engine, readonly=True)`, e.g. the board's refresh) takes no lock: it reads one
 consistent snapshot and may not write. Never keep a session open while waiting for the user.
 """
@@ -28,6 +29,11 @@ from crisis_tui.i18n import Message
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_LOCK_TIMEOUT = "30s"
 PG_IDLE_IN_TRANSACTION_TIMEOUT = "5min"  # a frozen workstation cannot hold the writer lock for ever
+PG_CONNECT_TIMEOUT = 10  # seconds; a server stopped or frozen after accepting the connection is said, not waited for
+# a server whose host or network went away mid-session: the connection is given up after about a minute (libpq
+# parameters; any of these, or connect_timeout, given in the URL wins)
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+                 "tcp_user_timeout": 60_000}
 WRITER_LOCK = 0x43524953_54554901  # PostgreSQL advisory lock key: "CRISTUI" + 1
 READONLY = "crisis_tui_readonly"  # execution option read by the begin hooks
 PG_LOCK_NOT_AVAILABLE = "55P03"
@@ -60,7 +66,9 @@ def make_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, pool_pre_ping=True)
+        connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT, **PG_KEEPALIVES}
+        engine = create_engine(parsed, pool_pre_ping=True,
+                               connect_args={k: v for k, v in connect_args.items() if k not in parsed.query})
         event.listen(engine, "connect", _pg_connect)
         event.listen(engine, "begin", _pg_begin)
         return engine
