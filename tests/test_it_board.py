@@ -56,7 +56,8 @@ def stored(workspace, name) -> ITSystem:
     "word, status",
     [("VÉRIFIÉ", "verified"), ("Bleu", "verified"), ("blue", "verified"), ("en cours", "restoring"),
      ("AMBRE", "restoring"), ("amber", "restoring"), ("retabli", "restored"), ("Vert", "restored"),
-     ("green", "restored"), ("en panne", "down"), ("rouge", "down"), ("Red", "down")],
+     ("green", "restored"), ("en panne", "down"), ("rouge", "down"), ("Red", "down"), ("Rétabli (vert)", "restored"),
+     ("restauré", "restored"), ("Verified (blue)", "verified")],
 )
 def test_statuses_in_french_english_or_hse_colour_case_and_accents_ignored(board, word, status):
     change(board, "Active Directory", "restoring" if status == "down" else "down")

@@ -16,10 +16,12 @@ from sqlmodel import select
 
 from crisis_tui.config import BUNDLED_DATA
 from crisis_tui.core.errors import UsageError
+from crisis_tui.core.it.vocab import COLOURS, STATUSES
 from crisis_tui.core.it.order import CycleError
 from crisis_tui.core.it_restart import load_systems, restart_order
 from crisis_tui.core.models import AuditEntry, ITSystem
 from crisis_tui.core.text import key
+from crisis_tui.i18n import LANGUAGES, Catalog
 
 HEADER = "Système;Priorité;Dépend de;Statut;Responsable;Activités;Échéance;Notes\n"
 GOOD = HEADER + "Réseau;1;;vert;Équipe réseau;;17/04/2022;\nPACS;1;Réseau;rouge;Radiologie;radiologie;;\n"
@@ -119,6 +121,30 @@ def test_an_activity_with_words_that_name_no_site_is_refused_not_read_as_every_s
     assert systems(workspace) == {}
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_status_name_the_application_prints_is_read_back_with_or_without_its_colour(workspace, tmp_path, lang):
+    t = Catalog(lang).t
+    rows = []
+    for status in STATUSES:
+        name, colour = t(f"it.status.{status}"), t(f"it.colour.{COLOURS[status]}")
+        rows += [(f"{status} {n}", word) for n, word in enumerate((name, colour, f"{name} ({colour})", name.upper()))]
+    load(workspace, write(tmp_path, HEADER + "".join(f"{system};1;;{word};;;;\n" for system, word in rows)))
+    assert {name: system.status for name, system in systems(workspace).items()} == {
+        system: system.split()[0] for system, _ in rows
+    }
+
+
+@pytest.mark.parametrize(
+    "word, status",
+    [("restauré", "restored"), ("Restaurée", "restored"), ("rétablie", "restored"), ("rétablis", "restored"),
+     ("Rétablies (vertes)", "restored"), ("vérifiée", "verified"), ("Vérifiés (bleu)", "verified"),
+     ("en restauration", "restoring"), ("hors service", "down")],
+)
+def test_french_statuses_are_read_in_the_feminine_and_plural(workspace, tmp_path, word, status):
+    load(workspace, write(tmp_path, HEADER + f"PACS;1;;{word};;;;\n"))
+    assert systems(workspace)["PACS"].status == status
+
+
 def test_names_with_commas_inside_parentheses_stay_whole_and_blank_status_means_down(workspace, tmp_path):
     text = HEADER + "Réseau (switches, VLAN);1;;;;;;\nDNS;1;réseau (SWITCHES, vlan), ;vert;;;;\n"
     load(workspace, write(tmp_path, text))
@@ -153,6 +179,7 @@ def test_xlsx_with_a_title_block_a_hidden_sheet_excel_dates_and_numeric_tiers(wo
     "rows, expected",
     [
         ("X;1;;mauve;;;;\n", "row 2 (X): unknown status 'mauve'"),
+        ("X;1;;Rétabli (rouge);;;;\n", "row 2 (X): unknown status 'Rétabli (rouge)'"),
         ("X;7;;;;;;\n", "row 2 (X): priority '7' is not one of 1, 2, 3, 4"),
         ("X;;;;;;;\n", "row 2 (X): priority '' is not one of 1, 2, 3, 4"),
         ("X;1;;;;dentisterie;;\n", "row 2 (X): unknown activity 'dentisterie'"),
