@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import time
 
 import pytest
@@ -86,6 +87,21 @@ def test_a_second_writer_waits_then_gives_up_while_readers_go_on(db_url, short_w
         assert audit.verify_chain(other) == []
     first.dispose()
     second.dispose()
+
+
+def test_a_busy_database_is_said_in_the_users_language(tmp_path, capsys, short_waits):
+    database = tmp_path / "crisis.db"
+    assert main(["--db", str(database), "meeting", "open"]) == 0
+    capsys.readouterr()
+    other = sqlite3.connect(database, isolation_level=None)  # another workstation, in the middle of a change
+    other.execute("BEGIN IMMEDIATE")
+    for lang, line in ((["--lang", "fr"], "la base est occupée : un autre poste l'a gardée verrouillée trop longtemps ; "
+                                          "rien n'a été modifié, réessayez"),
+                       (["--lang", "en"], "the database is busy: another workstation kept it locked too long; "
+                                          "nothing was changed, try again")):
+        assert main([*lang, "--db", str(database), "meeting", "open", "--emergency"]) == 2
+        assert capsys.readouterr().err == f"crisis-tui: {line}\n"
+    other.close()
 
 
 def test_the_audit_chain_cannot_fork(db_url):

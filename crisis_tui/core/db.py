@@ -159,8 +159,7 @@ def _said_in_one_line(engine: Engine) -> Iterator[None]:
         yield
     except DatabaseError as exc:
         if "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
-            raise DatabaseBusy("the database is busy: another workstation kept it locked too long; "
-                               "nothing was changed, try again") from exc
+            raise DatabaseBusy(Message("error.database_busy")) from exc
         code = getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF
         if code == SQLITE_READONLY:
             raise UsageError(Message("error.readonly_database", path=engine.url.database)) from exc
