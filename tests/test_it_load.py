@@ -145,6 +145,13 @@ def test_french_statuses_are_read_in_the_feminine_and_plural(workspace, tmp_path
     assert systems(workspace)["PACS"].status == status
 
 
+@pytest.mark.parametrize("value, tier", [("1 - vital", 1), ("2: important", 2), ("Priorité 3 (confort)", 3),
+                                         ("4 – différable", 4)])
+def test_a_priority_with_its_label_is_its_leading_number(workspace, tmp_path, value, tier):
+    load(workspace, write(tmp_path, HEADER + f"PACS;{value};;;;;;\n"))
+    assert systems(workspace)["PACS"].tier == tier
+
+
 def test_names_with_commas_inside_parentheses_stay_whole_and_blank_status_means_down(workspace, tmp_path):
     text = HEADER + "Réseau (switches, VLAN);1;;;;;;\nDNS;1;réseau (SWITCHES, vlan), ;vert;;;;\n"
     load(workspace, write(tmp_path, text))
@@ -181,6 +188,8 @@ def test_xlsx_with_a_title_block_a_hidden_sheet_excel_dates_and_numeric_tiers(wo
         ("X;1;;mauve;;;;\n", "row 2 (X): unknown status 'mauve'"),
         ("X;1;;Rétabli (rouge);;;;\n", "row 2 (X): unknown status 'Rétabli (rouge)'"),
         ("X;7;;;;;;\n", "row 2 (X): priority '7' is not one of 1, 2, 3, 4"),
+        ("X;5 - secondaire;;;;;;\n", "row 2 (X): priority '5 - secondaire' is not one of 1, 2, 3, 4"),
+        ("X;12 vital;;;;;;\n", "row 2 (X): priority '12 vital' is not one of 1, 2, 3, 4"),
         ("X;;;;;;;\n", "row 2 (X): priority '' is not one of 1, 2, 3, 4"),
         ("X;1;;;;dentisterie;;\n", "row 2 (X): unknown activity 'dentisterie'"),
         ("X;1;;;;radiology@Paris;;\n", "row 2 (X): unknown site 'Paris'"),

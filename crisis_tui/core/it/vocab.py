@@ -39,7 +39,7 @@ def _names(status: str) -> tuple[str, ...]:
 
 _STATUS_NAMES = {status: _names(status) for status in STATUSES}
 _BY_STEM = {_stem(name): status for status, names in _STATUS_NAMES.items() for name in names}
-_TIER = re.compile(r"(?:p|priorite|priority|tier|niveau)? ?([1-4])(?: 0+)?")
+_TIER = re.compile(r"(?:p|priorite|priority|tier|niveau)? ?([1-4])(?: 0+)?(?: [a-z].*)?")  # then maybe its label
 
 
 def parse_status(value: object) -> str | None:
@@ -58,7 +58,7 @@ def parse_status(value: object) -> str | None:
 
 
 def parse_tier(value: object) -> int | None:
-    """The tier 1-4 a value names (`1`, `1.0`, `P1`, `Priorité 1`), None when it names none."""
+    """The tier 1-4 a value names (`1`, `1.0`, `P1`, `Priorité 1`, `1 - vital`), None when it names none."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
