@@ -135,3 +135,18 @@ def test_changes_made_while_todays_meeting_is_open_belong_to_it(loaded, workspac
     with workspace.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "it.status")).one()
     assert entry.meeting_id == meeting_id
+
+
+def test_set_finds_a_system_by_its_name_without_the_part_in_parentheses_when_only_one_has_it(run, tmp_path):
+    path = tmp_path / "systems.csv"
+    path.write_text("Système;Priorité\nRIS (radiologie);1\nRéseau (cœur);1\nRéseau (Wi-Fi);2\nRéseau;3\n"
+                    "Wi-Fi (bâtiment A);3\nWi-Fi (bâtiment B);3\n", encoding="utf-8")
+    assert run("it", "load", str(path))[0] == 0
+    code, out, _ = run("it", "set", "ris", "--status", "vert")
+    assert code == 0 and out == "RIS (radiologie) : Rétabli\n"
+    assert run("it", "set", "Réseau", "--status", "vert")[1] == "Réseau : Rétabli\n"  # its whole name wins
+    before = run("it", "order", "--json")[1]
+    code, _, err = run("--lang", "en", "it", "set", "wi-fi", "--status", "vert")
+    assert code == 2 and err.count("\n") == 1
+    assert "IT system 'wi-fi' is ambiguous: Wi-Fi (bâtiment A), Wi-Fi (bâtiment B); give its whole name" in err
+    assert run("it", "order", "--json")[1] == before

@@ -8,6 +8,7 @@ HSE colours red, amber, green, blue).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -25,6 +26,7 @@ from crisis_tui.core.reference import Matcher, Reference
 from crisis_tui.core.text import key
 from crisis_tui.i18n import Message
 
+_PARENTHESISED = re.compile(r"\([^()]*\)")
 _FIELDS = {"it.status": "status", "it.note": "notes", "it.eta": "eta"}
 ACTIONS = ("it.load", *_FIELDS)
 READINESS = ("can_resume", "restoring", "systems_down")
@@ -127,14 +129,19 @@ def _dumps(states: list[dict]) -> str:
 
 
 def find_system(session: Session, name: str) -> ITSystem:
-    """The system named `name` (case and accents ignored); UsageError when there is none."""
+    """The system named `name` (case and accents ignored), else the one whose name is `name` once its parenthesised
+    parts are left out ("RIS" for "RIS (radiologie)"); UsageError when there is none, or several of the latter."""
     wanted = key(name)
     systems = _systems(session)
-    found = next((s for s in systems if key(s.name) == wanted), None)
-    if found is None:
+    found = [s for s in systems if key(s.name) == wanted] or [
+        s for s in systems if key(_PARENTHESISED.sub(" ", s.name)) == wanted
+    ]
+    if len(found) > 1:
+        raise UsageError(Message("it.error.ambiguous_system", name=name, names=", ".join(s.name for s in found)))
+    if not found:
         known = ", ".join(s.name for s in systems) or Message("error.no_system_yet")
         raise UsageError(Message("error.unknown_system", name=name, known=known))
-    return found
+    return found[0]
 
 
 def set_status(
