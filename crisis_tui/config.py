@@ -19,6 +19,7 @@ class Home:
     root: Path
     db_override: str | None = None
     option: str = field(default="--home", compare=False)  # where the user named it, for the line saying it is unusable
+    db_option: str = field(default="--db", compare=False)  # where the user named db_override (--db, CRISIS_TUI_DB)
 
     @property
     def data_dir(self) -> Path:
@@ -39,8 +40,16 @@ class Home:
     @property
     def db_url(self) -> str:
         if self.db_override:
-            return db_url_from(self.db_override)
+            try:
+                return db_url_from(self.db_override)
+            except ValueError as exc:
+                raise self.unusable_database(exc) from None
         return "sqlite:///" + str(self.data_dir / "crisis.db")
+
+    def unusable_database(self, exc: ValueError) -> ValueError:
+        """Why the database URL or path is unusable (`exc`'s line), said after the option that named it."""
+        option = self.db_option if self.db_override else self.option
+        return ValueError(Message("error.option_reason", option=option, reason=exc.args[0]))
 
     @property
     def sqlite_file(self) -> Path | None:
@@ -79,9 +88,10 @@ def resolve_home(home: str | None = None, db: str | None = None) -> Home:
     from_environment = os.environ.get("CRISIS_TUI_HOME") if not home else None
     option = "CRISIS_TUI_HOME" if from_environment else "--home"
     given = home or from_environment
+    db_option = "--db" if db else "CRISIS_TUI_DB"
     db = db or os.environ.get("CRISIS_TUI_DB") or None
     try:
-        return Home(Path(given or os.getcwd()).expanduser().resolve(), db, option)
+        return Home(Path(given or os.getcwd()).expanduser().resolve(), db, option, db_option)
     except (OSError, RuntimeError) as exc:  # a symbolic link loop, a current folder removed, no home directory for ~
         raise _unusable(option, given or ".", exc) from None
 

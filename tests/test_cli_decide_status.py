@@ -140,7 +140,7 @@ def test_a_database_path_that_cannot_be_followed_or_created_is_one_line_exit_2(c
     loop.symlink_to(tmp_path / "loop")
     home = str(tmp_path / "home")
     assert main(["--home", home, "--lang", "en", "--db", str(afile / "crisis.db"), "meeting", "open"]) == 2
-    assert capsys.readouterr().err == f"crisis-tui: database {afile / 'crisis.db'}: its folder cannot be created " \
-                                      "(File exists)\n"
+    assert capsys.readouterr().err == f"crisis-tui: --db: database {afile / 'crisis.db'}: its folder cannot be " \
+                                      "created (File exists)\n"
     assert main(["--home", home, "--lang", "en", "--db", str(loop), "status", "--date", "2026-12-07"]) == 2
-    assert capsys.readouterr().err == f"crisis-tui: database {loop}: Symlink loop from '{loop}'\n"
+    assert capsys.readouterr().err == f"crisis-tui: --db: database {loop}: Symlink loop from '{loop}'\n"

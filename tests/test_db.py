@@ -3,6 +3,7 @@ a clear message), readers never wait, and the audit chain cannot fork."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -52,17 +53,68 @@ def test_only_sqlite_and_postgresql_urls_and_passwords_are_never_shown():
     with pytest.raises(ValueError, match="not an SQLAlchemy URL") as raised:
         make_engine("postgresql+psycopg//cell:secret@server")
     assert "secret" not in str(raised.value)
-    engine = make_engine("postgresql://cell:secret@server/crisis")  # no connection is made yet
-    assert engine.dialect.driver == "psycopg"
+    for url in ("postgresql://cell:secret@server/crisis", "postgres://cell:secret@server/crisis",
+                "postgresql+psycopg2://cell:secret@server/crisis", "postgresql+asyncpg://cell:secret@server/crisis",
+                "postgresql+pg8000://cell:secret@server/crisis"):  # through the driver crisis-tui ships
+        engine = make_engine(url)  # no connection is made yet
+        assert engine.dialect.driver == "psycopg", url
+        assert engine.url.render_as_string(hide_password=False) == "postgresql+psycopg://cell:secret@server/crisis"
 
 
 def test_a_bad_database_url_is_one_line_in_the_users_language(tmp_path, capsys):
     assert main(["--home", str(tmp_path), "--db", "mysql://user:secret@host/db", "status", "--date", "2026-12-07"]) == 2
     err = capsys.readouterr().err
-    assert err == "crisis-tui: base mysql://user:***@host/db : seules SQLite et PostgreSQL sont prises en charge\n"
+    assert err == "crisis-tui: --db : base mysql://user:***@host/db : seules SQLite et PostgreSQL sont prises en charge\n"
     assert main(["--home", str(tmp_path), "--lang", "en", "copy", "--to", "mysql://x:secret@y/db"]) == 2
     err = capsys.readouterr().err
     assert err == "crisis-tui: --to: database mysql://x:***@y/db: only SQLite and PostgreSQL are supported\n"
+
+
+def test_a_database_driver_that_cannot_be_loaded_or_a_port_that_is_no_number_is_one_line_naming_the_option(
+        tmp_path, capsys, monkeypatch):
+    cipher = tmp_path / "cipher.db"
+    home = ["--home", str(tmp_path / "home")]
+    for options, line in (
+            (["--db", f"sqlite+pysqlcipher://:secret@/{cipher}"],
+             f"--db : base sqlite+pysqlcipher://:***@/{cipher} : le pilote pysqlcipher ne peut pas être chargé "
+             "(No module named 'pysqlcipher3')"),
+            (["--db", "sqlite+nosuchdriver:///x.db"],
+             "--db : base sqlite+nosuchdriver:///x.db : le pilote nosuchdriver ne peut pas être chargé "
+             "(Can't load plugin: sqlalchemy.dialects:sqlite.nosuchdriver)"),
+            (["--db", "postgresql+psycopg://cell:secret@127.0.0.1:notaport/crisis"],
+             "--db : le port de l'URL de la base n'est pas un nombre de 1 à 65535"),
+            (["--lang", "en", "--db", "postgresql+psycopg2://cell:secret@127.0.0.1:70000/crisis"],
+             "--db: the database URL's port is not a number from 1 to 65535")):
+        for command in (["status", "--date", "2026-12-07"], []):  # [] is the TUI
+            assert main([*home, *options, *command]) == 2, options
+            assert capsys.readouterr() == ("", f"crisis-tui: {line}\n"), options
+    assert main([*home, "--lang", "en", "copy", "--to", f"sqlite+pysqlcipher://:secret@/{cipher}"]) == 2
+    assert capsys.readouterr().err == (f"crisis-tui: --to: database sqlite+pysqlcipher://:***@/{cipher}: the driver "
+                                       "pysqlcipher cannot be loaded (No module named 'pysqlcipher3')\n")
+    monkeypatch.setenv("CRISIS_TUI_DB", "postgresql://cell:secret@127.0.0.1:port/crisis")
+    assert main([*home, "--lang", "en", "meeting", "open"]) == 2
+    assert capsys.readouterr().err == "crisis-tui: CRISIS_TUI_DB: the database URL's port is not a number from 1 to 65535\n"
+    assert not cipher.exists()
+
+
+def test_a_connection_option_of_another_driver_is_one_line(tmp_path, capsys):
+    url = "postgresql+asyncpg://cell:secret@127.0.0.1:1/crisis?ssl=require"  # asyncpg's, not libpq's
+    assert main(["--home", str(tmp_path), "--db", url, "status", "--date", "2026-12-07"]) == 2
+    assert capsys.readouterr().err == ("crisis-tui: base postgresql+psycopg://cell:***@127.0.0.1:1/crisis?ssl=require "
+                                       ": invalid connection option \"ssl\"\n")
+
+
+@pytest.mark.postgres
+def test_a_postgresql_url_naming_another_driver_works_through_psycopg(pg_url, tmp_path, capsys):
+    psycopg2_url = pg_url.replace("postgresql+psycopg://", "postgresql+psycopg2://")
+    home = ["--home", str(tmp_path / "home")]
+    assert main([*home, "--db", psycopg2_url, "meeting", "open"]) == 0
+    laptop = tmp_path / "laptop.db"
+    assert main([*home, "--db", pg_url.replace("postgresql+psycopg://", "postgresql+asyncpg://"), "copy",
+                 "--to", str(laptop)]) == 0
+    capsys.readouterr()
+    assert main([*home, "--db", str(laptop), "status", "--date", "2026-12-07", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["meeting"]["kind"] == "daily"
 
 
 @pytest.fixture
@@ -91,7 +143,8 @@ def test_a_second_writer_waits_then_gives_up_while_readers_go_on(db_url, short_w
 
 def test_a_busy_database_is_said_in_the_users_language(tmp_path, capsys, short_waits):
     database = tmp_path / "crisis.db"
-    assert main(["--db", str(database), "meeting", "open"]) == 0
+    home = ["--home", str(tmp_path / "home")]
+    assert main([*home, "--db", str(database), "meeting", "open"]) == 0
     capsys.readouterr()
     other = sqlite3.connect(database, isolation_level=None)  # another workstation, in the middle of a change
     other.execute("BEGIN IMMEDIATE")
@@ -99,7 +152,7 @@ def test_a_busy_database_is_said_in_the_users_language(tmp_path, capsys, short_w
                                           "rien n'a été modifié, réessayez"),
                        (["--lang", "en"], "the database is busy: another workstation kept it locked too long; "
                                           "nothing was changed, try again")):
-        assert main([*lang, "--db", str(database), "meeting", "open", "--emergency"]) == 2
+        assert main([*home, *lang, "--db", str(database), "meeting", "open", "--emergency"]) == 2
         assert capsys.readouterr().err == f"crisis-tui: {line}\n"
     other.close()
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import Table, event, text
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from crisis_tui.core.errors import UsageError
@@ -34,6 +34,7 @@ PG_CONNECT_TIMEOUT = 10  # seconds; a server stopped or frozen after accepting t
 # parameters; any of these, or connect_timeout, given in the URL wins)
 PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
                  "tcp_user_timeout": 60_000}
+PG_DRIVER = "postgresql+psycopg"  # psycopg 3, the driver crisis-tui ships (the `postgres` extra)
 WRITER_LOCK = 0x43524953_54554901  # PostgreSQL advisory lock key: "CRISTUI" + 1
 READONLY = "crisis_tui_readonly"  # execution option read by the begin hooks
 PG_LOCK_NOT_AVAILABLE = "55P03"
@@ -46,34 +47,53 @@ class DatabaseBusy(UsageError):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for an SQLite or PostgreSQL URL (`postgresql://` means the psycopg driver)."""
+    """An engine for an SQLite or PostgreSQL URL. Every PostgreSQL URL (`postgresql://`, `postgres://`, or one naming
+    another driver: `+psycopg2`, `+asyncpg`, `+pg8000`) goes through psycopg (3), the driver crisis-tui ships.
+    ValueError (its line, without the password): not a URL, a port that is no number, another database, a driver
+    that cannot be loaded."""
     try:
         parsed = make_url(url)
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ValueError(parsed.port)
     except ArgumentError:
         raise ValueError(Message("error.not_a_url")) from None
+    except ValueError:  # a port out of range, or that make_url's int() could not read
+        raise ValueError(Message("error.bad_port")) from None
     backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        path = parsed.database or ""
-        if path and path != ":memory:" and not path.startswith("file:"):
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ValueError(Message("error.database_folder", url=path, reason=exc.strerror or exc)) from None
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if backend == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT, **PG_KEEPALIVES}
-        engine = create_engine(parsed, pool_pre_ping=True,
-                               connect_args={k: v for k, v in connect_args.items() if k not in parsed.query})
-        event.listen(engine, "connect", _pg_connect)
-        event.listen(engine, "begin", _pg_begin)
-        return engine
+    if backend in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername=PG_DRIVER)
     shown = parsed.render_as_string(hide_password=True)
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(parsed)
+        if backend in ("postgresql", "postgres"):
+            return _pg_engine(parsed)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise ValueError(Message("error.database_driver", url=shown, driver=parsed.get_driver_name(),
+                                 reason=exc)) from None
     raise ValueError(Message("error.unsupported_database", url=shown))
+
+
+def _sqlite_engine(parsed: URL) -> Engine:
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    path = parsed.database or ""
+    if path and path != ":memory:" and not path.startswith("file:"):
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(Message("error.database_folder", url=path, reason=exc.strerror or exc)) from None
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _pg_engine(parsed: URL) -> Engine:
+    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT, **PG_KEEPALIVES}
+    engine = create_engine(parsed, pool_pre_ping=True,
+                           connect_args={k: v for k, v in connect_args.items() if k not in parsed.query})
+    event.listen(engine, "connect", _pg_connect)
+    event.listen(engine, "begin", _pg_begin)
+    return engine
 
 
 SQLITE_CACHE_KIB = 65536  # index pages kept in memory: an import's inserts land all over the indexes
@@ -139,12 +159,21 @@ def readonly_bind(engine: Engine) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create or upgrade the schema (see `crisis_tui.core.schema`); the first contact with the database, so a
-    server that does not answer, a wrong password or a missing database is said here, in one line."""
+    """Create or upgrade the schema (see `crisis_tui.core.schema`). The first contact with the database: a server
+    that does not answer, a wrong password, a missing database, or a connection option the driver refuses (another
+    driver's, e.g. asyncpg's `ssl`) is said here, in one line."""
+    with _unreachable_in_one_line(engine, DBAPIError):
+        engine.connect().close()
+    with _unreachable_in_one_line(engine, OperationalError):
+        upgrade(engine)
+
+
+@contextmanager
+def _unreachable_in_one_line(engine: Engine, errors: type[DBAPIError]) -> Iterator[None]:
     try:
         with _said_in_one_line(engine):
-            upgrade(engine)
-    except OperationalError as exc:
+            yield
+    except errors as exc:
         reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
         raise UsageError(Message("error.database", url=engine.url.render_as_string(hide_password=True),
                                  reason=reason)) from exc

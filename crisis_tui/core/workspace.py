@@ -22,7 +22,10 @@ class Workspace:
     def open(cls, home: Home) -> "Workspace":
         home.ensure()
         remove_stale_parts(home.data_dir)
-        engine = make_engine(home.db_url)
+        try:
+            engine = make_engine(home.db_url)
+        except ValueError as exc:
+            raise home.unusable_database(exc) from None
         create_schema(engine)
         reference = load_reference(home)
         with session_scope(engine) as session:
