@@ -9,18 +9,20 @@ import signal
 import socket
 import sqlite3
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from crisis_tui.cli import main
-from crisis_tui.config import Home
+from crisis_tui.config import BUNDLED_DATA, Home
 from crisis_tui.core import audit, db
 from crisis_tui.core.db import DatabaseBusy, create_schema, make_engine, session_scope
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.models import AuditEntry, Meeting
+from crisis_tui.core.models import AuditEntry, Meeting, Site
 from crisis_tui.core.workspace import Workspace
 from import_files import sample
 
@@ -64,7 +66,8 @@ def test_only_sqlite_and_postgresql_urls_and_passwords_are_never_shown():
 def test_a_bad_database_url_is_one_line_in_the_users_language(tmp_path, capsys):
     assert main(["--home", str(tmp_path), "--db", "mysql://user:secret@host/db", "status", "--date", "2026-12-07"]) == 2
     err = capsys.readouterr().err
-    assert err == "crisis-tui: --db : base mysql://user:***@host/db : seules SQLite et PostgreSQL sont prises en charge\n"
+    assert err == ("crisis-tui: --db : base mysql://user:***@host/db : seules SQLite et PostgreSQL sont prises en "
+                   "charge\n")
     assert main(["--home", str(tmp_path), "--lang", "en", "copy", "--to", "mysql://x:secret@y/db"]) == 2
     err = capsys.readouterr().err
     assert err == "crisis-tui: --to: database mysql://x:***@y/db: only SQLite and PostgreSQL are supported\n"
@@ -93,7 +96,8 @@ def test_a_database_driver_that_cannot_be_loaded_or_a_port_that_is_no_number_is_
                                        "pysqlcipher cannot be loaded (No module named 'pysqlcipher3')\n")
     monkeypatch.setenv("CRISIS_TUI_DB", "postgresql://cell:secret@127.0.0.1:port/crisis")
     assert main([*home, "--lang", "en", "meeting", "open"]) == 2
-    assert capsys.readouterr().err == "crisis-tui: CRISIS_TUI_DB: the database URL's port is not a number from 1 to 65535\n"
+    assert capsys.readouterr().err == ("crisis-tui: CRISIS_TUI_DB: the database URL's port is not a number from 1 to "
+                                       "65535\n")
     assert not cipher.exists()
 
 
@@ -148,13 +152,56 @@ def test_a_busy_database_is_said_in_the_users_language(tmp_path, capsys, short_w
     capsys.readouterr()
     other = sqlite3.connect(database, isolation_level=None)  # another workstation, in the middle of a change
     other.execute("BEGIN IMMEDIATE")
-    for lang, line in ((["--lang", "fr"], "la base est occupée : un autre poste l'a gardée verrouillée trop longtemps ; "
-                                          "rien n'a été modifié, réessayez"),
+    for lang, line in ((["--lang", "fr"], "la base est occupée : un autre poste l'a gardée verrouillée trop "
+                                          "longtemps ; rien n'a été modifié, réessayez"),
                        (["--lang", "en"], "the database is busy: another workstation kept it locked too long; "
                                           "nothing was changed, try again")):
         assert main([*home, *lang, "--db", str(database), "meeting", "open", "--emergency"]) == 2
         assert capsys.readouterr().err == f"crisis-tui: {line}\n"
     other.close()
+
+
+@contextmanager
+def _writing_elsewhere(url: str) -> Iterator[None]:
+    """Another workstation in the middle of a change: its transaction holds the writer lock."""
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            session.execute(text("SELECT 1"))
+            yield
+    finally:
+        engine.dispose()
+
+
+def test_reading_commands_and_opening_the_tui_do_not_wait_for_another_workstations_change(db_url, tmp_path, capsys):
+    home = Home(tmp_path / "home", db_override=db_url).ensure()
+    options = ["--home", str(home.root), "--db", db_url]
+    assert main([*options, "meeting", "open"]) == 0  # the database made, the reference stored
+    capsys.readouterr()
+    with _writing_elsewhere(db_url):  # its lock would be waited for 30 s, then 'the database is busy'
+        started = time.monotonic()
+        assert _within(20, [*options, "status", "--date", "2026-12-07", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["meeting"]["kind"] == "daily"
+        assert _within(20, [*options, "verify", "--json"]) == 0
+        Workspace.open(home).close()  # as the TUI starts
+        assert time.monotonic() - started < 10
+    assert json.loads(capsys.readouterr().out)["ok"]
+
+
+def test_opening_still_upgrades_an_older_schema_and_stores_changed_reference_data(db_url, tmp_path):
+    home = Home(tmp_path / "home", db_override=db_url).ensure()
+    Workspace.open(home).close()
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ux_auditentry_prev_hash"))
+    sites = (BUNDLED_DATA / "sites.csv").read_text(encoding="utf-8")
+    (home.data_dir / "sites.csv").write_text(sites.replace("Arlon", "Arlon (CSL)", 1), encoding="utf-8")
+    Workspace.open(home).close()
+    with engine.connect() as connection:
+        assert "ux_auditentry_prev_hash" in {index["name"] for index in inspect(connection).get_indexes("auditentry")}
+    with session_scope(engine, readonly=True) as session:
+        assert "Arlon (CSL)" in {site.name for site in session.exec(select(Site))}
+    engine.dispose()
 
 
 def test_the_audit_chain_cannot_fork(db_url):

@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, NoSuchModul
 from sqlmodel import Session, create_engine
 
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.schema import upgrade
+from crisis_tui.core.schema import is_current, upgrade
 from crisis_tui.i18n import Message
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -159,13 +159,16 @@ def readonly_bind(engine: Engine) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create or upgrade the schema (see `crisis_tui.core.schema`). The first contact with the database: a server
-    that does not answer, a wrong password, a missing database, or a connection option the driver refuses (another
-    driver's, e.g. asyncpg's `ssl`) is said here, in one line."""
+    """Create or upgrade the schema (see `crisis_tui.core.schema`) when it is not current. The first contact with
+    the database: a server that does not answer, a wrong password, a missing database, or a connection option the
+    driver refuses (another driver's, e.g. asyncpg's `ssl`) is said here, in one line."""
     with _unreachable_in_one_line(engine, DBAPIError):
-        engine.connect().close()
+        connection = readonly_bind(engine).connect()
     with _unreachable_in_one_line(engine, OperationalError):
-        upgrade(engine)
+        with connection:  # read-only: opening a database another workstation is writing to does not wait for it
+            current = is_current(connection)
+        if not current:
+            upgrade(engine)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from crisis_tui.config import Home
 from crisis_tui.core.errors import UsageError
@@ -126,17 +126,32 @@ def load_reference(home: Home) -> Reference:
     return Reference(tuple(sites), tuple(activities), Matcher(site_names), Matcher(activity_names))
 
 
-def sync_reference(session: Session, reference: Reference) -> None:
-    """Insert or update sites and activities in the database (codes are never deleted: history refers to them)."""
+def _unstored(session: Session, reference: Reference) -> list[tuple[type[SQLModel], SQLModel, SQLModel | None]]:
+    """Each site and activity the database lacks (with None) or holds otherwise (with the stored row)."""
+    found = []
     for model, rows in ((Site, reference.sites), (Activity, reference.activities)):
         existing = {row.code: row for row in session.exec(select(model))}
         for row in rows:
-            current = existing.get(row.code)
-            if current is None:
-                session.add(model.model_validate(row.model_dump()))
-            else:
-                for name, value in row.model_dump().items():
-                    setattr(current, name, value)
+            stored = existing.get(row.code)
+            if stored is None or stored.model_dump() != row.model_dump():
+                found.append((model, row, stored))
+    return found
+
+
+def reference_stored(session: Session, reference: Reference) -> bool:
+    """Whether the database holds the sites and activities as they are: then `sync_reference` has nothing to do,
+    and a read-only session can tell (no wait for another workstation's writing transaction)."""
+    return not _unstored(session, reference)
+
+
+def sync_reference(session: Session, reference: Reference) -> None:
+    """Insert or update sites and activities in the database (codes are never deleted: history refers to them)."""
+    for model, row, stored in _unstored(session, reference):
+        if stored is None:
+            session.add(model.model_validate(row.model_dump()))
+        else:
+            for name, value in row.model_dump().items():
+                setattr(stored, name, value)
     session.flush()
 
 

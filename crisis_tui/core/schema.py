@@ -1,7 +1,7 @@
 """Schema creation and upgrades, the same on SQLite and PostgreSQL; the versions applied are in `schema_version`.
 
 `upgrade` is one writing transaction: two workstations starting at once take turns, a failed upgrade changes
-nothing.
+nothing. `is_current` tells, read-only, whether there is anything to do.
 1. A database written by a newer crisis-tui is refused (its upgrades are unknown here).
 2. A new database gets every table and is recorded at the current version.
 3. An existing one gets what models.py gained since: missing tables, columns (existing rows take the field's
@@ -52,6 +52,23 @@ def database_version(connection: Connection) -> int | None:
     if not inspect(connection).has_table(version_table.name):
         return None
     return connection.execute(select(func.max(version_table.c.version))).scalar()
+
+
+def is_current(connection: Connection, steps: Sequence[Step] = STEPS) -> bool:
+    """Whether the database is at the current version with every table, column and index of models.py: then
+    `upgrade` has nothing to do, and a read-only transaction can tell (no wait for another workstation's writing
+    one)."""
+    if database_version(connection) != head(steps):
+        return False
+    inspector = inspect(connection)
+    columns, indexes = inspector.get_multi_columns(), inspector.get_multi_indexes()
+    for table in SQLModel.metadata.sorted_tables:
+        key = (None, table.name)
+        if key not in columns \
+                or {column.name for column in table.columns} - {column["name"] for column in columns[key]} \
+                or {index.name for index in table.indexes} - {index["name"] for index in indexes[key]}:
+            return False
+    return True
 
 
 def upgrade(engine: Engine, steps: Sequence[Step] = STEPS) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from crisis_tui.config import Home
 from crisis_tui.core.db import create_schema, make_engine, session_scope
 from crisis_tui.core.ingest.parts import remove_stale_parts
-from crisis_tui.core.reference import Reference, load_reference, sync_reference
+from crisis_tui.core.reference import Reference, load_reference, reference_stored, sync_reference
 
 
 @dataclass
@@ -28,8 +28,11 @@ class Workspace:
             raise home.unusable_database(exc) from None
         create_schema(engine)
         reference = load_reference(home)
-        with session_scope(engine) as session:
-            sync_reference(session, reference)
+        with session_scope(engine, readonly=True) as session:  # a writing session would wait for another's
+            stored = reference_stored(session, reference)
+        if not stored:
+            with session_scope(engine) as session:
+                sync_reference(session, reference)
         return cls(home, engine, reference)
 
     def session(self, *, readonly: bool = False):
