@@ -3,9 +3,10 @@
 calamine reads a whole sheet at once, without the GIL, and the importer could only wait for it. Here a big sheet's
 XML is cut between rows into parts of about PART_BYTES (more when the workbook has many shared strings). Each part
 is checked as `extent` checks a whole sheet, made into a small workbook of its own (with the members calamine needs
-to open it: content types, relations, workbook, styles, shared strings) and read by calamine: one thread cuts and
-checks, another reads, while the importer converts the rows already read. The check only passes cells that carry
-their own reference, so each part's cells keep their row and column.
+to open it: content types, relations, workbook, styles, shared strings) and read by calamine: one thread cuts,
+checks and zips, a pool of READERS threads reads (two parts at once), while the importer converts the rows already
+read, part after part in order. The check only passes cells that carry their own reference, so each part's cells
+keep their row and column.
 
 A sheet that cannot be read this way (a cell too far or not written the plain way, a comment before its rows...)
 raises ReadAgainWhole: the importer rolls the file back and reads it again the usual way. A comment or a CDATA
@@ -24,6 +25,7 @@ import tempfile
 import threading
 import zipfile
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -44,9 +46,10 @@ _HEAD_BYTES = 1 << 20  # what may come before the rows (properties, views, colum
 _ROW_END = b"</row>"
 _DIMENSION = re.compile(rb'<dimension ref="[^":]*:([A-Za-z]{1,3})([0-9]{1,7})"')  # its last cell
 _ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")  # the first element's name (the declaration starts "<?")
+READERS = 2  # parts calamine reads at once, each in a pool thread (it works without the GIL)
 _WAIT = 0.1  # seconds a thread waits on a full queue before looking whether the reading was stopped
 _PART_PREFIX, _PART_SUFFIX = ".import-part-", ".xlsx"  # a part's temporary file: hidden, in the home's data folder
-# a part's file is written again for each part (every second or so): one untouched this long was left by a killed
+# a part's file lives while calamine reads it (well under a second): one untouched this long was left by a killed
 # import (a live one, even another process's importing into the same home, is younger)
 STALE_SECONDS = 600
 
@@ -80,6 +83,14 @@ class Cutting:
         remove_stale_parts(self.folder)
         return replace(self, base=buffer.getvalue())
 
+    def workbook(self, member: str, xml: bytes) -> bytes:
+        """The workbook of one part: `base` and the part's sheet XML at `member`, zipped in memory."""
+        buffer = io.BytesIO()
+        buffer.write(self.base)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_STORED) as workbook:
+            workbook.writestr(member, xml)
+        return buffer.getvalue()
+
     def worth(self, archive: zipfile.ZipFile, member: str) -> bool:
         """Whether a sheet is big enough to be read in parts (two at least)."""
         return archive.getinfo(member).file_size >= 2 * self.part_bytes
@@ -91,16 +102,15 @@ class PartReader:
     def __init__(self, path: Path, member: str, sheet: str, cutting: Cutting) -> None:
         self.path, self.member, self.sheet, self.cutting = path, member, sheet, cutting
         self.size = 0  # bytes of the sheet's XML
-        self.parts: queue.Queue[tuple[bytes, int] | None | BaseException] = queue.Queue(maxsize=2)
-        self.read: queue.Queue[tuple[int, int, list[Row], int] | None | BaseException] = queue.Queue(maxsize=2)
+        # each part's rows to come (calamine reading it in the pool) and how far into the XML it ends, in order
+        self.read: queue.Queue[tuple[Future, int] | None | BaseException] = queue.Queue(maxsize=READERS)
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._guarded, args=(work, out), name=f"sheet-{name}", daemon=True)
-                        for work, out, name in ((self._cut, self.parts, "cut"), (self._read, self.read, "read"))]
+        self.cutter = threading.Thread(target=self._guarded, name="sheet-cut", daemon=True)
+        self.pool = ThreadPoolExecutor(READERS, thread_name_prefix="sheet-read")
 
     def load(self) -> Rows:
-        try:  # whatever stops it, even Ctrl-C or SIGTERM while a thread starts, stops the threads (the part file goes)
-            for thread in self.threads:
-                thread.start()
+        try:  # whatever stops it, even Ctrl-C or SIGTERM while the thread starts, stops the threads
+            self.cutter.start()
             first = self._next()
             if first is None:
                 return Rows(0, iter(()), stop=self._finish)
@@ -117,17 +127,23 @@ class PartReader:
             raise
 
     def _finish(self) -> None:
-        """Stop the threads (they look every _WAIT seconds) and wait for those started."""
+        """Stop the threads (the cutter looks every _WAIT seconds; a part being read is read to its end) and wait
+        for them."""
         self.stop.set()
-        for thread in self.threads:
-            if thread.is_alive():
-                thread.join()
+        if self.cutter.is_alive():
+            self.cutter.join()
+        self.pool.shutdown(cancel_futures=True)
 
-    def _next(self):
-        item = self.read.get()
-        if isinstance(item, BaseException):
-            raise item
-        return item
+    def _next(self) -> tuple[int, int, list[Row], int] | None:
+        """The next part with cells: (first row, first column, rows, how far into the XML it ends); None at the end."""
+        while (item := self.read.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item  # the cutting thread's
+            future, through = item
+            found = future.result()  # calamine's failure is raised here
+            if found is not None:
+                return (*found, through)
+        return None
 
     def _put(self, out: queue.Queue, item) -> bool:
         """Hand on an item; False when the reading was stopped meanwhile."""
@@ -139,23 +155,20 @@ class PartReader:
                 continue
         return False
 
-    def _get(self, source: queue.Queue):
-        """The next item; None when the reading was stopped meanwhile."""
-        while not self.stop.is_set():
-            try:
-                return source.get(timeout=_WAIT)
-            except queue.Empty:
-                continue
-        return None
-
-    def _guarded(self, work, out: queue.Queue) -> None:
-        """Run a thread's work; what ends it (None when done, else the exception) goes to the next in line."""
+    def _guarded(self) -> None:
+        """Cut the sheet; what ends the cutting (None when done, else the exception) goes after its parts."""
         try:
-            work()
+            self._cut()
         except BaseException as exc:  # raised again in the importing thread
-            self._put(out, exc)
+            self._put(self.read, exc)
         else:
-            self._put(out, None)
+            self._put(self.read, None)
+
+    def _hand_on(self, xml: bytes, through: int) -> bool:
+        """Give one checked part to the pool; False when the reading was stopped meanwhile."""
+        if self.stop.is_set():
+            return False
+        return self._put(self.read, (self.pool.submit(self._read, self.cutting.workbook(self.member, xml)), through))
 
     def _cut(self) -> None:
         """Sheet XML -> checked parts (each a sheet of its own) and how far into the XML each ends. Each part is
@@ -190,7 +203,7 @@ class PartReader:
                         break
                     _check(reach, part, *rows)
                     through += rows[1] - rows[0]
-                    if not self._put(self.parts, (part, through)):
+                    if not self._hand_on(part, through):
                         return
                     pending = chunk[cut:]
         except NotImplementedError as exc:
@@ -198,36 +211,28 @@ class PartReader:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # what zipfile raises on damaged bytes
             raise ReadError("damaged", detail=first_line(exc)) from None
         _check(reach, pending, 0, len(pending))
-        self._put(self.parts, (head + pending, through + len(pending)))
+        self._hand_on(head + pending, through + len(pending))
 
-    def _read(self) -> None:
-        """Parts -> their rows, through calamine. Each part's workbook goes through a temporary file: calamine
-        reads a path without the GIL, but a Python file object a little at a time, each time waiting for it."""
+    def _read(self, workbook: bytes) -> tuple[int, int, list[Row]] | None:
+        """One part's workbook -> its rows, through calamine (in the pool). The workbook goes through a temporary
+        file of its own, written at once: calamine reads a path without the GIL, but a Python file object a little
+        at a time, each time waiting for it."""
         try:
             handle, name = tempfile.mkstemp(prefix=_PART_PREFIX, suffix=_PART_SUFFIX, dir=self.cutting.folder)
         except OSError:  # a folder that cannot be written to: the sheet is read whole, as it would have been
             raise ReadAgainWhole() from None
-        os.close(handle)
         try:
-            while (item := self._get(self.parts)) is not None:
-                if isinstance(item, BaseException):
-                    raise item  # the cutting thread's: handed on
-                xml, through = item
-                found = self._calamine(name, xml)
-                if found is not None and not self._put(self.read, (*found, through)):
-                    return
+            with open(handle, "wb", buffering=0) as out:
+                out.write(workbook)
+            return self._calamine(name, workbook)
         finally:
             with contextlib.suppress(FileNotFoundError):  # someone cleaned the folder meanwhile
                 os.unlink(name)
 
-    def _calamine(self, name: str, xml: bytes) -> tuple[int, int, list[Row]] | None:
-        """(first row, first column, rows) of one part, None when it has no cell."""
+    def _calamine(self, name: str, workbook: bytes) -> tuple[int, int, list[Row]] | None:
+        """(first row, first column, rows) of the part's workbook written at `name`, None when it has no cell."""
         from python_calamine import CalamineWorkbook
 
-        with open(name, "wb") as out:
-            out.write(self.cutting.base)
-        with zipfile.ZipFile(name, "a", zipfile.ZIP_STORED) as workbook:
-            workbook.writestr(self.member, xml)
         try:
             workbook = CalamineWorkbook.from_path(name)
             try:
