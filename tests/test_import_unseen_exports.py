@@ -128,3 +128,24 @@ def test_an_act_that_names_no_activity_in_a_file_that_names_none_is_rejected_and
     assert counts(import_file(workspace, xlsx(tmp_path / "radiologie.xlsx", ("S", exams)))) == (1, 0, 0, 1)
     assert [r.reason for r in stored(workspace, RejectedRow)] == ["activity 'PTH' unknown",
                                                                    "activity 'Biopsie' unknown"]
+
+
+def test_dates_written_month_first_by_a_us_set_export_are_read_month_first_in_the_whole_column(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date RDV", "Heure", "GSM", "Date de naissance"],
+            ["Reuter", "Max", "4/19/2022", "2:30 PM", "0475 02 02 01", "12/25/1950"],
+            ["Kayser", "Ida", "4/5/2022", "9:00 AM", "063 57 02 02", "3/4/1961"]]
+    path = text_file(tmp_path / "consultations_arlon.csv", rows, separator=",")
+    assert counts(import_file(workspace, path)) == (2, 2, 0, 0)
+    assert {(a.last_name, a.start, str(a.birth_date)) for a in stored(workspace)} == {
+        ("Reuter", datetime(2022, 4, 19, 14, 30), "1950-12-25"), ("Kayser", datetime(2022, 4, 5, 9, 0), "1961-03-04")}
+
+
+def test_a_column_whose_dates_read_both_ways_or_prove_day_first_stays_day_first(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date RDV", "Heure", "GSM"],
+            ["Reuter", "Max", "19/4/2022", "14:30", "0475 02 02 01"],
+            ["Kayser", "Ida", "4/5/2022", "09:00", "063 57 02 02"],
+            ["Adam", "Léa", "4/13/2022", "09:00", "063 57 02 03"]]  # a typo in a day-first column: set aside
+    path = text_file(tmp_path / "consultations_arlon.csv", rows)
+    assert counts(import_file(workspace, path)) == (3, 2, 0, 1)
+    assert {(a.last_name, a.start) for a in stored(workspace)} == {
+        ("Reuter", datetime(2022, 4, 19, 14, 30)), ("Kayser", datetime(2022, 5, 4, 9, 0))}

@@ -1,11 +1,13 @@
 """Cell values from exports turned into clean values: dates, times, text, patient names, and (from `phones`)
-phone numbers. Pure functions: no database, no UI. Belgian habits: day first, two-digit years are 20xx."""
+phone numbers. Pure functions: no database, no UI. Belgian habits: day first, two-digit years are 20xx; a column
+whose written dates prove they are month first (`written_month_first`) is read month first."""
 
 from __future__ import annotations
 
 import numbers
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Iterable
 
 from crisis_tui.core.ingest.scalars import as_number, is_missing
 from crisis_tui.core.ingest.phones import PhoneInfo, normalize_phone, phone_info
@@ -22,6 +24,7 @@ __all__ = [
     "to_datetime",
     "to_time",
     "unread_time",
+    "written_month_first",
 ]
 
 # ---------------------------------------------------------------- dates and times
@@ -104,16 +107,25 @@ def _calendar(year: str, month: int, day: str) -> date | None:
         return None
 
 
-def _date_text(text: str) -> tuple[date | None, str] | None:
-    """A written date (day first, ISO, compact ISO, or with a month name, a weekday before any of them) -> (the
-    date or None when impossible, the rest of the text, e.g. its time); None when the text is not a date."""
+def _without_weekday(text: str) -> str:
+    """A written date's text on one line, without the weekday before it ("lundi 18/04/2022" -> "18/04/2022")."""
     text = " ".join(text.split())  # a date and its time on two lines of one cell
     if (weekday := _WEEKDAY_FIRST.match(text)) and fold(weekday.group(1)) in _WEEKDAYS:
-        text = text[weekday.end() :]
+        return text[weekday.end() :]
+    return text
+
+
+def _date_text(text: str, month_first: bool = False) -> tuple[date | None, str] | None:
+    """A written date (day first, or month first when `month_first`; ISO, compact ISO, or with a month name, a
+    weekday before any of them) -> (the date or None when impossible, the rest of the text, e.g. its time); None
+    when the text is not a date."""
+    text = _without_weekday(text)
     if match := _YEAR_FIRST.match(text):
         year, month, day = match.groups()
     elif match := _DAY_FIRST.match(text):
         day, month, year = match.groups()
+        if month_first:
+            day, month = month, day
     elif (match := _MONTH_NAME.match(text)) and fold(match.group(2)) in _MONTHS:
         day, month, year = match.group(1), _MONTHS[fold(match.group(2))], match.group(3)
     elif (match := _MONTH_FIRST.match(text)) and fold(match.group(1)) in _MONTHS:
@@ -126,6 +138,25 @@ def _date_text(text: str) -> tuple[date | None, str] | None:
     if rest and rest[0] not in " Tt,":
         return None
     return _calendar(year, int(month), day), rest.lstrip(" Tt,à-–|@")
+
+
+def written_month_first(values: Iterable[object]) -> bool:
+    """Whether a column's written dates are month first (4/19/2022, as an export made with US settings writes
+    them): some of them can only be read month first, and none only day first. A column whose dates all read both
+    ways is day first, as Belgian exports are."""
+    month_first = False
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        text = _without_weekday(value.strip())
+        match = _DAY_FIRST.match(text) if not _YEAR_FIRST.match(text) else None
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 and 1 <= second <= 12:
+            return False
+        month_first |= second > 12 and 1 <= first <= 12
+    return month_first
 
 
 def _clock_text(text: str) -> time | None:
@@ -172,7 +203,7 @@ def _plain(value: object) -> object:
     return str(value) if type(value).__name__ == "datetime64" else value
 
 
-def _date_and_time(value: object) -> tuple[date | None, time | None]:
+def _date_and_time(value: object, month_first: bool = False) -> tuple[date | None, time | None]:
     """A date cell -> (its date, the time it carries if any)."""
     kind = type(value)
     if kind is datetime:  # what calamine and openpyxl give for date cells: straight through
@@ -197,20 +228,21 @@ def _date_and_time(value: object) -> tuple[date | None, time | None]:
         return moment.date(), (moment.time() if not number.is_integer() else None)
     if not isinstance(value, str):
         return None, None
-    written = _date_text(value.strip())
+    written = _date_text(value.strip(), month_first)
     if written is None or written[0] is None:
         return None, None
     return written[0], _start_clock(written[1]) if written[1] else None
 
 
-def to_date(value: object) -> date | None:
-    """A date cell (Excel serial, date/datetime/Timestamp, or text written day first) -> its date, None when unusable."""
-    return _date_and_time(value)[0]
+def to_date(value: object, month_first: bool = False) -> date | None:
+    """A date cell (Excel serial, date/datetime/Timestamp, or text written day first, or month first when
+    `month_first`) -> its date, None when unusable."""
+    return _date_and_time(value, month_first)[0]
 
 
-def to_birth_date(value: object, today: date) -> date | None:
+def to_birth_date(value: object, today: date, month_first: bool = False) -> date | None:
     """A birth date: like `to_date`, but a date after `today` (a two-digit year read as 20xx) is a century earlier."""
-    born = to_date(value)
+    born = to_date(value, month_first)
     if born is None or born <= today:
         return born
     return born.replace(year=born.year - 100)  # a 29 February after today falls in a leap year a century before too
@@ -264,10 +296,11 @@ def unread_time(date_value: object, time_value: object) -> str:
     return ""
 
 
-def to_datetime(date_value: object, time_value: object = None) -> datetime | None:
-    """The appointment's local start: the date cell's date, at the separate time cell's time when usable, else at
-    the time the date cell carries, else at midnight. None when there is no usable date."""
-    day, carried = _date_and_time(date_value)
+def to_datetime(date_value: object, time_value: object = None, month_first: bool = False) -> datetime | None:
+    """The appointment's local start: the date cell's date (written month first when `month_first`), at the
+    separate time cell's time when usable, else at the time the date cell carries, else at midnight. None when
+    there is no usable date."""
+    day, carried = _date_and_time(date_value, month_first)
     if day is None:
         return None
     separate = to_time(time_value)

@@ -109,6 +109,7 @@ class SheetPlan:
         self._activities: dict[object, str | Reason] = {}
         self._births: dict[object, object] = {}
         self.today = today()
+        self.month_first: bool | None = None  # how the sheet's written dates read: decided on its first rows
 
     def convert(self, rows: Sequence[Sequence[object]]) -> tuple[list[tuple], list[int]]:
         """The APPOINTMENT_COLUMNS values of each row that makes an appointment, in row order, and the positions
@@ -116,6 +117,8 @@ class SheetPlan:
         if not rows:
             return [], []
         columns = self._columns(rows)
+        if self.month_first is None:  # written dates and birth dates come from one system, written one way
+            self.month_first = normalize.written_month_first({*columns[self.date], *self._column(columns, self.birth)})
         names = self._name_column(columns)
         starts = _lookup(self._starts, list(zip(columns[self.date], self._column(columns, self.time))),
                          self._start)
@@ -215,7 +218,7 @@ class SheetPlan:
         return self._named(last, normalize.clean_name(cells[1])) if last else None
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
-        start = normalize.to_datetime(*cells)
+        start = normalize.to_datetime(*cells, month_first=bool(self.month_first))
         if start is None:
             return None
         start = start.replace(second=0, microsecond=0)
@@ -225,7 +228,7 @@ class SheetPlan:
         return self.store_datetime(start), self.store_date(start.date()), minute
 
     def _birth(self, value: object):
-        day = normalize.to_birth_date(value, self.today)
+        day = normalize.to_birth_date(value, self.today, bool(self.month_first))
         return None if day is None else self.store_date(day)
 
     def _site(self, value: object) -> str | Reason:
