@@ -149,3 +149,20 @@ def test_a_column_whose_dates_read_both_ways_or_prove_day_first_stays_day_first(
     assert counts(import_file(workspace, path)) == (3, 2, 0, 1)
     assert {(a.last_name, a.start) for a in stored(workspace)} == {
         ("Reuter", datetime(2022, 4, 19, 14, 30)), ("Kayser", datetime(2022, 5, 4, 9, 0))}
+
+
+def test_footers_and_parts_of_the_day_alone_in_their_row_are_not_data_rows(workspace, tmp_path):
+    header = ["Nom", "Prénom", "Date", "Heure", "GSM"]
+    rows = [header, ["Reuter", "Max", "19/04/2022", "08:30", "0475 02 02 01"],
+            ["Après-midi"], ["Kayser", "Ida", "19/04/2022", "14:00", "0475 02 02 02"],
+            ["Total", "", "", "", 2], [], ["Imprimé le 18/04/2022 par secr. Collard"],
+            ["Imprimé par secr. Collard - page 1/1"], ["Fin de liste"], ["Pagina 2"], ["Afgedrukt op 18/04/2022"]]
+    path = text_file(tmp_path / "consultations_arlon.csv", rows, encoding="cp1252")
+    assert counts(import_file(workspace, path)) == (2, 2, 0, 0)
+
+
+def test_a_lone_name_or_a_lone_word_that_only_looks_like_a_caption_is_still_set_aside(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "GSM"], ["Reuter", "Max", "19/04/2022", "08:30", "0475 02 02 01"],
+            ["Page"], ["Dupont"], ["Fin"], ["Matin", "Léa"]]
+    path = text_file(tmp_path / "consultations_arlon.csv", rows)
+    assert counts(import_file(workspace, path)) == (5, 1, 0, 4)

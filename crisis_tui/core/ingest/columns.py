@@ -305,6 +305,32 @@ def _score(columns: ColumnMap | None) -> int:
     return 0 if columns is None else len(columns.roles) + len(columns.phones)
 
 
+# the first words of a line an export prints under or between its rows, in one cell ("Imprimé le 18/04/2022 par
+# ...", "Afgedrukt op ...", "Fin de liste"), as `tokens` gives them; "page" and "pagina" only before a number
+CAPTION_OPENERS = (("imprime",), ("imprimee",), ("edite",), ("editee",), ("printed",), ("afgedrukt",), ("gedrukt",),
+                   ("genere",), ("generated",), ("gegenereerd",), ("exporte",), ("exported",), ("extrait", "le"),
+                   ("fin", "de"), ("fin", "du"), ("einde",), ("end", "of"))
+PAGE_WORDS = frozenset({"page", "pagina"})
+# a part of the day heading the rows below it ("Après-midi", "Namiddag")
+DAY_PARTS = frozenset({("matin",), ("matinee",), ("apre", "midi"), ("avant", "midi"), ("midi",), ("soir",),
+                       ("soiree",), ("voormiddag",), ("namiddag",), ("ochtend",), ("middag",), ("avond",),
+                       ("morning",), ("afternoon",), ("evening",)})
+
+
+def is_caption(cells: Sequence[object]) -> bool:
+    """A line an export prints under or between its rows, alone in its row: a footer ("Imprimé le 18/04/2022 par
+    secr. Collard", "Page 1/2", "Fin de liste") or a part of the day heading the rows below ("Après-midi")."""
+    filled = [cell for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return False
+    words = tokens(filled[0])
+    if words in DAY_PARTS:
+        return True
+    if words[:1] and words[0] in PAGE_WORDS:
+        return len(words) > 1 and words[1].isdigit()
+    return any(words[: len(opener)] == opener for opener in CAPTION_OPENERS)
+
+
 def is_totals(cells: Sequence[object]) -> bool:
     """A closing totals line: its first filled text (after any counts) starts with Total / Totaal / Totaux /
     Nombre ... or with a count of rows ("2 rendez-vous"), or its only filled cell is a bare count."""

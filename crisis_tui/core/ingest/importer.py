@@ -1,8 +1,8 @@
 """Spreadsheet exports -> appointments: read -> map -> normalise -> validate -> dedupe -> insert, one transaction a file.
 
 A file either imports (with its bad rows set aside, each with its reason, in the database and in a rejects
-workbook) or changes nothing and reports one line saying why. Title blocks, blank rows, repeated header rows and a
-closing totals line are not data rows. The same appointment (site, activity, start to the minute, patient) is kept
+workbook) or changes nothing and reports one line saying why. Title blocks, blank rows, repeated header rows, a
+totals line and captions (a footer, a part of the day heading the rows below) are not data rows. The same appointment (site, activity, start to the minute, patient) is kept
 once, within a file and across imports, what each of its rows brings merged in (`merge`): importing a file again
 adds nothing.
 """
@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
-from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_totals
+from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals
 from crisis_tui.core.ingest.merge import brings_anything, merge_into_stored
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
@@ -259,7 +259,7 @@ class _FileImport:
 
     def _chunk(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,
                chunk: list[tuple[int, Sequence[object]]]) -> None:
-        """Convert and hand on some rows; blank rows, the header again and a totals line are not data."""
+        """Convert and hand on some rows; blank rows, the header again, a totals line and a caption are not data."""
         numbers, rows = zip(*chunk)
         appointments, others = plan.convert(rows)
         for position in others:
@@ -359,10 +359,11 @@ def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[
 
 
 def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
-    """Blank (spaces only), the header again, or a totals line: not a data row, not counted."""
+    """Blank (spaces only), the header again, a totals line, or a caption (a footer, a part of the day heading the
+    rows below): not a data row, not counted."""
     if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
         return True
-    return columns.is_header_again(cells) or is_totals(cells)
+    return columns.is_header_again(cells) or is_totals(cells) or is_caption(cells)
 
 
 def imported_before(workspace, paths: Iterable[Path]) -> set[Path]:
