@@ -18,7 +18,8 @@ def ref(home):
         ("ARL", "ARL"), ("arlon", "ARL"), ("Clinique du Sud-Luxembourg", "ARL"), ("  csl ", "ARL"),
         ("HOPITAL D'ARLON", "ARL"), ("Hôpital de Bastogne", "BAS"), ("Centre Hospitalier de l'Ardenne", "LIB"),
         ("Agenda consultations CHA.xlsx", "LIB"), ("Hopital Princesse-Paola", "MAR"), ("IFAC", "MAR"),
-        ("CHS La Clairière", "BER"), ("la clairiere", "BER"), ("virton", "VIR"),
+        ("CHS La Clairière", "BER"), ("la clairiere", "BER"), ("virton", "VIR"), ("Ziekenhuis Aarlen", "ARL"),
+        ("Bastenaken", "BAS"),
     ],
 )
 def test_site_aliases(ref, value, code):
@@ -34,6 +35,8 @@ def test_site_aliases(ref, value, code):
         ("Agenda consultations CHA.xlsx", "consultation"), ("raadpleging", "consultation"),
         ("Échographie abdominale", "radiology"), ("Raadplegingen Marche.ods", "consultation"),
         ("Echografieën", "radiology"), ("Scintigrafieën week 16", "scintigraphy"), ("Geplande ingrepen", "surgery"),
+        ("NMR knie", "radiology"), ("PET-CT", "scintigraphy"), ("PET CT thorax", "scintigraphy"),
+        ("TEP-scan corps entier", "scintigraphy"),
     ],
 )
 def test_activity_aliases(ref, value, code):
@@ -47,6 +50,8 @@ def test_unknown_and_ambiguous(ref):
         ref.find_site("Arlon Bastogne")
     with pytest.raises(Ambiguous):
         ref.find_activity("consultation radiologie")
+    with pytest.raises(Ambiguous):  # two names at two places: neither is inside the other
+        ref.find_activity("Scanner puis PET")
 
 
 def test_reference_synced_into_database(workspace):

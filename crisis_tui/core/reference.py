@@ -24,7 +24,8 @@ class Ambiguous(ValueError):
 
 @dataclass(frozen=True)
 class Matcher:
-    """Finds the one code a free-text value names: exact alias first, else aliases contained as whole words."""
+    """Finds the one code a free-text value names: exact alias first, else aliases contained as whole words, a name
+    found inside a longer one found at the same place not counting ("PET CT thorax" is PET CT, not also CT)."""
 
     names: dict[str, tuple[str, ...]]  # code -> its code, name and aliases, as typed
     _exact: dict[str, str] = field(init=False, repr=False)
@@ -55,15 +56,19 @@ class Matcher:
         exact = self._exact.get(" ".join(words))
         if exact:
             return exact
-        found = {code for phrase, code in self._phrases if _contains(words, phrase)}
+        spans = [(start, start + len(phrase), code) for phrase, code in self._phrases
+                 for start in _places(words, phrase)]
+        found = {code for start, end, code in spans
+                 if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)}
         if len(found) > 1:
             raise Ambiguous(", ".join(sorted(found)))
         return found.pop() if found else None
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+def _places(words: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
+    """Where `phrase` starts among `words`, word for word."""
     n = len(phrase)
-    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+    return [i for i in range(len(words) - n + 1) if words[i : i + n] == phrase]
 
 
 @dataclass(frozen=True)
