@@ -265,7 +265,9 @@ def test_what_secretaries_write_for_an_outcome(workspace, tmp_path):
                "voicemail": "voicemail", "Faux n°": "wrong_number", "faux num.": "wrong_number",
                "Mauvais numéro": "wrong_number", "verkeerd nummer": "wrong_number", "pas de reponse": "no_answer",
                "Pas répondu": "no_answer", "geen antwoord": "no_answer", "Bereikt": "reached",
-               "injoignable": None, "niet bereikt": None, "faux": None}
+               "Voice mail": "voicemail", "VOICE-MAIL": "voicemail", "message laissé": "voicemail",
+               "Contacté": "reached", "ne répond pas": "no_answer", "Numéro erroné": "wrong_number",
+               "injoignable": None, "niet bereikt": None, "faux": None, "mesagerie": None, "oui": None, "x": None}
     codes = outcome_codes()
     assert {word: codes.get(fold(word)) for word in written} == written
     _scenario(workspace)

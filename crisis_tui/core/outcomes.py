@@ -37,10 +37,10 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 # Only words that cannot mean another outcome: "injoignable" (no answer? a dead or wrong number? the list's own
 # word for a patient without a usable number) stays an unknown outcome, reported.
 WRITTEN = {
-    "reached": ("bereikt",),
-    "voicemail": ("répondeur", "messagerie vocale", "boîte vocale"),
-    "no_answer": ("pas répondu", "geen antwoord"),
-    "wrong_number": ("faux n°", "faux num", "mauvais numéro", "verkeerd nummer"),
+    "reached": ("bereikt", "contacté", "atteint"),
+    "voicemail": ("répondeur", "messagerie vocale", "boîte vocale", "voice mail", "message laissé", "antwoordapparaat"),
+    "no_answer": ("pas répondu", "ne répond pas", "geen antwoord", "neemt niet op", "no reply"),
+    "wrong_number": ("faux n°", "faux num", "mauvais numéro", "numéro erroné", "verkeerd nummer", "verkeerd nr"),
 }
 
 
