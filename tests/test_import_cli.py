@@ -109,3 +109,26 @@ def test_an_empty_folder_is_exit_2(tmp_path, capsys):
     assert code == 2 and "aucun tableur dans ce dossier" in err and err.count("\n") == 1
     code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(tmp_path / "empty"))
     assert code == 2 and "no spreadsheet in this folder" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["absent.xlsx", "absent_folder"])
+def test_a_path_that_is_not_there_is_named_as_not_found_in_the_interface_language(tmp_path, capsys, name):
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(tmp_path / name))
+    assert code == 2 and err.count("\n") == 1 and name in err and "introuvable" in err and "No such" not in err
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(tmp_path / name))
+    assert code == 2 and "not found" in err
+
+
+def test_a_file_this_account_cannot_read_is_named_as_such(tmp_path, capsys, monkeypatch):
+    path = text_file(tmp_path / "rdv.csv", [FR_HEADER, *appointments(2)])
+
+    opened = type(path).open
+
+    def refused(self, *args, **kwargs):  # chmod 000 would not stop root, who may run the tests
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(path), "open", refused)
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(path))
+    assert code == 2 and err.count("\n") == 1 and "rdv.csv" in err and "accès refusé" in err

@@ -105,6 +105,10 @@ def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = N
 
 def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
     for path in map(Path, paths):
+        if not path.exists():
+            yield FileReport(str(path), "error", Message("import.error.line", file=path,
+                                                         reason=Message("import.error.not_found")))
+            continue
         if not path.is_dir():
             yield path
             continue

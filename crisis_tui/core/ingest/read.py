@@ -35,6 +35,10 @@ def read_sheets(path: Path, *, parts_in: Path | None = None) -> list[Sheet]:
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
+    except FileNotFoundError:
+        raise ReadError("not_found") from None
+    except PermissionError:
+        raise ReadError("no_permission") from None
     except OSError as exc:
         raise ReadError("cannot_open", detail=exc.strerror or exc) from None
     if not head:
