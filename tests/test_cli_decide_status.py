@@ -144,3 +144,11 @@ def test_a_database_path_that_cannot_be_followed_or_created_is_one_line_exit_2(c
                                       "created (File exists)\n"
     assert main(["--home", home, "--lang", "en", "--db", str(loop), "status", "--date", "2026-12-07"]) == 2
     assert capsys.readouterr().err == f"crisis-tui: --db: database {loop}: Symlink loop from '{loop}'\n"
+
+
+def test_an_attendee_without_a_name_is_refused_and_no_meeting_is_opened(capsys, home, workspace):
+    for blank in ("", "  ", "(secrétariat)"):
+        code, out, err = run(capsys, home, "meeting", "open", "--attendee", "Anne Petit", "--attendee", blank)
+        assert code == 2 and err.count("\n") == 1 and "--attendee" in err and "nom" in err
+    with workspace.session() as session:
+        assert session.exec(select(Meeting)).all() == []

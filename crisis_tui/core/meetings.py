@@ -30,6 +30,15 @@ def parse_attendee(text: str) -> dict[str, str]:
     return {"name": text, "role": ""}
 
 
+def _attendees(texts: list[str]) -> list[dict[str, str]]:
+    """Attendees as typed -> their names and roles; one without a name is refused, nothing recorded."""
+    people = [parse_attendee(text) for text in texts]
+    for text, person in zip(texts, people):
+        if not person["name"]:
+            raise UsageError(Message("error.attendee_no_name", option="--attendee", value=text))
+    return people
+
+
 def open_meeting_of(session: Session, day: date) -> Meeting | None:
     """The day's meeting decisions still go into: its latest unsigned one, unless a meeting opened after it is
     signed already (the latest meeting deciding a cell wins: what an older one records now would have no effect)."""
@@ -62,9 +71,10 @@ def open_meeting(
     meeting is already signed (unless `kind` says otherwise)."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"meeting kind {kind!r}: expected daily or emergency")
+    people = _attendees(attendees or [])
     current = None if emergency else open_meeting_of(session, day)
     if current is not None:
-        _update_people(session, current, chair, attendees)
+        _update_people(session, current, chair, people)
         return current
     if kind is None:
         signed_today = session.exec(select(Meeting).where(Meeting.day == day)).first()
@@ -72,7 +82,7 @@ def open_meeting(
     last = latest_meeting(session)
     meeting = Meeting(
         kind=kind, day=day, chair=chair if chair is not None else (last.chair if last else ""),
-        attendees=json.dumps([parse_attendee(a) for a in attendees] if attendees else [], ensure_ascii=False),
+        attendees=json.dumps(people, ensure_ascii=False),
     )
     session.add(meeting)
     session.flush()
@@ -81,12 +91,11 @@ def open_meeting(
     return meeting
 
 
-def _update_people(session: Session, meeting: Meeting, chair: str | None, attendees: list[str] | None) -> None:
+def _update_people(session: Session, meeting: Meeting, chair: str | None, people: list[dict[str, str]]) -> None:
     if chair is not None and chair != meeting.chair:
         update_meeting(session, meeting, chair=chair)
-    if attendees:
-        merged = attendees_of(meeting) + [parse_attendee(a) for a in attendees]
-        update_meeting(session, meeting, attendees=merged)
+    if people:
+        update_meeting(session, meeting, attendees=attendees_of(meeting) + people)
 
 
 def update_meeting(
