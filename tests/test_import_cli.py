@@ -132,3 +132,16 @@ def test_a_file_this_account_cannot_read_is_named_as_such(tmp_path, capsys, monk
     monkeypatch.setattr(type(path), "open", refused)
     code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(path))
     assert code == 2 and err.count("\n") == 1 and "rdv.csv" in err and "accès refusé" in err
+
+
+@pytest.mark.parametrize("name", ["agenda.xlsx", "agenda.xls", "agenda.ods"])
+def test_a_file_named_as_a_workbook_that_holds_none_says_so(tmp_path, capsys, name):
+    (tmp_path / name).write_bytes(b"not a workbook at all\r\n")  # text: read as a table, none found
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(tmp_path / name))
+    assert code == 2 and err.count("\n") == 1 and f"{name} : n'est pas un classeur {name[-5:].lstrip('a')}" in err
+
+
+def test_a_csv_saved_under_a_workbook_name_still_imports(tmp_path, capsys):
+    text_file(tmp_path / "consultations_arlon.xls", [FR_HEADER, *appointments(3)])
+    code, out, err = run(capsys, "--home", str(tmp_path / "home"), "import", str(tmp_path / "consultations_arlon.xls"))
+    assert code == 0 and "3 importées" in out

@@ -26,7 +26,7 @@ from sqlmodel import Session
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals
 from crisis_tui.core.ingest.merge import brings_anything, merge_into_stored
-from crisis_tui.core.ingest.read import is_spreadsheet_name, read_sheets
+from crisis_tui.core.ingest.read import is_spreadsheet_name, read_as_text, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
 from crisis_tui.core.ingest.store import Inserter, Writer
@@ -211,6 +211,8 @@ class _FileImport:
         self.duplicates += self.writer.submitted - self.writer.inserted
         merge_into_stored(self.session, self.again + self.inserter.met_again)
         if not imported_sheets:
+            if read_as_text(self.path):
+                raise _FileRefused("not_a_workbook", suffix=self.path.suffix.lower())
             raise _FileRefused("no_header", rows=HEADER_SEARCH_ROWS)
         if not self.rows:
             raise _FileRefused("no_data")

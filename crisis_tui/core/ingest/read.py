@@ -22,7 +22,8 @@ from crisis_tui.core.ingest.textfile import read_text_sheets
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt", ".tsv")
 _UNBOUNDED = -1  # a sheet whose furthest cell cannot be told without parsing it
 
 
@@ -52,6 +53,16 @@ def read_sheets(path: Path, *, parts_in: Path | None = None) -> list[Sheet]:
     if not sheets:
         raise ReadError("no_visible_sheet")
     return sheets
+
+
+def read_as_text(path: Path) -> bool:
+    """Whether a file named as a workbook (.xlsx, .xlsm, .xls, .ods) holds no workbook's bytes, so that it was read
+    as text (an export saved as HTML or CSV under a workbook's name, or a damaged file)."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(len(OLE_MAGIC))
+    return not head.startswith((*ZIP_MAGIC, OLE_MAGIC))
 
 
 def is_spreadsheet_name(path: Path) -> bool:
