@@ -79,9 +79,14 @@ def _groups(session: Session, day_from: date, day_to: date) -> Counter:
     return groups
 
 
-def board_counts(session: Session, reference: Reference, day_from: date, day_to: date) -> list[CellCounts]:
-    """One CellCounts per site x activity of the reference data, in board order."""
-    decisions = cell_decisions(session, day_from, day_to)
+def board_counts(session: Session, reference: Reference, day_from: date, day_to: date, *,
+                 as_of: int | None = None) -> list[CellCounts]:
+    """One CellCounts per site x activity of the reference data, in board order.
+
+    `as_of` (a meeting id; the minutes of that meeting): the cell decisions of that meeting and the earlier ones
+    only, and the exceptions and patient decisions in force as of it (`effective.as_of_meeting`); None: every
+    meeting's (the board). What each patient was last told is the latest whatever the cut."""
+    decisions = cell_decisions(session, day_from, day_to, before_meeting=None if as_of is None else as_of + 1)
     channels = {a.code: a.channel for a in reference.activities}
     cells: dict[tuple[str, str], CellCounts] = {}
     for site in reference.sites:
@@ -92,7 +97,7 @@ def board_counts(session: Session, reference: Reference, day_from: date, day_to:
             status = distinct.pop() if len(distinct) == 1 else "mixed"
             cells[(site.code, activity.code)] = CellCounts(site.code, activity.code, status, statuses=statuses)
     groups = _groups(session, day_from, day_to)
-    singles, overrides = overridden_appointments(session, day_from, day_to)
+    singles, overrides = overridden_appointments(session, day_from, day_to, as_of=as_of)
     any_told = any(key[4] is not None for key in groups)
     told = dict(session.exec(last_told_query(day_from, day_to)).all()) if singles and any_told else {}
     for appointment in singles:

@@ -6,6 +6,9 @@ decisions: the latest one (by id) of a scope that covers an appointment wins wit
 An override names its doctor, service or patient by words: it covers an appointment whose stored key
 (`doctor_key`, `service_key`, `patient_key`: the name's `text.key`) holds every one of them as a whole word.
 `covers` and `override_condition` (its SQL twin) read the same keys, so Python and SQL always agree.
+
+"As of meeting M" (`as_of`, for the minutes of M): the overrides in force for M, whatever later meetings did
+(`as_of_meeting`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from sqlalchemy import and_, case, exists, func, literal, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from crisis_tui.core.models import Appointment, Override
+from crisis_tui.core import audit
+from crisis_tui.core.models import Appointment, AuditEntry, Override
 from crisis_tui.core.text import tokens
 
 SCOPES = ("patient", "doctor", "service")  # most specific first
@@ -34,8 +38,9 @@ def match_words(scope: str, value: str) -> tuple[str, ...]:
     return words
 
 
-def covers(override: Override, appointment: Appointment) -> bool:
-    if override.removed_at is not None or override.activity != appointment.activity:
+def covers(override: Override, appointment: Appointment, kept: frozenset[int] = frozenset()) -> bool:
+    """`kept`: ids of lifted overrides that still count (lifted by a meeting after the one the count is as of)."""
+    if (override.removed_at is not None and override.id not in kept) or override.activity != appointment.activity:
         return False
     if override.site is not None and override.site != appointment.site:
         return False
@@ -56,10 +61,12 @@ class Effective:
 
 class ActiveOverrides(list):
     """Overrides in id order, those naming an appointment indexed by it: an appointment is checked against the
-    few general ones and its own, not against every patient decision of the range."""
+    few general ones and its own, not against every patient decision of the range. `kept`: the ids of those lifted
+    since that still count (`as_of_meeting`)."""
 
-    def __init__(self, overrides=()) -> None:
+    def __init__(self, overrides=(), kept: frozenset[int] = frozenset()) -> None:
         super().__init__(overrides)
+        self.kept = kept
         self.general: list[Override] = []
         self.naming: dict[int, list[Override]] = {}
         for override in self:
@@ -75,12 +82,13 @@ class ActiveOverrides(list):
 
 def effective_status(cell_status: str, appointment: Appointment, overrides: list[Override]) -> Effective:
     """`overrides` in id order (as `active_overrides` gives them, indexed)."""
+    kept: frozenset[int] = frozenset()
     if isinstance(overrides, ActiveOverrides):
-        overrides = overrides.candidates(appointment)
+        overrides, kept = overrides.candidates(appointment), overrides.kept
     for scope in SCOPES:
         winner = None
         for override in overrides:
-            if override.scope == scope and covers(override, appointment):
+            if override.scope == scope and covers(override, appointment, kept):
                 winner = override
         if winner is not None:
             return Effective(winner.status, scope, winner)
@@ -91,10 +99,35 @@ def _active_in(day_from: date, day_to: date) -> tuple:
     return Override.removed_at.is_(None), Override.day_from <= day_to, Override.day_to >= day_from
 
 
-def active_overrides(session: Session, day_from: date, day_to: date) -> ActiveOverrides:
-    """Overrides not removed that touch the range, oldest first."""
-    query = select(Override).where(*_active_in(day_from, day_to))
-    return ActiveOverrides(session.exec(query.order_by(Override.id)))
+def lifted_after(session: Session, meeting_id: int) -> frozenset[int]:
+    """The ids of the overrides a meeting after `meeting_id` lifted, as the audit log says (`override_remove`
+    entries carry the lifting meeting and the override's id)."""
+    query = select(AuditEntry.old).where(AuditEntry.action == "override_remove", AuditEntry.meeting_id > meeting_id)
+    ids = (audit.value(old).get("id") for old in session.exec(query))
+    return frozenset(i for i in ids if isinstance(i, int))
+
+
+def as_of_meeting(session: Session, overrides, meeting_id: int) -> tuple[list[Override], frozenset[int]]:
+    """The overrides (`overrides`: rows in id order, lifted ones included) that are in force as of meeting M:
+    made in M or an earlier meeting, and not lifted, or lifted by a meeting after M (for M they still held).
+    One lifted within M or by an earlier meeting does not count, nor one lifted with no audit entry to say by
+    which meeting. Meetings are ordered by id (their order of opening), as cell decisions are: an emergency
+    meeting opened while the daily one is still open comes after it, whatever the hours of their changes.
+    Returns the overrides that count and the ids of the lifted ones among them."""
+    later = lifted_after(session, meeting_id)
+    counted = [o for o in overrides
+               if o.meeting_id <= meeting_id and (o.removed_at is None or o.id in later)]
+    return counted, frozenset(o.id for o in counted if o.removed_at is not None)
+
+
+def active_overrides(session: Session, day_from: date, day_to: date, *, as_of: int | None = None) -> ActiveOverrides:
+    """Overrides not removed that touch the range, oldest first; with `as_of` (a meeting id), those in force as of
+    that meeting (`as_of_meeting`)."""
+    if as_of is None:
+        query = select(Override).where(*_active_in(day_from, day_to))
+        return ActiveOverrides(session.exec(query.order_by(Override.id)))
+    query = select(Override).where(Override.meeting_id <= as_of, *_active_in(day_from, day_to)[1:])
+    return ActiveOverrides(*as_of_meeting(session, session.exec(query.order_by(Override.id)), as_of))
 
 
 def has_words(column, words: tuple[str, ...]):
@@ -122,13 +155,16 @@ def override_condition(override: Override):
     return and_(*conditions)
 
 
-def overrides_query_any(overrides: list[Override], day_from: date, day_to: date):
+def overrides_query_any(overrides: list[Override], day_from: date, day_to: date, *, as_of: int | None = None):
     """Every appointment of the range any of the active overrides (`active_overrides` of the range) may cover,
-    in one query: a clause per override naming no appointment, one subquery for those naming one."""
+    in one query: a clause per override naming no appointment, one subquery for those naming one. With `as_of`,
+    that subquery takes every patient decision of meetings up to it, lifted or not: a few appointments more,
+    which `effective_status` then finds covered by nothing."""
     clauses = [override_condition(o) for o in overrides if o.appointment_id is None]
     if any(o.appointment_id is not None for o in overrides):
-        named = select(Override.appointment_id).where(Override.appointment_id.is_not(None),
-                                                     *_active_in(day_from, day_to))
+        active = _active_in(day_from, day_to) if as_of is None else (Override.meeting_id <= as_of,
+                                                                     *_active_in(day_from, day_to)[1:])
+        named = select(Override.appointment_id).where(Override.appointment_id.is_not(None), *active)
         clauses.append(Appointment.id.in_(named))
     return select(Appointment).where(Appointment.day >= day_from, Appointment.day <= day_to, or_(*clauses))
 

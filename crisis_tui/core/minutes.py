@@ -5,6 +5,13 @@ A signed meeting's minutes are those stored at signing (`Meeting.minutes_json`):
 outcomes change are shown as they were signed. No patient name is ever in the content: patient decisions are
 counted per site, activity and status.
 
+The minutes of meeting M are those of M, whenever they are read or signed: the cell decisions of M and the
+meetings before it (by id, the order they were opened in), and the exceptions and patient decisions in force as of
+M (`effective.as_of_meeting`): made in M or before, not lifted within M or before; one lifted by a later meeting
+still counts, one a later meeting made does not. Meetings may overlap (an emergency meeting opened while the daily
+one is unsigned): what a later one decides or lifts, before or after M's signature, never shows in M's minutes.
+What patients were last told, the call outcomes and the IT situation are those known when read (or signed).
+
 `record` is the part of the database a signature seals (the meeting's columns, its own decisions, its own
 exceptions and patient decisions): `verify` rebuilds it from the live rows and compares.
 """
@@ -70,10 +77,11 @@ def minutes_content(session: Session, reference: Reference, meeting: Meeting, da
 
 
 def live_content(session: Session, reference: Reference, meeting: Meeting, day_from: date, day_to: date) -> dict:
-    """The minutes as the database stands now (`signature` None)."""
+    """The minutes as the database stands now, as of this meeting (`signature` None): later meetings' decisions,
+    exceptions and lifts left out (see the module's docstring)."""
     previous = previous_meeting(session, meeting)
     in_force = cell_decisions(session, day_from, day_to, before_meeting=meeting.id + 1)
-    cells = board_counts(session, reference, day_from, day_to)
+    cells = board_counts(session, reference, day_from, day_to, as_of=meeting.id)
     outcomes = outcome_counts(session, day_from, day_to)
     grid = {day.isoformat(): {site.code: {activity.code: in_force.get((site.code, activity.code, day), UNDECIDED).status
                                           for activity in reference.activities}
@@ -104,8 +112,8 @@ def live_content(session: Session, reference: Reference, meeting: Meeting, day_f
                      "after": c.after} for c in changes_since_previous(session, meeting, day_from, day_to)],
         "impact": impact,
         "totals": {k: sum(c[k] for c in impact) for k in COUNTS},
-        "exceptions": _exceptions(session, day_from, day_to),
-        "patient_decisions": _patient_decisions(session, day_from, day_to),
+        "exceptions": _exceptions(session, day_from, day_to, meeting.id),
+        "patient_decisions": _patient_decisions(session, day_from, day_to, meeting.id),
         "outcomes": {"cells": outcome_cells, **{k: sum(c[k] for c in outcome_cells) for k in OUTCOME_KEYS}},
         "notes": meeting.notes,
         "actions": meeting.actions,
@@ -118,18 +126,19 @@ def _it_item(item: dict) -> dict:
             "next": item["next"], "eta": _iso(item["eta"]), "notes": item["notes"]}
 
 
-def _exceptions(session: Session, day_from: date, day_to: date) -> list[dict]:
-    """The doctors' and services' exceptions active over the days (a doctor's name is no patient's)."""
+def _exceptions(session: Session, day_from: date, day_to: date, as_of: int) -> list[dict]:
+    """The doctors' and services' exceptions over the days in force as of the meeting (a doctor's name is no
+    patient's)."""
     return [{"id": o.id, "meeting": o.meeting_id, "scope": o.scope, "value": o.value, "site": o.site,
              "activity": o.activity, "from": o.day_from.isoformat(), "to": o.day_to.isoformat(), "status": o.status,
              "note": o.note, "decided_by": o.decided_by}
-            for o in list_overrides(session, day_from, day_to, scopes=("doctor", "service"))]
+            for o in list_overrides(session, day_from, day_to, scopes=("doctor", "service"), as_of=as_of)]
 
 
-def _patient_decisions(session: Session, day_from: date, day_to: date) -> list[dict]:
-    """Patient decisions over the days, counted per site, activity and status."""
+def _patient_decisions(session: Session, day_from: date, day_to: date, as_of: int) -> list[dict]:
+    """Patient decisions over the days in force as of the meeting, counted per site, activity and status."""
     counts = Counter((o.site or "", o.activity, o.status)
-                     for o in list_overrides(session, day_from, day_to, scopes=("patient",)))
+                     for o in list_overrides(session, day_from, day_to, scopes=("patient",), as_of=as_of))
     return [{"site": site, "activity": activity, "status": status, "count": n}
             for (site, activity, status), n in sorted(counts.items())]
 
@@ -138,7 +147,10 @@ def _patient_decisions(session: Session, day_from: date, day_to: date) -> list[d
 
 def record(session: Session, meeting: Meeting) -> dict:
     """The meeting's columns, its decisions and its exceptions as they are in the database now. An exception lifted
-    after the signature (by a later meeting) still belongs to it; one lifted before does not."""
+    after the signature (by a later meeting) still belongs to it; one lifted before does not. The minutes' own
+    lists go by meeting, not by time (`effective.as_of_meeting`): one an overlapping emergency meeting lifted before
+    this one's signature is still in its minutes (sealed by the hash) though not here; this rule is kept as it was
+    so that the records signed before it stay verifiable."""
     facts = {name: getattr(meeting, name) for name in MEETING_FACTS}
     facts = {name: _iso(value) if isinstance(value, (date, datetime)) else value for name, value in facts.items()}
     facts["attendees"] = attendees_of(meeting)

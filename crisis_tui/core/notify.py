@@ -116,9 +116,10 @@ def told_appointments(
             yield Told(appointment, decision, result)
 
 
-def overridden_appointments(session: Session, day_from: date, day_to: date):
-    """The appointments some active override may cover, with the overrides (for the board's exact recount)."""
-    overrides = active_overrides(session, day_from, day_to)
+def overridden_appointments(session: Session, day_from: date, day_to: date, *, as_of: int | None = None):
+    """The appointments some active override may cover, with the overrides (for the board's exact recount);
+    `as_of` (a meeting id): the overrides in force as of that meeting (`effective.as_of_meeting`)."""
+    overrides = active_overrides(session, day_from, day_to, as_of=as_of)
     if not overrides:
         return [], overrides
-    return list(session.exec(overrides_query_any(overrides, day_from, day_to))), overrides
+    return list(session.exec(overrides_query_any(overrides, day_from, day_to, as_of=as_of))), overrides

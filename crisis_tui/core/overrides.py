@@ -20,8 +20,8 @@ from sqlmodel import Session, select
 
 from crisis_tui.core import audit
 from crisis_tui.core.decisions import cell_decisions
-from crisis_tui.core.effective import (SCOPES, TITLES, effective_sql, has_words, match_words, override_condition,
-                                       pin_condition)
+from crisis_tui.core.effective import (SCOPES, TITLES, as_of_meeting, effective_sql, has_words, match_words,
+                                       override_condition, pin_condition)
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import ensure_unlocked
 from crisis_tui.core.models import OVERRIDE_STATUSES, Appointment, AuditEntry, Meeting, Override, utcnow
@@ -165,10 +165,14 @@ def untraced_overrides(session: Session) -> list[Message]:
 
 def list_overrides(session: Session, day_from: date | None = None, day_to: date | None = None, *,
                    scopes: Iterable[str] | None = None, activity: str | None = None,
-                   pins: bool = True) -> list[Override]:
+                   pins: bool = True, as_of: int | None = None) -> list[Override]:
     """The active overrides touching the range (every one when no range), oldest first; `pins=False` leaves out
-    the patient decisions naming an appointment."""
-    query = select(Override).where(Override.removed_at.is_(None))
+    the patient decisions naming an appointment. `as_of` (a meeting id): those in force as of that meeting
+    (`effective.as_of_meeting`: a later meeting's are left out, one it lifted still counts)."""
+    if as_of is None:
+        query = select(Override).where(Override.removed_at.is_(None))
+    else:
+        query = select(Override).where(Override.meeting_id <= as_of)
     if not pins:
         query = query.where((Override.scope != "patient") | Override.appointment_id.is_(None))
     if day_to is not None:
@@ -179,7 +183,8 @@ def list_overrides(session: Session, day_from: date | None = None, day_to: date 
         query = query.where(Override.scope.in_(list(scopes)))
     if activity is not None:
         query = query.where(Override.activity == activity)
-    return list(session.exec(query.order_by(Override.id)))
+    found = session.exec(query.order_by(Override.id))
+    return list(found) if as_of is None else as_of_meeting(session, found, as_of)[0]
 
 
 def remove_matching(session: Session, meeting: Meeting, *, scope: str, value: str, activity: str, site: str | None,
