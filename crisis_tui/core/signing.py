@@ -7,7 +7,8 @@ the first one to `audit.GENESIS`); an audit entry `sign` carries the same hash.
 
 `verify` recomputes everything: each signed meeting's hash from its stored minutes, its record from the live rows
 (naming each decision, exception or column altered), the chain of signed meetings, the `sign` entries of the
-audit log, and the audit log's own chain. Every meeting's decisions and exceptions, signed or not, are compared
+audit log, and the audit log's own chain, and the copies of signed minutes written to files that are still where
+they were written (`sealed_copies`). Every meeting's decisions and exceptions, signed or not, are compared
 with what the audit log last recorded for them, so that none changes without a trace (a change a signed record
 already names is said once). Entries cut off the end of the audit log cannot be seen without an anchor outside
 the database; a decision left behind by the last one cut is.
@@ -24,6 +25,7 @@ from crisis_tui.core import audit
 from crisis_tui.core.clock import local_time
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import untraced_decisions
+from crisis_tui.core.documents.sealed_copies import altered_copies
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import OPEN_ACTION
 from crisis_tui.core.minutes import decided_days, digest, live_content, record
@@ -117,6 +119,7 @@ def verify(session: Session) -> VerifyReport:
     problems += [problem for problem in untraced_decisions(session) + untraced_overrides(session)
                  if _about(problem) not in sealed]
     problems += audit.verify_chain(session)
+    problems += altered_copies(session)
     return VerifyReport(not problems, len(signed), problems)
 
 

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from sqlmodel import Session
 
+from crisis_tui.core.documents.sealed_copies import record_copy
 from crisis_tui.core.documents.workbook import (HEADER_STYLE, STATUS_COLOURS, atomic_save, output_path,
                                                 register_styles, set_text, set_widths, setup_print, status_fill)
 from crisis_tui.core.errors import UsageError
@@ -377,5 +378,8 @@ def export_minutes(workspace: Workspace, catalog: Catalog, day_from: date | None
         content = minutes_content(session, workspace.reference, meeting, day_from, day_to)
         minutes_hash = meeting.minutes_hash if meeting.signed else None
     path = output_path(Path(out_dir), catalog.t("minutes.doc.file_stem"), day_from, day_to, "xlsx")
-    return ExportResult([write_minutes(content, workspace.reference, catalog, path, minutes_hash)],
-                        {k: content["totals"][k] for k in COUNT_KEYS}, notice)
+    written = write_minutes(content, workspace.reference, catalog, path, minutes_hash)
+    if minutes_hash is not None:  # a signed meeting's: `verify` will check this copy's values
+        with workspace.session() as session:
+            record_copy(session, meeting.id, written)
+    return ExportResult([written], {k: content["totals"][k] for k in COUNT_KEYS}, notice)
