@@ -105,17 +105,84 @@ def test_keys_pressed_without_pause_decide_the_rows_the_cursor_was_on(workspace)
     async def steps(pilot, screen):
         ids.extend(await shown_ids(pilot, screen))
         with writes_held(workspace):
-            await pilot.press("p", "m", "down", "c", "down")  # row 0 pending, then maintained: in that order
+            await pilot.press("m", "c", "up", "p")  # row 0 maintained, row 1 cancelled, then pending: in that order
+            assert screen.table.cursor_row == 2  # each decision moved on to the next patient at once
         await settled(pilot, screen)
         assert screen.table.cursor_row == 2  # where the keys left it, not back on the row last marked
-        await pilot.press("m", "down", "c")
+        await pilot.press("m", "m", "m", "c")  # rows 2, 3, 4; then the last row, on which the cursor stays
         await settled(pilot, screen)
-        await pilot.press("down", "space", "down", "space", "p", "down", "u")  # rows 4 and 5 selected, then lifted
+        assert screen.table.cursor_row == 5
+        await pilot.press("up", "up", "space", "space", "u")  # rows 3 and 4 selected (space moves on), then lifted
         await settled(pilot, screen)
+        assert screen.table.cursor_row == 5  # a decision on a selection does not move the cursor
 
     drive(screen, steps)
     assert {i: o.status for i, o in active_pins(workspace).items()} == {
-        ids[0]: "maintained", ids[1]: "cancelled", ids[2]: "maintained", ids[3]: "cancelled", ids[4]: "pending"}
+        ids[0]: "maintained", ids[1]: "pending", ids[2]: "maintained", ids[5]: "cancelled"}
+
+
+def test_deciding_the_patient_under_the_cursor_moves_on_to_the_next_one(workspace):
+    """A patient-by-patient pass with the medical director: m, c or p, then the next patient is under the cursor;
+    on the last row of a page the next page comes up; the last patient stays under the cursor (found by an
+    audit: the cursor stayed on the patient just decided)."""
+    meeting_id = fill(workspace, PAGE_SIZE + 2)
+    screen = libramont_surgery(workspace, meeting_id)
+    ids: list[int] = []
+
+    async def steps(pilot, screen):
+        ids.extend(await shown_ids(pilot, screen))
+        await pilot.press("m")
+        await settled(pilot, screen)
+        assert screen.table.cursor_row == 1
+        await pilot.press("c")
+        await settled(pilot, screen)
+        assert screen.table.cursor_row == 2
+        screen.table.move_cursor(row=PAGE_SIZE - 1)
+        await pilot.press("p")  # the last row of the page: on to the first of the next page
+        await settled(pilot, screen)
+        assert screen.first_row == PAGE_SIZE and screen.table.cursor_row == 0
+        ids.extend(row.appointment_id for row in screen.page.rows)
+        await pilot.press("m", "c")  # the second is the last patient: the cursor stays on them
+        await settled(pilot, screen)
+        assert screen.table.cursor_row == 1 and screen.first_row == PAGE_SIZE
+
+    drive(screen, steps)
+    assert {i: o.status for i, o in active_pins(workspace).items()} == {
+        ids[0]: "maintained", ids[1]: "cancelled", ids[PAGE_SIZE - 1]: "pending", ids[PAGE_SIZE]: "maintained",
+        ids[PAGE_SIZE + 1]: "cancelled"}
+
+
+def test_showing_only_the_pending_ones_the_next_patient_comes_up_under_the_cursor(workspace):
+    meeting_id = fill(workspace, PAGE_SIZE + 2)
+    screen = libramont_surgery(workspace, meeting_id)
+    ids: list[int] = []
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        await pilot.press("f")
+        ids.extend(await shown_ids(pilot, screen))
+        await pilot.press("m")  # row 0 leaves the list: the next patient is now row 0, under the cursor
+        await settled(pilot, screen)
+        assert screen.table.cursor_row == 0 and screen.page.rows[0].appointment_id == ids[1]
+        await pilot.press("down", "p")  # pending stays listed: on to the next row
+        await settled(pilot, screen)
+        assert screen.table.cursor_row == 2 and screen.page.rows[2].appointment_id == ids[3]
+        screen.table.move_cursor(row=PAGE_SIZE - 1)
+        last = screen.page.rows[PAGE_SIZE - 1].appointment_id
+        with writes_held(workspace):
+            await pilot.press("c", "m")  # the second waits for the next patient, the first of the next page
+            assert pilot.app._notifications
+        await settled(pilot, screen)
+        nxt = screen.page.rows[PAGE_SIZE - 1].appointment_id
+        assert nxt != last and screen.table.cursor_row == PAGE_SIZE - 1
+        await pilot.press("c")
+        await settled(pilot, screen)
+        pins = active_pins(workspace)
+        assert pins[last].status == "cancelled" and pins[nxt].status == "cancelled"
+
+    drive(screen, steps)
+    pins = active_pins(workspace)
+    assert pins[ids[0]].status == "maintained" and pins[ids[2]].status == "pending" and len(pins) == 4
 
 
 def test_escape_leaves_once_the_decisions_asked_are_written(workspace):
@@ -126,7 +193,7 @@ def test_escape_leaves_once_the_decisions_asked_are_written(workspace):
     async def steps(pilot, screen):
         ids.extend(await shown_ids(pilot, screen))
         with writes_held(workspace):
-            await pilot.press("m", "down", "c", "escape")
+            await pilot.press("m", "c", "escape")  # row 0, then row 1 (the cursor moved on)
             assert pilot.app.screen is screen and active_pins(workspace) == {}
         await until(pilot, lambda: pilot.app.screen is not screen, "the review screen stayed")
 
@@ -196,3 +263,4 @@ def test_a_signed_meeting_changes_nothing(workspace):
 
     drive(screen, steps)
     assert active_pins(workspace) == {}
+

@@ -3,9 +3,10 @@
 Pages, search, counts and the effective status come from `core.overrides.review_page` (SQL, in a thread
 worker); decisions go through `decide_patients` / `lift_patients` (meeting lock, audit), queued in key order on
 the screen's own writes: a key acts on the patients under the cursor (or selected) when it is pressed, however
-quickly the next one follows, and the page read again once they are written keeps the cursor where the user
-moved it. Only what the call needs is shown: time, name, doctor, service, phone kind; and the decision in force
-with who took it.
+quickly the next one follows, and the page read again once they are written keeps the cursor on the patient the
+user moved it to. Deciding the patient under the cursor (m, c, p) moves on to the next one, for a patient-by-patient
+pass. Only what the call needs is shown: time, name, doctor, service, phone kind; and the decision in force with who
+took it.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class ReviewScreen(Screen):
         self.page: ReviewPage | None = None
         self._generation = 0  # page requests made; only the latest one's answer is shown
         self._shown = 0  # the request whose answer is shown
-        self._cursor: int | None = None  # the row of the next page shown (None: the cursor stays where it is)
+        self._cursor: int | None = None  # the row of the next page shown (None: the cursor stays on its patient)
+        self._held_until = 0  # keys wait for this page request's answer (the next patient is not shown yet)
         self._leaving = False  # escape pressed while decisions were being written: leave once they are
         # the screen runs the queue's workers, so their events come here (it works in any App)
         self.writes = WriteQueue(self, workspace, on_error=self._write_failed, on_idle=self._written)
@@ -172,11 +174,14 @@ class ReviewScreen(Screen):
             self.first_row = max(0, (page.total - 1) // PAGE_SIZE * PAGE_SIZE)
             self.reload()
             return
-        self.page = page
         t = self.catalog.t
         table = self.table
         cursor = table.cursor_row if self._cursor is None else self._cursor
+        if self._cursor is None and (current := self._current_id(held=True)) is not None:
+            # the page read again after decisions: the cursor stays on its patient, wherever they now are
+            cursor = next((i for i, row in enumerate(page.rows) if row.appointment_id == current), cursor)
         self._cursor = None
+        self.page = page
         table.clear()
         several_days = self.day_from != self.day_to
         for row in page.rows:
@@ -211,8 +216,10 @@ class ReviewScreen(Screen):
         self.query_one("#review-reason", Static).update(
             t("review.reason_line", reason=self.reason or t("review.no_reason"), by=self.decided_by or "-"))
 
-    def _current_id(self) -> int | None:
-        if self.page is None or not self.page.rows:
+    def _current_id(self, held: bool = False) -> int | None:
+        """The patient under the cursor; None while the patient the cursor moved to is not shown yet (unless
+        `held`)."""
+        if self.page is None or not self.page.rows or (not held and self._shown < self._held_until):
             return None
         return self.page.rows[min(self.table.cursor_row, len(self.page.rows) - 1)].appointment_id
 
@@ -271,11 +278,30 @@ class ReviewScreen(Screen):
         return ids
 
     def action_mark(self, status: str) -> None:
+        one = not self.selected
         ids = self._take_targets()
         if not ids:
-            self.notify(self.catalog.t("review.nothing"))
+            self.notify(self.catalog.t("ui.review.wait" if self.page and self.page.rows else "review.nothing"))
             return
         self._write(status, ids)
+        if one:
+            self._next_patient(stays=not self.only_pending or status == "pending")
+
+    def _next_patient(self, stays: bool) -> None:
+        """After deciding the patient under the cursor, on to the next one (the last one stays under it).
+        `stays`: the decided patient is still listed once written (not so when only the pending ones are)."""
+        page, row = self.page, self.table.cursor_row
+        if page is None:
+            return
+        if row + 1 < len(page.rows):
+            self.table.move_cursor(row=row + 1)  # the page read again keeps the cursor on this patient
+        elif page.offset + len(page.rows) < page.total:  # the next patient is on the next page
+            if stays:
+                self.first_row, self._cursor = page.offset + PAGE_SIZE, 0
+                self.reload()
+                self._held_until = self._generation
+            else:  # once written, the decided patient leaves this page and the next one comes up under the cursor
+                self._held_until = self._generation + 1
 
     def action_lift(self) -> None:
         ids = self._take_targets()
