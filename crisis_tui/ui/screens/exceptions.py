@@ -169,7 +169,10 @@ class ExceptionsScreen(Screen):
 
 class ExceptionForm(ModalScreen[dict | None]):
     """A new exception: by doctor or service, words of the name, site or every site, activity, days, status,
-    reason, decider. Enter moves on (saves from the last field), ctrl+s saves, escape cancels."""
+    reason, decider. Enter moves on (saves from the last field), ctrl+s saves, escape cancels.
+
+    The site and the activity start as those of the cell the screen was opened for; with no cell the site starts
+    blank and must be chosen (every site is one choice among them, never taken silently)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "exceptions.key.save", id="exceptions.save"),
@@ -177,8 +180,8 @@ class ExceptionForm(ModalScreen[dict | None]):
     ]
     DEFAULT_CSS = """
     ExceptionForm { align: center middle; }
-    ExceptionForm > Vertical { width: 90; height: auto; max-height: 95%; border: thick $accent; padding: 0 2;
-                               background: $surface; }
+    ExceptionForm > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%; border: thick $accent;
+                               padding: 0 1; background: $surface; }
     ExceptionForm Horizontal { height: auto; }
     ExceptionForm Horizontal > Vertical { width: 1fr; height: auto; }
     ExceptionForm #form-error { color: $error; }
@@ -206,8 +209,8 @@ class ExceptionForm(ModalScreen[dict | None]):
                 yield self._field("value", Input(id="form-value"))
             with Horizontal():
                 sites = [(t("exceptions.all_sites"), EVERY_SITE)] + [(s.name, s.code) for s in reference.sites]
-                yield self._field("site", Select(sites, value=self.site or EVERY_SITE, allow_blank=False,
-                                                 id="form-site"))
+                yield self._field("site", Select(sites, value=self.site or Select.NULL, allow_blank=self.site is None,
+                                                 prompt=t("ui.exceptions.choose_site"), id="form-site"))
                 activities = [(getattr(a, label), a.code) for a in reference.activities]
                 yield self._field("activity", Select(activities, value=self.activity or activities[0][1],
                                                      allow_blank=False, id="form-activity"))
@@ -243,6 +246,7 @@ class ExceptionForm(ModalScreen[dict | None]):
         return values[0], values[1]
 
     def _change(self) -> dict:
+        """The form's values (the site Select.NULL while none is chosen); a UsageError for bad dates."""
         day_from, day_to = self._days()
         if day_to < day_from:
             raise UsageError(self.catalog.t("exceptions.form.dates_reversed", day_from=day_from, day_to=day_to))
@@ -277,7 +281,11 @@ class ExceptionForm(ModalScreen[dict | None]):
 
     def _refresh_preview(self) -> None:
         change = self._checked_change()
-        if change is not None:
+        if change is None:
+            return
+        if change["site"] == Select.NULL:  # no site chosen yet: nothing to count (said when saving)
+            self.query_one("#form-preview", Static).update("")
+        else:
             self._preview(change)
 
     @work(thread=True, exclusive=True, group="exceptions-preview", exit_on_error=False)
@@ -309,8 +317,13 @@ class ExceptionForm(ModalScreen[dict | None]):
         change = self._checked_change()
         if change is None:
             return
+        error = self.query_one("#form-error", Static)
         if not names_someone(change["scope"], change["value"]):
-            self.query_one("#form-error", Static).update(self.catalog.t("exceptions.form.no_value"))
+            error.update(self.catalog.t("exceptions.form.no_value"))
+            return
+        if change["site"] == Select.NULL:  # the chair sees the site and chooses it, every site included
+            error.update(self.catalog.t("ui.exceptions.no_site"))
+            self.query_one("#form-site", Select).focus()
             return
         self.dismiss(change)
 
