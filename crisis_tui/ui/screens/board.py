@@ -156,6 +156,9 @@ class BoardScreen(Screen):
 
     def _show(self, data: BoardData, written: int) -> None:
         self.data = data
+        meeting = data.meeting
+        if meeting is not None and meeting.id == self.app.meeting_id and meeting.signed != self.app.meeting_signed:
+            self.app.show_meeting(meeting)  # signed in the minutes screen or elsewhere: the header says so at once
         self._asked = {key: ask for key, ask in self._asked.items() if ask[0] > written}
         self._show_cells()
         self.query_one("#board-legend", Static).display = bool(data.readiness)

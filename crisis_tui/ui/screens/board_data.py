@@ -1,6 +1,6 @@
 """What the board shows, read in one transaction off the UI thread: counts, decisions in force, changes since the
-previous meeting, the IT flags (`can_resume`, `systems_down`), who was told and reached, and the change marker that
-tells whether another workstation changed anything since."""
+previous meeting, the IT flags (`can_resume`, `systems_down`), who was told and reached, the meeting as committed
+(signed since?), and the change marker that tells whether another workstation changed anything since."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class BoardData:
     readiness: dict[tuple[str, str], str]  # (site, activity) -> can_resume, systems_down, restoring
     flags: dict[tuple[str, str], str]  # (site, activity) -> can_resume, systems_down (cells flagged only)
     outcomes: dict[tuple[str, str], dict[str, int]]  # (site, activity) -> told, reached, not_reached
+    meeting: Meeting | None = None  # the app's meeting as committed (signed meanwhile, here or elsewhere?)
 
 
 def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day_to: date) -> BoardData:
@@ -43,7 +44,7 @@ def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day
         outcomes = outcome_counts(session, day_from, day_to)
     flags = {(c.site, c.activity): flag for c in cells
              if (flag := readiness_flag(readiness, c.site, c.activity, c.statuses.values())) is not None}
-    return BoardData(day_from, day_to, cells, decisions, changes, marker, readiness, flags, outcomes)
+    return BoardData(day_from, day_to, cells, decisions, changes, marker, readiness, flags, outcomes, meeting)
 
 
 def read_marker(workspace: Workspace) -> tuple:

@@ -1,6 +1,8 @@
 """The minutes screen: a preview of the minutes (`core.minutes.minutes_content`, the same content as the workbook),
 their notes and actions editable until the meeting is signed, the export (a toast gives the file's path), and the
 medical director's sign-off (`SignDialog`, then `core.signing.sign_meeting`; the signed minutes are written at once).
+The preview, the export and the signature cover the same days: those the meeting decided (`core.minutes.decided_days`),
+whatever days the board showed, so the director signs what he was shown.
 
 Every read and write runs in a thread worker, each in its own transaction; a signed meeting refuses any change.
 """
@@ -26,7 +28,7 @@ from crisis_tui.core.documents.minutes import (
 )
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import update_meeting
-from crisis_tui.core.minutes import minutes_content
+from crisis_tui.core.minutes import decided_days, minutes_content
 from crisis_tui.core.models import Meeting
 from crisis_tui.core.signing import sign_meeting
 from crisis_tui.core.workspace import Workspace
@@ -66,13 +68,14 @@ class MinutesScreen(Screen):
         self.workspace = workspace
         self.catalog = catalog
         self.meeting_id = meeting_id
-        self.day_from, self.day_to = day_from, day_to
+        self.day_from, self.day_to = day_from, day_to  # the board's days; the minutes are those of the days decided
         self.wording = Wording(catalog, workspace.reference)
         self.content: dict | None = None
         self.signed = False
         self.saved = ("", "")  # notes and actions as stored
         self.last_export: Path | None = None
         self.busy = 0  # workers running (tests wait on it)
+        self.leaving = False  # escape pressed: saving the typed text before closing
 
     def compose(self) -> ComposeResult:
         t = self.catalog.t
@@ -101,11 +104,16 @@ class MinutesScreen(Screen):
             return
         self.busy -= 1
         if event.state == WorkerState.ERROR:
+            self.leaving = False
             self.app.push_screen(ErrorDialog(self.catalog, error_text(worker.error, self.catalog)))
             if worker.name != "read":  # show the meeting as it is now (signed meanwhile?)
                 self.action_reload()
             return
         getattr(self, f"_after_{worker.name}")(worker.result)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once signed, nothing can be saved or signed: the footer offers neither and their keys do nothing."""
+        return not (self.signed and action in ("save", "sign"))
 
     def _texts(self) -> tuple[str, str]:
         return self.query_one("#minutes-notes", TextArea).text, self.query_one("#minutes-actions", TextArea).text
@@ -119,7 +127,9 @@ class MinutesScreen(Screen):
             meeting = session.get(Meeting, self.meeting_id)
             if meeting is None:
                 raise UsageError(self.catalog.t("minutes.screen.no_meeting", id=self.meeting_id))
-            content = minutes_content(session, self.workspace.reference, meeting, self.day_from, self.day_to)
+            # the days signing freezes (`sign_meeting` signs these), whatever days the board shows
+            day_from, day_to = decided_days(session, meeting)
+            content = minutes_content(session, self.workspace.reference, meeting, day_from, day_to)
             return {"content": content, "hash": meeting.minutes_hash, "notes": meeting.notes,
                     "actions": meeting.actions}
 
@@ -132,6 +142,7 @@ class MinutesScreen(Screen):
             if area.text != text:
                 area.load_text(text)
             area.read_only = self.signed
+        self.refresh_bindings()
         self._show(content, result["hash"])
 
     # -- write ----------------------------------------------------------------------------------------------------
@@ -152,13 +163,11 @@ class MinutesScreen(Screen):
         self.action_reload()
 
     def action_export(self) -> None:
-        signed = self.signed
-        self._start(lambda: self._export(signed), "export")
+        self._start(self._export, "export")
 
-    def _export(self, signed: bool) -> Path:
-        """The minutes shown: the screen's days while unsigned, the signed ones (whatever the screen's days) after."""
-        day_from, day_to = (None, None) if signed else (self.day_from, self.day_to)
-        return export_minutes(self.workspace, self.catalog, day_from, day_to, self.workspace.home.exports,
+    def _export(self) -> Path:
+        """The minutes shown: those of the days the meeting decided (the days signing freezes), signed or not."""
+        return export_minutes(self.workspace, self.catalog, None, None, self.workspace.home.exports,
                               meeting_id=self.meeting_id).files[0]
 
     def _after_export(self, path: Path) -> None:
@@ -192,7 +201,7 @@ class MinutesScreen(Screen):
             if not meeting.signed and (notes, actions) != (meeting.notes, meeting.actions):
                 update_meeting(session, meeting, notes=notes, actions=actions)
             sign_meeting(session, self.workspace.reference, self.meeting_id, signature.by, signature.role)
-        return self._export(signed=True)
+        return self._export()
 
     def _after_sign(self, path: Path) -> None:
         self.last_export = path
@@ -200,9 +209,20 @@ class MinutesScreen(Screen):
         self.action_reload()
 
     def action_back(self) -> None:
-        """Back to the screen below; notes and actions typed but not saved are kept on screen only (a warning)."""
+        """Back to the screen below. Notes or actions typed and not saved are saved first (as ctrl+s does), with a
+        toast, and the screen closes once they are; should saving fail (the meeting signed meanwhile), it stays open
+        on the error. A signed meeting has nothing to save."""
+        if self.leaving:
+            return
         if not self.signed and self.content is not None and self._texts() != self.saved:
-            self.notify(self.catalog.t("minutes.screen.unsaved"), severity="warning")
+            self.leaving = True
+            notes, actions = self._texts()
+            self._start(lambda: self._save(notes, actions), "leave")
+            return
+        self.dismiss()
+
+    def _after_leave(self, _result) -> None:
+        self.notify(self.catalog.t("minutes.screen.saved"))
         self.dismiss()
 
     # -- preview --------------------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """The sign-off dialog: the medical director types his name and role, ticks that he approves, and signs.
 
 Dismissed with a `Signature` (the signing itself is the caller's: `core.signing.sign_meeting`), or None.
+On a short terminal (80x24) the fields, the checkbox and the buttons drop their borders so that everything, the
+buttons included, fits on screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +18,9 @@ from textual.widgets import Button, Checkbox, Input, Label
 
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
+
+
+COMPACT_BELOW = 34  # terminal rows under which the dialog is drawn compact (it needs 33 rows with borders)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class SignDialog(ModalScreen[Signature | None]):
     SignDialog #sign-problem { color: $error; }
     SignDialog .sign-buttons { height: auto; align-horizontal: right; }
     SignDialog .sign-buttons Button { margin-left: 2; }
+    SignDialog.-compact .sign-box { padding: 0 1; }
+    SignDialog.-compact .sign-buttons { margin-top: 1; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "ui.dialog.cancel", id="sign.cancel"),
@@ -66,7 +74,18 @@ class SignDialog(ModalScreen[Signature | None]):
                 yield Button(t("ui.dialog.cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.height)
         self.query_one("#sign-name", Input).focus(scroll_visible=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """Borderless fields and buttons when the terminal is short, so the Sign and Cancel buttons stay in view."""
+        compact = height < COMPACT_BELOW
+        self.set_class(compact, "-compact")
+        for widget in self.query("Input, Checkbox, Button"):
+            widget.compact = compact
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
