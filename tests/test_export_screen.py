@@ -118,15 +118,18 @@ def test_outcomes_dialog_reads_filled_lists_back(workspace):
     wb = load_workbook(exported[0])
     wb["Arlon"]["L2"] = "Joint"
     wb["Injoignables"]["L2"] = "n'importe quoi"
-    filled = workspace.home.inbox / "rempli.xlsx"
+    filled = workspace.home.exports / "appels_rempli.xlsx"  # put back beside the list, as a secretary would
     wb.save(filled)
     dialog = OutcomesDialog(workspace, Catalog("fr"))
 
     async def read(pilot, dialog):
-        assert dialog.query_one("#outcomes-paths", Input).value == str(workspace.home.inbox)
-        await pilot.click("#outcomes-run")
+        # the folder the lists were written to, not the inbox of appointment exports (found by an audit: ctrl+s
+        # straight away said there was no filled call list there)
+        assert dialog.query_one("#outcomes-paths", Input).value == str(workspace.home.exports)
+        await pilot.press("ctrl+s")
         await settled(pilot, dialog)
-        assert (dialog.report.recorded, dialog.report.unmatched) == (1, 1)
+        assert (dialog.report.recorded, dialog.report.unmatched) == (1, 1)  # the list as exported adds nothing
+        assert sorted(dialog.report.files) == sorted(map(str, [filled, exported[0]]))
         assert "Injoignables, ligne 2" in str(dialog.query_one("#outcomes-problems", Static).render())
         dialog.query_one("#outcomes-paths", Input).value = str(workspace.home.inbox / "absent.xlsx")
         dialog.action_read()

@@ -1,4 +1,5 @@
-"""Reading filled call lists back: a dialog asking for the file(s) or folder (default: the home's inbox), the
+"""Reading filled call lists back: a dialog asking for the file(s) or folder (default: the home's exports/, where the
+call lists were written and where a filled copy is most likely put back; the inbox holds appointment exports), the
 read-back in a thread worker (`core.outcomes.read_back`, one transaction), then the counts and every row that
 could not be matched, one line each. Dismissed with the last `OutcomeReport` (None if nothing was read).
 """
@@ -43,7 +44,7 @@ class OutcomesDialog(ModalScreen[OutcomeReport | None]):
         with Vertical(classes="dialog-box"):
             yield Label(t("telling.screen.outcomes_title"), classes="dialog-title")
             yield Label(t("telling.screen.outcomes_paths"))
-            yield Input(str(self.workspace.home.inbox), id="outcomes-paths")
+            yield Input(str(self.workspace.home.exports), id="outcomes-paths")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("telling.screen.outcomes_run"), id="outcomes-run", variant="primary")
                 yield Button(t("telling.screen.close"), id="outcomes-close")
