@@ -67,7 +67,7 @@ def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
         await settled(pilot, screen)
         table = screen.query_one(DataTable)
         assert table.row_count == 5 and "Pending: 5" in counter(screen)
-        assert table.get_row_at(0)[2:6] == ["Patient00000 Jean", "Dr Lemaire", "Urologie", "Landline"]
+        assert table.get_row_at(0)[2:7] == ["Pending", "Patient00000 Jean", "Dr Lemaire", "Urologie", "Landline"]
         await pilot.press("enter")
         await pilot.pause()
         for ch in "DM agreed":
@@ -82,7 +82,7 @@ def test_mark_one_then_a_selection_with_reason_and_decider(workspace):
         await settled(pilot, screen)
         assert "Pending: 4" in counter(screen)
         row = table.get_row_at(0)
-        assert row[6:10] == ["Maintained", "Patient", "Dr Martin", "DM agreed"]
+        assert [row[2], *row[7:10]] == ["Maintained", "Patient", "Dr Martin", "DM agreed"]
         await pilot.press("down", "space", "space")  # rows 1 and 2 selected, cursor on 3
         assert screen.selected and len(screen.selected) == 2 and "selected: 2" in counter(screen)
         await pilot.press("c")
@@ -222,7 +222,7 @@ def test_pages_search_filter_and_lift(workspace):
             await pilot.press(ch)
         await pilot.press("enter")
         await settled(pilot, screen)
-        assert table.row_count == 1 and table.get_row_at(0)[2] == "Patient00012 Jean"
+        assert table.row_count == 1 and table.get_row_at(0)[3] == "Patient00012 Jean"
         assert "En attente : 130" in counter(screen)
         await pilot.press("p")
         await settled(pilot, screen)
@@ -264,3 +264,30 @@ def test_a_signed_meeting_changes_nothing(workspace):
     drive(screen, steps)
     assert active_pins(workspace) == {}
 
+
+def test_the_status_shows_on_an_80_column_terminal(workspace):
+    """Found by an audit: at 80x24 the Status column was off-screen, so the chair could not see each patient's."""
+    meeting_id = fill(workspace, 3)
+    with workspace.session() as s:
+        appointment(s, "LIB", "surgery", D1, time(12, 0), doctor="Dr Marie-Christine Vandenberghe-Lemaire",
+                    service="Chirurgie orthopédique et traumatologie", last_name="Vandenberghe-Lemaire",
+                    first_name="Marie-Christine", phone_kind="landline")
+    for lang, several_sites in (("fr", False), ("en", False), ("fr", True)):
+        screen = ReviewScreen(workspace, Catalog(lang), meeting_id, None if several_sites else "LIB", "surgery",
+                              D1, D1)
+
+        async def steps(pilot, screen):
+            await settled(pilot, screen)
+            table = screen.table
+            assert table.scroll_x == 0 and table.content_region.right <= 80
+            x = table.content_region.x
+            for column in table.ordered_columns:
+                width = column.get_render_width(table)
+                if column.key.value == "status":
+                    assert x + width <= table.content_region.right, (lang, x, width)
+                    break
+                x += width
+            statuses = {table.get_row_at(i)[table.get_column_index("status")] for i in range(table.row_count)}
+            assert ("En attente" if lang == "fr" else "Pending") in statuses
+
+        hosted(screen, steps, (80, 24))

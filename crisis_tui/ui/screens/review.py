@@ -5,8 +5,8 @@ worker); decisions go through `decide_patients` / `lift_patients` (meeting lock,
 the screen's own writes: a key acts on the patients under the cursor (or selected) when it is pressed, however
 quickly the next one follows, and the page read again once they are written keeps the cursor on the patient the
 user moved it to. Deciding the patient under the cursor (m, c, p) moves on to the next one, for a patient-by-patient
-pass. Only what the call needs is shown: time, name, doctor, service, phone kind; and the decision in force with who
-took it.
+pass. Only what the call needs is shown: time, the status in force (early in the row, so an 80-column terminal shows
+it), name, doctor, service, phone kind; and who took the decision.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from crisis_tui.ui.widgets.dialogs import report_error
 from crisis_tui.ui.writes import WriteQueue
 
 PAGE_SIZE = 100
-COLUMNS = ("selected", "time", "site", "patient", "doctor", "service", "phone", "status", "source", "decided_by",
+# the status early in the row: on an 80-column terminal it shows beside the time (found by an audit: it was cut off)
+COLUMNS = ("selected", "time", "site", "status", "patient", "doctor", "service", "phone", "source", "decided_by",
            "note")
 
 
@@ -189,7 +190,7 @@ class ReviewScreen(Screen):
                 "✓" if row.appointment_id in self.selected else "",
                 row.start.strftime("%d/%m %H:%M" if several_days else "%H:%M"),
                 *([row.site] if self.site is None else []),
-                row.patient, row.doctor, row.service, t(f"phone_kind.{row.phone_kind}"), t(f"status.{row.status}"),
+                t(f"status.{row.status}"), row.patient, row.doctor, row.service, t(f"phone_kind.{row.phone_kind}"),
                 t(f"source.{row.source}"), row.decided_by, row.note,
             ]
             table.add_row(*cells)
