@@ -26,7 +26,7 @@ from crisis_tui.core.models import STATUSES
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
-from crisis_tui.ui.screens.board_data import BoardData, load_board, parse_days, read_marker
+from crisis_tui.ui.screens.board_data import BoardData, UndoPlan, load_board, parse_days, read_marker, undo_plan
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog, DecisionEdit
 from crisis_tui.ui.widgets.decision_grid import FLAG_MARKERS, FLAG_STYLES, DecisionGrid, Selection
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, TextInputDialog
@@ -310,11 +310,67 @@ class BoardScreen(Screen):
         self.app.push_screen(DecisionDialog(self.catalog, what, edit), done)
 
     def action_undo(self) -> None:
-        def done(restored: object) -> None:
-            key = "ui.board.undone" if restored else "ui.board.nothing_to_undo"
-            self.notify(self.catalog.t(key, n=restored), severity="information" if restored else "warning")
+        """Undo the meeting's last board decision, saying which cells, days and status came back; the board moves to
+        those days when it shows others. Refused, with what to do instead, when the meeting's last change is an
+        exception or a patient decision: ctrl+z undoes board decisions only."""
 
-        self.app.write(lambda session: undo_last(session, self.app.lock_meeting(session)), done)
+        def job(session) -> UndoPlan | None:
+            meeting = self.app.lock_meeting(session)
+            plan = undo_plan(session, meeting)
+            if plan is not None and plan.later is None:
+                undo_last(session, meeting)
+            return plan
+
+        def done(plan: object) -> None:
+            t = self.catalog.t
+            if plan is None:
+                self.notify(t("ui.board.nothing_to_undo"), severity="warning")
+            elif plan.later is not None:
+                self.notify(self.refusal_text(plan.later), severity="warning", timeout=12)
+            else:
+                shown = {self.day_from + timedelta(days=i) for i in range((self.day_to - self.day_from).days + 1)}
+                undone = sorted({day for _, _, day, _ in plan.cells})
+                text = t("ui.board.undone", n=len(plan.cells), what=self.undone_text(plan))
+                if not set(undone) <= shown:
+                    self.set_days(undone[0], undone[-1])
+                    text += "\n" + t("ui.board.undo_moved", days=self.range_text())
+                self.notify(text, timeout=10)
+
+        self.app.write(job, done)
+
+    def undone_text(self, plan: UndoPlan) -> str:
+        """"Consultations, 9 sites, lun. 07/12/2026: restored Maintained" per status restored."""
+        t = self.catalog.t
+        by_status: dict[str, list[tuple[str, str, date]]] = {}
+        for site, activity, day, status in plan.cells:
+            by_status.setdefault(status, []).append((site, activity, day))
+        parts = []
+        for status, cells in by_status.items():
+            sites = sorted({c[0] for c in cells})
+            activities = sorted({c[1] for c in cells})
+            first, last = min(c[2] for c in cells), max(c[2] for c in cells)
+            days = self.day_text(first) + ("" if first == last else f" → {self.day_text(last)}")
+            parts.append(t("ui.board.undone_part",
+                           activities=self.names[activities[0]] if len(activities) == 1
+                           else t("ui.board.n_activities", n=len(activities)),
+                           sites=self.names[sites[0]] if len(sites) == 1 else t("ui.board.n_sites", n=len(sites)),
+                           days=days, status=t(f"status.{status}")))
+        more = len(parts) - NAMED_CELLS
+        return "; ".join(parts[:NAMED_CELLS]) + (f" {t('ui.impact.more', n=more)}" if more > 0 else "")
+
+    def refusal_text(self, entry) -> str:
+        """Why ctrl+z undid nothing: the meeting's last change is an exception (or its removal) or a patient
+        decision, named from its audit entry ("scope:value@site/activity/days")."""
+        t = self.catalog.t
+        scope, _, rest = entry.target.partition(":")
+        value, _, place = rest.rpartition("@")
+        site, _, rest = place.partition("/")
+        activity = rest.partition("/")[0]
+        if scope == "patient":
+            return t("ui.board.undo_refused_patient", activity=self.names.get(activity, activity))
+        what = ", ".join(x for x in (value, self.names.get(site, ""), self.names.get(activity, activity)) if x)
+        key = "ui.board.undo_refused_removal" if entry.action == "override_remove" else "ui.board.undo_refused"
+        return t(key, what=what)
 
     # -- days -----------------------------------------------------------------------------------------------------
     def set_days(self, day_from: date, day_to: date) -> None:
