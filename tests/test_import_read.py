@@ -266,3 +266,25 @@ def test_entities_in_the_workbook_xml_are_refused(tmp_path):
                        lambda data: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaa">]>' + data.split(b"?>", 1)[-1])
     with pytest.raises(ReadError, match="forbidden XML"):
         read_sheets(path)
+
+
+@pytest.mark.parametrize("name, saved_as", [
+    ("export_consultations_bastogne.xlsx", "consultations_bastogne.xls"),
+    ("radiologie_semaine.ods", "radiologie_semaine.xlsx"),
+    ("chirurgie_mardi.xls", "chirurgie_mardi.xlsx"),
+    ("export_consultations_bastogne.xlsx", "consultations_bastogne.ods"),
+])
+def test_a_workbook_saved_under_another_suffix_reads_as_what_it_is(tmp_path, name, saved_as):
+    right = sample(tmp_path, name)
+    wrong = tmp_path / saved_as
+    wrong.write_bytes(right.read_bytes())
+    read = [[(n, row_text(cells)) for n, cells in sheet.load()] for sheet in read_sheets(wrong)]
+    assert read == [[(n, row_text(cells)) for n, cells in sheet.load()] for sheet in read_sheets(right)] and read[0]
+
+
+def test_an_xlsx_left_to_openpyxl_under_another_suffix_reads_too(tmp_path):
+    source = xlsx(tmp_path / "a.xlsx", ("S", [["Nom", "Date"], ["Dupont", "17/05/2022"]]))
+    path = rewrite_zip(source, tmp_path / "a.xls", "xl/worksheets/sheet1.xml",
+                       lambda data: data.replace(b'<c r="', b'<c s="0" r="'))  # cannot be bounded: openpyxl reads it
+    (sheet,) = read_sheets(path)
+    assert [row_text(cells) for _, cells in sheet.load()] == [["Nom", "Date"], ["Dupont", "17/05/2022"]]

@@ -25,7 +25,8 @@ try:
 except (ImportError, ValueError, OSError):
     pass
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-workbook = CalamineWorkbook.from_path(sys.argv[1])
+with open(sys.argv[1], "rb") as handle:  # read by what its bytes are, whatever its suffix says
+    workbook = CalamineWorkbook.from_filelike(handle)
 for index, meta in enumerate(workbook.sheets_metadata):
     if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet:
         workbook.get_sheet_by_index(index)

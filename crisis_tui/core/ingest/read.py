@@ -22,7 +22,8 @@ from crisis_tui.core.ingest.textfile import read_text_sheets
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SUFFIXES_OF = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}  # the suffixes readers go by
+WORKBOOK_SUFFIXES = tuple(suffix for suffixes in SUFFIXES_OF.values() for suffix in suffixes)
 SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt", ".tsv")
 _UNBOUNDED = -1  # a sheet whose furthest cell cannot be told without parsing it
 
@@ -146,10 +147,10 @@ def _ole(path: Path) -> list[Sheet]:
 def _calamine(path: Path, kind: str, grids: dict[str, int | str],
               cutting: parts.Cutting | None = None) -> list[Sheet]:
     """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold."""
-    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = _calamine_workbook(path, kind)
     except PasswordError:
         raise ReadError("encrypted") from None
     except BaseException as exc:  # calamine's error types vary by format and version; a panic too
@@ -170,6 +171,17 @@ def _calamine(path: Path, kind: str, grids: dict[str, int | str],
             return _openpyxl(path, "a sheet reaches too far for calamine")
         sheets.append(Sheet(meta.name, _calamine_loader(workbook, index)))
     return sheets
+
+
+def _calamine_workbook(path: Path, kind: str):
+    """calamine picks its reader by the file's suffix: a workbook saved under another one (an .xlsx named .xls) is
+    read from its bytes, by what they are."""
+    from python_calamine import CalamineWorkbook
+
+    if path.suffix.lower() in SUFFIXES_OF[kind]:
+        return CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as handle:
+        return CalamineWorkbook.from_filelike(handle)
 
 
 def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
@@ -197,7 +209,9 @@ def _openpyxl(path: Path, reason: str) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # openpyxl refuses a name without an .xlsx suffix, not the same bytes: then given as a file (kept open)
+        source = path if path.suffix.lower() in SUFFIXES_OF["xlsx"] else path.open("rb")
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files; calamine's reason is the clearer one
         raise ReadError("damaged", detail=reason) from None
     return [Sheet(ws.title, _openpyxl_loader(ws)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
