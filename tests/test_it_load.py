@@ -301,5 +301,5 @@ def test_any_list_written_in_any_column_order_separator_and_encoding_loads_back(
 
 
 def test_a_missing_file_is_refused_naming_it(workspace, tmp_path):
-    with pytest.raises(UsageError, match="absent.csv: cannot be opened"):
+    with pytest.raises(UsageError, match="absent.csv: not found"):
         load(workspace, tmp_path / "absent.csv")

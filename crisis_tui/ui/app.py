@@ -70,7 +70,7 @@ SCREEN_HOOKS: tuple[ScreenHook, ...] = (
     ScreenHook("review", "ui.go.review", lambda app: ReviewScreen(
         app.workspace, app.catalog, app.meeting_id, *app.cursor_cell(), *app.target_days())),
     ScreenHook("exceptions", "ui.go.exceptions", lambda app: ExceptionsScreen(
-        app.workspace, app.catalog, app.meeting_id, *app.target_days())),
+        app.workspace, app.catalog, app.meeting_id, *app.target_days(), *app.cursor_cell())),
     ScreenHook("export", "ui.go.export", lambda app: ExportScreen(app.workspace, app.catalog, *app.target_days())),
     ScreenHook("outcomes", "ui.go.outcomes", lambda app: OutcomesDialog(app.workspace, app.catalog)),
     ScreenHook("minutes", "ui.go.minutes", lambda app: MinutesScreen(
