@@ -166,3 +166,25 @@ def test_a_lone_name_or_a_lone_word_that_only_looks_like_a_caption_is_still_set_
             ["Page"], ["Dupont"], ["Fin"], ["Matin", "Léa"]]
     path = text_file(tmp_path / "consultations_arlon.csv", rows)
     assert counts(import_file(workspace, path)) == (5, 1, 0, 4)
+
+
+def test_a_date_merged_down_over_the_rows_of_its_day_dates_each_of_them(workspace, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Planning des consultations - Arlon - semaine 17"])  # a title block merged over two rows
+    sheet.append([])
+    sheet.merge_cells("A1:E2")
+    sheet.append(["Date", "Heure", "Nom", "Prénom", "GSM"])
+    for row in (["25/04/2022", "08:00", "Gg", "G", "0475 23 00 01"], [None, "08:30", "Hh", "H", "0475 23 00 02"],
+                [None, "09:00", "Ii", "I", ""], ["26/04/2022", "08:00", "Jj", "J", "063 23 00 04"],
+                [None, "08:30", "Kk", "K", "0475 23 00 05"], [None, "09:00", "Ll", "L", "0475 23 00 06"]):
+        sheet.append(row)
+    sheet.merge_cells("A4:A6")
+    sheet.merge_cells("A7:A8")  # the last row's date is not merged: that row is set aside, not dated
+    workbook.save(tmp_path / "consultations_arlon.xlsx")
+    assert counts(import_file(workspace, tmp_path / "consultations_arlon.xlsx")) == (6, 5, 0, 1)
+    assert sorted((a.last_name, a.start) for a in stored(workspace)) == [
+        ("Gg", datetime(2022, 4, 25, 8, 0)), ("Hh", datetime(2022, 4, 25, 8, 30)), ("Ii", datetime(2022, 4, 25, 9, 0)),
+        ("Jj", datetime(2022, 4, 26, 8, 0)), ("Kk", datetime(2022, 4, 26, 8, 30))]

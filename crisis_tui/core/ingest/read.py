@@ -12,12 +12,12 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Sequence
 
 from defusedxml import DefusedXmlException, ElementTree
 
 from crisis_tui.core.ingest import extent, parts, probe
-from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, reader_failure
+from crisis_tui.core.ingest.cells import ReadError, Row, Rows, Sheet, first_line, reader_failure
 from crisis_tui.core.ingest.textfile import read_text_sheets
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -200,9 +200,39 @@ def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
         if sheet.start[1]:
             padding = [""] * sheet.start[1]
             rows = (padding + cells for cells in rows)
-        return Rows(sheet.end[0] + 1, enumerate(rows, start=1))
+        numbered = enumerate(rows, start=1)
+        return Rows(sheet.end[0] + 1, _filled_down(numbered, sheet.merged_cell_ranges or ()))
 
     return load
+
+
+def _filled_down(numbered: Iterator[tuple[int, Row]], merged: Sequence) -> Iterator[tuple[int, Row]]:
+    """The rows, each cell of a column merged down over several rows holding the merged cell's value, as the
+    reader of the sheet sees it: a date merged over the rows of its day dates each of them. An area spanning
+    several columns (a title block, a logo) is left as it is: its text copied across would read as a header.
+    `merged`: calamine's ((first row, first column), (last row, last column)), counted from 0."""
+    below: dict[int, list[tuple[int, int]]] = {}  # row -> (column, top row) of the merged cells reaching down to it
+    for (top, left), (bottom, right) in merged:
+        if left == right:
+            for row in range(top + 1, bottom + 1):
+                below.setdefault(row, []).append((left, top))
+    if not below:
+        yield from numbered
+        return
+    tops = {top for areas in below.values() for _, top in areas}
+    kept: dict[int, Row] = {}  # the rows merged cells start on, while rows below them are to come
+    for number, cells in numbered:
+        row = number - 1
+        if row in below:
+            cells = list(cells)
+            for column, top in below[row]:
+                value = kept[top][column] if top in kept and column < len(kept[top]) else ""
+                if column >= len(cells):
+                    cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = value
+        if row in tops:
+            kept[row] = cells
+        yield number, cells
 
 
 def _openpyxl(path: Path, reason: str) -> list[Sheet]:
