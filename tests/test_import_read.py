@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, time
 
@@ -288,3 +289,22 @@ def test_an_xlsx_left_to_openpyxl_under_another_suffix_reads_too(tmp_path):
                        lambda data: data.replace(b'<c r="', b'<c s="0" r="'))  # cannot be bounded: openpyxl reads it
     (sheet,) = read_sheets(path)
     assert [row_text(cells) for _, cells in sheet.load()] == [["Nom", "Date"], ["Dupont", "17/05/2022"]]
+
+
+def test_an_ods_date_merged_down_over_two_rows_dates_both(tmp_path):
+    date_cell = re.compile(rb'<table:table-cell table:style-name="ce1" office:value-type="date"[^>]*>'
+                           rb"<text:p>[^<]*</text:p></table:table-cell>")
+
+    def merge_first_two_dates(content: bytes) -> bytes:
+        first, second = list(date_cell.finditer(content))[:2]
+        assert first.group().split(b">")[0] == second.group().split(b">")[0]  # the same day: 17/05/2022
+        merged = first.group().replace(b"<table:table-cell ", b'<table:table-cell table:number-rows-spanned="2" '
+                                                             b'table:number-columns-spanned="1" ', 1)
+        return (content[: first.start()] + merged + content[first.end() : second.start()]
+                + b"<table:covered-table-cell/>" + content[second.end() :])
+
+    original = sample(tmp_path, "radiologie_semaine.ods")
+    path = rewrite_zip(original, tmp_path / "merged.ods", "content.xml", merge_first_two_dates)
+    (sheet,) = read_sheets(path)
+    (whole,) = read_sheets(original)
+    assert [row_text(cells)[:2] for _, cells in sheet.load()] == [row_text(cells)[:2] for _, cells in whole.load()]

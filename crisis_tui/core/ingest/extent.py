@@ -158,14 +158,14 @@ class Reach:
         return rows * columns
 
 
-_ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""  # a tag's attributes, a ">" inside a quoted value included
+ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""  # a tag's attributes, a ">" inside a quoted value included
 _ODS_TOKEN = re.compile(
-    rb"<table:table[\s>]|<table:table-row\b" + _ATTRIBUTES + rb">|</table:table-row>|<table:(?:covered-)?table-cell\b"
-    + _ATTRIBUTES + rb"(/?)>"
+    rb"<table:table[\s>]|<table:table-row\b" + ATTRIBUTES + rb">|</table:table-row>|<table:(?:covered-)?table-cell\b"
+    + ATTRIBUTES + rb"(/?)>"
 )
 # the repeat however its value is written: quotes of either kind, spaces around "=", a sign or spaces inside
-_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*\+?(\d+)""")
-_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*\+?(\d+)""")
+ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*\+?(\d+)""")
+COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*\+?(\d+)""")
 
 
 def ods_extent(archive: zipfile.ZipFile) -> int:
@@ -181,7 +181,7 @@ def ods_extent(archive: zipfile.ZipFile) -> int:
             largest = max(largest, rows * columns)
             row = rows = columns = 0
         elif token.startswith(b"<table:table-row"):
-            repeated = _ROWS_REPEATED.search(match.group(1) or b"")
+            repeated = ROWS_REPEATED.search(match.group(1) or b"")
             row_repeat = int(repeated.group(1)) if repeated else 1
             column, row_has_content = 0, False
         elif token == b"</table:table-row>":
@@ -190,7 +190,7 @@ def ods_extent(archive: zipfile.ZipFile) -> int:
                 rows = row
         else:
             attributes = match.group(2) or b""
-            repeated = _COLUMNS_REPEATED.search(attributes)
+            repeated = COLUMNS_REPEATED.search(attributes)
             column += int(repeated.group(1)) if repeated else 1
             if not match.group(3) or b"value-type" in attributes:
                 row_has_content = True

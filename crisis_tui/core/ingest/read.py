@@ -12,12 +12,13 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from defusedxml import DefusedXmlException, ElementTree
 
 from crisis_tui.core.ingest import extent, parts, probe
-from crisis_tui.core.ingest.cells import ReadError, Row, Rows, Sheet, first_line, reader_failure
+from crisis_tui.core.ingest.cells import ReadError, Rows, Sheet, first_line, reader_failure
+from crisis_tui.core.ingest.merged import Area, filled_down, ods_areas
 from crisis_tui.core.ingest.textfile import read_text_sheets
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -90,7 +91,7 @@ def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
                 if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
                 probe.survives_calamine(path)
-                return _calamine(path, "ods", {})
+                return _calamine(path, "ods", {}, merged=ods_areas(archive))
             if any(name.startswith(("word/", "ppt/")) for name in names):
                 raise ReadError("office_document")
             raise ReadError("zip_not_workbook")
@@ -145,8 +146,9 @@ def _ole(path: Path) -> list[Sheet]:
 
 
 def _calamine(path: Path, kind: str, grids: dict[str, int | str],
-              cutting: parts.Cutting | None = None) -> list[Sheet]:
-    """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold."""
+              cutting: parts.Cutting | None = None, merged: dict[str, list[Area]] | None = None) -> list[Sheet]:
+    """Sheets through calamine; openpyxl read-only for an .xlsx calamine refuses or cannot safely hold. `merged`:
+    the areas merged down of each sheet, by name, for a format whose merged cells calamine does not give (.ods)."""
     from python_calamine import PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -169,7 +171,7 @@ def _calamine(path: Path, kind: str, grids: dict[str, int | str],
             continue
         if cells == _UNBOUNDED or cells > extent.MAX_CELLS:
             return _openpyxl(path, "a sheet reaches too far for calamine")
-        sheets.append(Sheet(meta.name, _calamine_loader(workbook, index)))
+        sheets.append(Sheet(meta.name, _calamine_loader(workbook, index, (merged or {}).get(meta.name, ()))))
     return sheets
 
 
@@ -184,7 +186,7 @@ def _calamine_workbook(path: Path, kind: str):
         return CalamineWorkbook.from_filelike(handle)
 
 
-def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
+def _calamine_loader(workbook, index: int, merged: Sequence[Area] = ()) -> Callable[[], Rows]:
     def load() -> Rows:
         try:
             sheet = workbook.get_sheet_by_index(index)
@@ -201,38 +203,9 @@ def _calamine_loader(workbook, index: int) -> Callable[[], Rows]:
             padding = [""] * sheet.start[1]
             rows = (padding + cells for cells in rows)
         numbered = enumerate(rows, start=1)
-        return Rows(sheet.end[0] + 1, _filled_down(numbered, sheet.merged_cell_ranges or ()))
+        return Rows(sheet.end[0] + 1, filled_down(numbered, merged or sheet.merged_cell_ranges or ()))
 
     return load
-
-
-def _filled_down(numbered: Iterator[tuple[int, Row]], merged: Sequence) -> Iterator[tuple[int, Row]]:
-    """The rows, each cell of a column merged down over several rows holding the merged cell's value, as the
-    reader of the sheet sees it: a date merged over the rows of its day dates each of them. An area spanning
-    several columns (a title block, a logo) is left as it is: its text copied across would read as a header.
-    `merged`: calamine's ((first row, first column), (last row, last column)), counted from 0."""
-    below: dict[int, list[tuple[int, int]]] = {}  # row -> (column, top row) of the merged cells reaching down to it
-    for (top, left), (bottom, right) in merged:
-        if left == right:
-            for row in range(top + 1, bottom + 1):
-                below.setdefault(row, []).append((left, top))
-    if not below:
-        yield from numbered
-        return
-    tops = {top for areas in below.values() for _, top in areas}
-    kept: dict[int, Row] = {}  # the rows merged cells start on, while rows below them are to come
-    for number, cells in numbered:
-        row = number - 1
-        if row in below:
-            cells = list(cells)
-            for column, top in below[row]:
-                value = kept[top][column] if top in kept and column < len(kept[top]) else ""
-                if column >= len(cells):
-                    cells.extend([""] * (column + 1 - len(cells)))
-                cells[column] = value
-        if row in tops:
-            kept[row] = cells
-        yield number, cells
 
 
 def _openpyxl(path: Path, reason: str) -> list[Sheet]:
