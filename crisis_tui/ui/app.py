@@ -95,6 +95,11 @@ class CrisisPalette(CommandPalette):
             results.replace_option_prompt(self._NO_MATCHES, Align.center(Text(self.no_matches, style="not bold")))
 
 
+# keys Textual shows by an English name or abbreviation -> their entry in the catalog's ui.key_names
+KEY_NAMES = {"esc": "escape", "space": "space", "del": "delete", "pgup": "pageup", "pgdn": "pagedown",
+             "home": "home", "end": "end", "tab": "tab"}
+
+
 class CrisisApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "crisis-tui"
@@ -175,6 +180,18 @@ class CrisisApp(App):
                             ItBoardScreen)
         unknown = unknown_ids(keymap, known)
         return self.catalog.t("ui.keymap.unknown", path=self.keymap_path, ids=", ".join(unknown)) if unknown else None
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and the help show it, named in the interface's language (Échap, Espace, Suppr)."""
+        shown = super().get_key_display(binding)
+        if binding.key_display:
+            return shown
+        *modifiers, key = shown.split("+")
+        caret = "^" if key.startswith("^") and len(key) > 1 else ""
+        named = KEY_NAMES.get(key[len(caret):])
+        if named is not None:
+            key = caret + self.catalog.t(f"ui.key_names.{named}")
+        return "+".join([*(self.catalog.t("ui.key_names.shift") if m == "shift" else m for m in modifiers), key])
 
     def cursor_cell(self) -> tuple[str, str]:
         """(site code, activity code) under the board's cursor (for screens about one cell)."""
