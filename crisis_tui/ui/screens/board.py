@@ -279,10 +279,15 @@ class BoardScreen(Screen):
             return changed, [(s, a) for s in selection.sites for a in selection.activities
                              if readiness.get((s, a)) == "systems_down"]
 
+        past = day_from < self.app.clock()  # a day before the meeting's: most likely the wrong day shown
+        days = self.range_text()
+
         def done(result: object) -> None:
             changed, systems_down = result
             if selection.scope != "cell":
                 self.notify(self.catalog.t("ui.board.changed", n=changed))
+            if past:
+                self.notify(self.catalog.t("ui.board.past_day", days=days), severity="warning", timeout=10)
             if systems_down:
                 self.notify(self.catalog.t("ui.board.systems_down", cells=self.cells_text(systems_down)),
                             severity="warning")
