@@ -56,6 +56,21 @@ def test_export_runs_in_a_worker_and_shows_the_files(workspace):
     drive(screen, steps)
 
 
+def test_on_an_80x24_terminal_the_whole_result_and_the_files_are_on_screen(workspace):
+    _setup(workspace)
+    screen = ExportScreen(workspace, Catalog("fr"), D1, D1)
+
+    async def steps(pilot, screen):
+        await pilot.press("ctrl+s")
+        await settled(pilot, screen)
+        await pilot.pause()
+        message, files = screen.query_one("#export-message", Label), screen.query_one("#export-files", Static)
+        assert "injoignables" in str(message.render()) and message.region.right <= 80  # wrapped, not cut
+        assert screen.screen.region.contains_region(files.region) and files.region.height >= 3  # scrolled to
+
+    hosted(screen, steps, (80, 24), ready=paused)
+
+
 def test_a_range_and_gsm7_from_the_form(workspace):
     _setup(workspace)
     screen = ExportScreen(workspace, Catalog("fr"), D1, D1)

@@ -12,7 +12,7 @@ from datetime import date
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
@@ -36,6 +36,7 @@ class ExportScreen(Screen):
     ExportScreen .export-row Label { width: auto; padding: 1 1 0 0; }
     ExportScreen .export-row Input { width: 18; margin-right: 2; }
     ExportScreen #export-progress { padding: 1 2; }
+    ExportScreen #export-message { width: 1fr; height: auto; }
     ExportScreen #export-files { height: auto; margin-top: 1; }
     """
     BINDINGS = [
@@ -55,7 +56,7 @@ class ExportScreen(Screen):
     def compose(self) -> ComposeResult:
         t = self.catalog.t
         yield Header()
-        with Vertical(id="export-body"):
+        with VerticalScroll(id="export-body"):  # on a small terminal the files written are scrolled to
             yield Label(t("telling.screen.title"), id="export-title")
             with Horizontal(classes="export-row"):
                 yield Label(t("telling.screen.date_from"))
@@ -161,3 +162,4 @@ class ExportScreen(Screen):
         counts = results[-1].counts if results else {}
         self._say(f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts
                   else t("telling.screen.done"))
+        self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
