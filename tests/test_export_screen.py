@@ -3,6 +3,7 @@ where the files are; bad input is said and nothing written; filled lists are rea
 
 from __future__ import annotations
 
+import threading
 from datetime import date, time
 
 from openpyxl import load_workbook
@@ -11,12 +12,13 @@ from textual.widgets import Checkbox, Input, Label, Static
 from told_support import D1, D2, read_call_lists, read_csv
 
 from crisis_tui.core.decisions import decide
+from crisis_tui.core.documents import sms_batch
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import CallOutcome, Notification
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.screens.export import ExportScreen
 from crisis_tui.ui.screens.outcomes import OutcomesDialog
-from crisis_tui.ui.widgets.dialogs import ErrorDialog
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
 from tests.factories import appointment
 from tests.ui_pilot import hosted, paused, until
 
@@ -173,3 +175,37 @@ def test_a_failed_export_is_said_in_the_copyable_error_dialog(workspace, monkeyp
         assert isinstance(pilot.app.screen, ErrorDialog) and "OSError: disk full" in pilot.app.screen.text
 
     drive(screen, steps)
+
+
+def test_escape_stops_an_export_after_a_confirmation_and_nothing_of_it_is_kept(workspace, monkeypatch):
+    _setup(workspace)
+    monkeypatch.setattr(sms_batch, "PROGRESS_EVERY", 1)
+    asked, release = threading.Event(), threading.Event()
+    real = ExportScreen._progress
+
+    def slow(screen, done, total):  # the export waits at its first progress until the test has pressed Escape
+        asked.set()
+        release.wait(10)
+        real(screen, done, total)
+
+    monkeypatch.setattr(ExportScreen, "_progress", slow)
+    screen = ExportScreen(workspace, Catalog("fr"), D1, D2)
+
+    async def steps(pilot, screen):
+        await pilot.press("ctrl+s")
+        await until(pilot, asked.is_set, "the export's first progress")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmDialog) and screen.running
+        await pilot.press("y")
+        await pilot.pause()
+        release.set()
+        await settled(pilot, screen)
+        assert pilot.app.screen is screen  # still open, saying so
+        assert str(screen.query_one("#export-message", Label).render()).startswith("Export arrêté")
+        assert any(n.message.startswith("Export arrêté") for n in pilot.app._notifications)
+
+    drive(screen, steps)
+    assert not [p for p in workspace.home.exports.iterdir() if p.is_file()]
+    with workspace.session() as s:
+        assert s.exec(select(Notification)).all() == []

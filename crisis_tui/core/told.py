@@ -159,6 +159,11 @@ def split_balanced(items: Sequence[T], parts: int) -> list[list[T]]:
     return result
 
 
+class ExportCancelled(Exception):
+    """Raised by an export's progress callback to stop it: the export's transaction rolls back and its files,
+    written under temporary names, are removed (`run_export`): nothing written, nothing recorded as told."""
+
+
 def run_export(workspace: Workspace, export: Callable[..., ExportResult], *args, **kwargs) -> ExportResult:
     """`export(session, *args, files=..., **kwargs)` in one transaction; the files it wrote into `files` are
     published right after the commit, all of them, or none if anything fails before.

@@ -1,5 +1,6 @@
 """The export screen: a day or a range, which lists (SMS batch, call lists), how many secretaries per site,
-GSM-7 or not; the export runs in a thread worker with a progress bar, then the screen shows where the files are.
+GSM-7 or not; the export runs in a thread worker with a progress bar (Escape stops it, after a confirmation: the
+list being written is not kept), then the screen shows where the files are.
 
 The documents are written by `core.documents.sms_batch.export_sms` and `core.documents.call_lists.export_calls`
 (each in one transaction: all or nothing); this screen only starts them and shows their progress.
@@ -7,6 +8,7 @@ The documents are written by `core.documents.sms_batch.export_sms` and `core.doc
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from textual import work
@@ -18,11 +20,11 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 
 from crisis_tui.core.documents.call_lists import export_calls
 from crisis_tui.core.documents.sms_batch import export_sms
-from crisis_tui.core.told import ExportResult, run_export
+from crisis_tui.core.told import ExportCancelled, ExportResult, run_export
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
-from crisis_tui.ui.widgets.dialogs import error_text, report_error
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, error_text, report_error
 
 MAX_SECRETARIES = 50
 
@@ -52,6 +54,7 @@ class ExportScreen(Screen):
         self.day_from, self.day_to = day_from, day_to
         self.results: list[ExportResult] = []  # those of the last export
         self.running = False
+        self.cancel = threading.Event()  # set to stop the running export (Escape, confirmed)
 
     def compose(self) -> ComposeResult:
         t = self.catalog.t
@@ -94,8 +97,17 @@ class ExportScreen(Screen):
             self.action_export()
 
     def action_back(self) -> None:
+        """Close; while an export runs, stop it after a confirmation (what it was writing is not kept)."""
         if not self.running:
             self.dismiss()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.running:
+                self.cancel.set()
+                self._say(self.catalog.t("telling.screen.cancelling"))
+
+        self.app.push_screen(ConfirmDialog(self.catalog, self.catalog.t("telling.screen.confirm_cancel")), confirmed)
 
     def action_export(self) -> None:
         if self.running:
@@ -121,12 +133,16 @@ class ExportScreen(Screen):
             return
         self.day_from, self.day_to = day_from, day_to
         self.running = True
+        self.cancel.clear()
         self.query_one("#export-run", Button).disabled = True
         self.query_one("#export-files", Static).update("")
         self._say(t("telling.screen.working"))
         self.run_export(kinds, secretaries, self.query_one("#export-gsm7", Checkbox).value)
 
     def _progress(self, done: int, total: int) -> None:
+        """Show how far the export is; stop it (ExportCancelled) when the chair asked to."""
+        if self.cancel.is_set():
+            raise ExportCancelled()
         self.app.call_from_thread(self.query_one("#export-progress", ProgressBar).update, total=max(total, 1),
                                   progress=done)
 
@@ -137,16 +153,32 @@ class ExportScreen(Screen):
         results: list[ExportResult] = []
         try:
             for kind in kinds:
+                if self.cancel.is_set():
+                    raise ExportCancelled()
                 if kind == "sms":
                     results.append(run_export(ws, export_sms, reference, catalog, self.day_from, self.day_to,
                                               out_dir, gsm7=gsm7, progress=self._progress))
                 else:
                     results.append(run_export(ws, export_calls, reference, catalog, self.day_from, self.day_to,
                                               out_dir, secretaries=secretaries, progress=self._progress))
+        except ExportCancelled:
+            self.app.call_from_thread(self._cancelled, results)
+            return
         except Exception as exc:  # shown to the user; each export already took its own files back
             self.app.call_from_thread(self._finished, results, exc)
             return
         self.app.call_from_thread(self._finished, results, None)
+
+    def _cancelled(self, results: list[ExportResult]) -> None:
+        """Stopped: the list being written is not kept; those finished before it are (listed)."""
+        self.running = False
+        self.results = results
+        self.query_one("#export-run", Button).disabled = False
+        files = [str(path) for result in results for path in result.files]
+        self.query_one("#export-files", Static).update("\n".join(files))
+        text = self.catalog.t("telling.screen.cancelled")
+        self._say(text)
+        self.notify(text, severity="warning", timeout=8)
 
     def _finished(self, results: list[ExportResult], error: Exception | None) -> None:
         t = self.catalog.t
