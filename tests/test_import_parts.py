@@ -3,6 +3,7 @@ read whole; a sheet that cannot be read that way is read again whole, the file r
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -317,3 +318,18 @@ def test_a_sheet_declaring_a_reach_beyond_the_check_is_read_whole_before_any_par
     attempts = _spy_attempts(monkeypatch)
     report = import_file(workspace, path)
     assert attempts == [True, False] and not read and (report.status, report.imported) == ("imported", 60)
+
+
+def test_progress_ends_on_the_rows_read_whatever_the_guess_of_the_first_part(workspace, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(parts.PartReader, "load", _guessing_high(parts.PartReader.load))
+    import_file(workspace, _big_import(tmp_path), progress=lambda done, total, _: calls.append((done, total)))
+    assert calls[-1] == (61, 61) and max(total for _, total in calls[:-1]) > 61  # the header and 60 rows
+
+
+def _guessing_high(load):
+    def guessing(self):
+        rows = load(self)
+        return dataclasses.replace(rows, total=rows.total + 100)  # what a first part's rows per byte may promise
+
+    return guessing

@@ -348,9 +348,10 @@ class _FileImport:
                                                  reason=self.catalog.t("import.error.cancelled")))
 
     def _report_progress(self, final: bool = False) -> None:
+        """Rows read so far of the rows the sheets span (a guess while a big sheet is read in parts); once done,
+        the rows read, of themselves."""
         if self.progress is not None:
-            total = max(self.total, self.done)
-            self.progress(total if final else self.done, total, self.message)
+            self.progress(self.done, self.done if final else max(self.total, self.done), self.message)
 
 
 def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[object]]]:
