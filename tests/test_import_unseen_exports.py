@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from crisis_tui.core.ingest.importer import import_file
 from crisis_tui.core.models import RejectedRow
 from import_files import FR_HEADER, counts, stored, text_file, xlsx
@@ -188,3 +190,15 @@ def test_a_date_merged_down_over_the_rows_of_its_day_dates_each_of_them(workspac
     assert sorted((a.last_name, a.start) for a in stored(workspace)) == [
         ("Gg", datetime(2022, 4, 25, 8, 0)), ("Hh", datetime(2022, 4, 25, 8, 30)), ("Ii", datetime(2022, 4, 25, 9, 0)),
         ("Jj", datetime(2022, 4, 26, 8, 0)), ("Kk", datetime(2022, 4, 26, 8, 30))]
+
+
+@pytest.mark.parametrize("other", ["GSM médecin", "Tél. prescripteur", "Doctor phone", "Telefoon huisarts",
+                                   "Tél. service"])
+def test_a_doctors_or_services_phone_column_is_never_taken_for_the_patients(workspace, tmp_path, other):
+    rows = [["Nom", "Prénom", "Date RDV", "Heure", "Médecin", other, "Téléphone patient"],
+            ["Pa", "A", "08/12/2026", "08:00", "Dr Lambert", "0475 99 99 99", ""],
+            ["Pb", "B", "08/12/2026", "08:15", "Dr Lambert", "0475 99 99 99", "061 11 11 11"],
+            ["Pc", "C", "08/12/2026", "08:30", "Dr Lambert", "0475 99 99 99", "0476 11 11 11"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "consultations_virton.xlsx", ("S", rows)))) == (3, 3, 0, 0)
+    assert {(a.last_name, a.phones, a.phone_kind) for a in stored(workspace)} == {
+        ("Pa", "", "none"), ("Pb", "+3261111111", "landline"), ("Pc", "+32476111111", "mobile")}

@@ -23,7 +23,8 @@ from crisis_tui.core.text import fold, tokens
 HEADER_SEARCH_ROWS = 30  # the header is among the first 30 non-empty rows
 
 # (role, header aliases), most specific roles first: on a tie the earlier entry wins. "ignore" names columns that
-# only look like ours (a creation date, an end time, a maiden name, the family doctor). A role may appear twice:
+# only look like ours (a creation date, an end time, a maiden name, the family doctor; also, by OTHER_PARTY_WORDS,
+# the doctor's or the service's phone). A role may appear twice:
 # the lone words that suggest an appointment time ("RDV") lose to any other role ("Lieu RDV" is a site).
 # "*datum" stands for any single word ending in "datum" (Dutch compounds: "Afspraakdatum", "Onderzoeksdatum").
 HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -102,6 +103,12 @@ TOTAL_WORDS = frozenset(
 )
 # nor one of these, which count ("Nombre de patients", "Nb patients", "Aantal patiënten")
 NOT_NAME_WORDS = IDENTIFIER_WORDS | TOTAL_WORDS
+# a phone header with one of these words is someone else's number: the doctor's, the prescriber's, the service's or
+# the hospital's ("GSM médecin", "Tél. service"), never to be told the patient's news
+OTHER_PARTY_WORDS = frozenset(
+    word for role, aliases in HEADER_ALIASES if role in ("doctor", "service", "site") for alias in aliases
+    if len(words := tokens(alias)) == 1 for word in words
+) | frozenset(tokens("traitant generaliste huisarts gp secretariat secretariaat cabinet praktijk"))
 # words of the appointment: of two columns taking one role, the one that has one is the appointment's ("Date RDV")
 APPOINTMENT_WORDS = frozenset(
     {"rdv", "rendez", "afspraak", "appointment", "intervention", "examen", "exam", "consultation", "operation",
@@ -160,7 +167,8 @@ def column_match(header: object) -> tuple[str, Strength] | None:
     if best is None:
         return None
     length, _, alias, role = best
-    if role in NAME_ROLES and NOT_NAME_WORDS.intersection(words):
+    if (role in NAME_ROLES and NOT_NAME_WORDS.intersection(words)) or (
+            role == "phone" and OTHER_PARTY_WORDS.intersection(words)):
         role = "ignore"
     strength = (length, bool(APPOINTMENT_WORDS.intersection(words)), words == alias,
                 -_ALIAS_PLACE.get((alias, role), 0))
