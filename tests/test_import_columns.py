@@ -70,7 +70,9 @@ def _role_trying_every_alias(header):
             best = (len(alias), -rank, role)
     if best is None:
         return None
-    return "ignore" if best[2] in columns.NAME_ROLES and columns.NOT_NAME_WORDS.intersection(words) else best[2]
+    if best[2] in columns.NAME_ROLES and columns.NOT_NAME_WORDS.intersection(words):
+        return "ignore"
+    return "ignore" if best[2] == "phone" and columns.OTHER_PARTY_WORDS.intersection(words) else best[2]
 
 
 _ALIAS_TEXTS = [alias.lstrip("*") for _, aliases in HEADER_ALIASES for alias in aliases]
