@@ -21,4 +21,15 @@ async def test_a_decision_for_a_past_day_warns_and_one_for_tomorrow_does_not(wor
         await pilot.press("[", "[", "c")  # the 5th, the day before the meeting's (the 6th)
         await settle(pilot)
         [notice] = past_day_notices(pilot.app)
-        assert "sam. 05/12/2026" in notice
+        assert "(sam. 05/12/2026)" in notice  # the past day itself, not the board's "Jour :" label
+
+
+@pilot_test
+async def test_a_range_reaching_into_the_past_names_its_past_days_only(workspace):
+    fill(workspace)
+    async with make_app(workspace, "fr").run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("[", "[", "[", "}", "}", "}", "}", "c")  # the 4th to the 8th; the meeting is on the 6th
+        await settle(pilot)
+        [notice] = past_day_notices(pilot.app)
+        assert "(ven. 04/12/2026 → sam. 05/12/2026)" in notice

@@ -180,6 +180,10 @@ class BoardScreen(Screen):
     def day_text(self, day: date) -> str:
         return f"{self.catalog.t(f'ui.weekday.{WEEKDAYS[day.weekday()]}')} {day:%d/%m/%Y}"
 
+    def days_text(self, first: date, last: date) -> str:
+        """A day, or "first → last", as a toast names them (no "Jour :" label)."""
+        return self.day_text(first) + (f" → {self.day_text(last)}" if last > first else "")
+
     def range_text(self) -> str:
         t = self.catalog.t
         if self.day_from == self.day_to:
@@ -280,7 +284,7 @@ class BoardScreen(Screen):
                              if readiness.get((s, a)) == "systems_down"]
 
         past = day_from < self.app.clock()  # a day before the meeting's: most likely the wrong day shown
-        days = self.range_text()
+        days = self.days_text(day_from, min(day_to, self.app.clock() - timedelta(days=1)))
 
         def done(result: object) -> None:
             changed, systems_down = result
@@ -338,7 +342,7 @@ class BoardScreen(Screen):
                 text = t("ui.board.undone", n=len(plan.cells), what=self.undone_text(plan))
                 if not set(undone) <= shown:
                     self.set_days(undone[0], undone[-1])
-                    text += "\n" + t("ui.board.undo_moved", days=self.range_text())
+                    text += "\n" + t("ui.board.undo_moved", days=self.days_text(undone[0], undone[-1]))
                 self.notify(text, timeout=10)
 
         self.app.write(job, done)
