@@ -168,9 +168,9 @@ ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*\+?(\d+)""")
 COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*\+?(\d+)""")
 
 
-def ods_extent(archive: zipfile.ZipFile) -> int:
-    """The largest grid (rows x columns) any table of an OpenDocument spreadsheet spans with non-empty cells."""
-    content = archive.read("content.xml")
+def ods_extent(content: bytes) -> int:
+    """The largest grid (rows x columns) any table of an OpenDocument spreadsheet (its content.xml) spans with
+    non-empty cells."""
     largest = 0
     row = rows = columns = column = 0
     row_repeat = 1

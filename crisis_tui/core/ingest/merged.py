@@ -9,7 +9,6 @@ Areas are ((first row, first column), (last row, last column)), counted from 0, 
 from __future__ import annotations
 
 import re
-import zipfile
 from typing import Iterator, Sequence
 from xml.sax.saxutils import unescape
 
@@ -54,14 +53,14 @@ def filled_down(numbered: Iterator[tuple[int, Row]], merged: Sequence[Area]) -> 
         yield number, cells
 
 
-def ods_areas(archive: zipfile.ZipFile) -> dict[str, list[Area]]:
-    """The areas merged down over several rows (one column wide) of each table of an OpenDocument spreadsheet, by
-    table name."""
+def ods_areas(content: bytes) -> dict[str, list[Area]]:
+    """The areas merged down over several rows (one column wide) of each table of an OpenDocument spreadsheet (its
+    content.xml), by table name."""
     found: dict[str, list[Area]] = {}
     areas: list[Area] = []
     row = column = 0
     row_repeat = 1
-    for match in _ODS_TOKEN.finditer(archive.read("content.xml")):
+    for match in _ODS_TOKEN.finditer(content):
         table, row_attributes, cell_attributes = match.groups()
         if table is not None:
             name = _NAME.search(table)

@@ -88,10 +88,11 @@ def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:
                     cutting = cutting.holding(archive)  # only when a sheet is cut: its members are read once
                 return _calamine(path, "xlsx", grids, cutting)
             if "content.xml" in names and b"spreadsheet" in _mimetype(archive, names):
-                if extent.ods_extent(archive) > extent.MAX_CELLS:  # calamine reads every table when it opens
+                content = archive.read("content.xml")  # read once: for the extent, then the merged areas
+                if extent.ods_extent(content) > extent.MAX_CELLS:  # calamine reads every table when it opens
                     raise ReadError("too_many_cells", cells=extent.MAX_CELLS)
                 probe.survives_calamine(path)
-                return _calamine(path, "ods", {}, merged=ods_areas(archive))
+                return _calamine(path, "ods", {}, merged=ods_areas(content))
             if any(name.startswith(("word/", "ppt/")) for name in names):
                 raise ReadError("office_document")
             raise ReadError("zip_not_workbook")
