@@ -95,8 +95,11 @@ def effective_status(cell_status: str, appointment: Appointment, overrides: list
     return Effective(CELL_TO_EFFECTIVE[cell_status], "cell")
 
 
-def _active_in(day_from: date, day_to: date) -> tuple:
-    return Override.removed_at.is_(None), Override.day_from <= day_to, Override.day_to >= day_from
+def _active_in(day_from: date, day_to: date, as_of: int | None = None) -> tuple:
+    """The overrides touching the range not lifted; with `as_of` (a meeting id), those made in a meeting up to it,
+    lifted or not (`as_of_meeting` then tells which of the lifted ones still count)."""
+    during = (Override.day_from <= day_to, Override.day_to >= day_from)
+    return (Override.removed_at.is_(None) if as_of is None else Override.meeting_id <= as_of, *during)
 
 
 def lifted_after(session: Session, meeting_id: int) -> frozenset[int]:
@@ -123,11 +126,8 @@ def as_of_meeting(session: Session, overrides, meeting_id: int) -> tuple[list[Ov
 def active_overrides(session: Session, day_from: date, day_to: date, *, as_of: int | None = None) -> ActiveOverrides:
     """Overrides not removed that touch the range, oldest first; with `as_of` (a meeting id), those in force as of
     that meeting (`as_of_meeting`)."""
-    if as_of is None:
-        query = select(Override).where(*_active_in(day_from, day_to))
-        return ActiveOverrides(session.exec(query.order_by(Override.id)))
-    query = select(Override).where(Override.meeting_id <= as_of, *_active_in(day_from, day_to)[1:])
-    return ActiveOverrides(*as_of_meeting(session, session.exec(query.order_by(Override.id)), as_of))
+    found = session.exec(select(Override).where(*_active_in(day_from, day_to, as_of)).order_by(Override.id))
+    return ActiveOverrides(found) if as_of is None else ActiveOverrides(*as_of_meeting(session, found, as_of))
 
 
 def has_words(column, words: tuple[str, ...]):
@@ -162,9 +162,8 @@ def overrides_query_any(overrides: list[Override], day_from: date, day_to: date,
     which `effective_status` then finds covered by nothing."""
     clauses = [override_condition(o) for o in overrides if o.appointment_id is None]
     if any(o.appointment_id is not None for o in overrides):
-        active = _active_in(day_from, day_to) if as_of is None else (Override.meeting_id <= as_of,
-                                                                     *_active_in(day_from, day_to)[1:])
-        named = select(Override.appointment_id).where(Override.appointment_id.is_not(None), *active)
+        named = select(Override.appointment_id).where(Override.appointment_id.is_not(None),
+                                                     *_active_in(day_from, day_to, as_of))
         clauses.append(Appointment.id.in_(named))
     return select(Appointment).where(Appointment.day >= day_from, Appointment.day <= day_to, or_(*clauses))
 
