@@ -357,8 +357,7 @@ class BoardScreen(Screen):
         for status, cells in by_status.items():
             sites = sorted({c[0] for c in cells})
             activities = sorted({c[1] for c in cells})
-            first, last = min(c[2] for c in cells), max(c[2] for c in cells)
-            days = self.day_text(first) + ("" if first == last else f" → {self.day_text(last)}")
+            days = self.days_text(min(c[2] for c in cells), max(c[2] for c in cells))
             parts.append(t("ui.board.undone_part",
                            activities=self.names[activities[0]] if len(activities) == 1
                            else t("ui.board.n_activities", n=len(activities)),
