@@ -7,10 +7,12 @@ import pytest
 from sqlmodel import select
 
 from crisis_tui.core.audit import verify_chain
-from crisis_tui.core.decisions import cell_decisions, changes_since_previous, decide, undo_last
+from crisis_tui.core.decisions import cell_decisions, changes_since_previous, decide
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import open_meeting, update_meeting
 from crisis_tui.core.models import AuditEntry, utcnow
+from crisis_tui.core.overrides import OverrideTarget, add_override, remove_override
+from crisis_tui.core.undo import undo_last
 
 D1, D2 = date(2026, 12, 7), date(2026, 12, 8)
 TODAY = date(2026, 12, 6)
@@ -65,12 +67,31 @@ def test_undo_restores_the_whole_last_change_only(workspace):
         m = open_meeting(s, TODAY)
         decide(s, m, ["ARL"], ["surgery"], D1, D1, "case_by_case", reason="first")
         decide(s, m, ["ARL", "BAS"], ["surgery"], D1, D1, "stopped", reason="second")
-        assert undo_last(s, m) == 2
+        assert undo_last(s, m).cells == [("ARL", "surgery", D1, "case_by_case"), ("BAS", "surgery", D1, "maintained")]
         now = cell_decisions(s, D1, D1)
         assert now[("ARL", "surgery", D1)].status == "case_by_case" and ("BAS", "surgery", D1) not in now
-        assert undo_last(s, m) == 1
+        assert undo_last(s, m).cells == [("ARL", "surgery", D1, "maintained")]
         assert cell_decisions(s, D1, D1) == {}
-        assert undo_last(s, m) == 0
+        assert undo_last(s, m) is None
+        assert verify_chain(s) == []
+
+
+def test_undo_refuses_to_reach_behind_a_later_exception_and_names_it(workspace):
+    """An exception made (or lifted) after the last board decision stands on it: undo takes nothing back and says
+    which change came after; once a board decision follows, undo takes that one back."""
+    with workspace.session() as s:
+        m = open_meeting(s, TODAY)
+        decide(s, m, ["ARL"], ["consultation"], D1, D1, "cancelled")
+        made = add_override(s, m, scope="doctor", value="Dr Lambert", activity="consultation", site=None,
+                            day_from=D1, day_to=D1, status="maintained")
+        refused = undo_last(s, m)
+        assert refused.cells == [] and refused.refused_by == OverrideTarget(
+            "override", "doctor", "Dr Lambert", None, "consultation")
+        remove_override(s, m, made.id)
+        assert undo_last(s, m).refused_by.action == "override_remove"
+        assert cell_decisions(s, D1, D1)[("ARL", "consultation", D1)].status == "cancelled"
+        decide(s, m, ["BAS"], ["consultation"], D1, D1, "stopped")
+        assert undo_last(s, m).cells == [("BAS", "consultation", D1, "maintained")]
         assert verify_chain(s) == []
 
 

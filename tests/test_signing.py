@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import select
 
 from crisis_tui.core.audit import GENESIS
-from crisis_tui.core.decisions import decide, undo_last
+from crisis_tui.core.decisions import decide
+from crisis_tui.core.undo import undo_last
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import open_meeting, update_meeting
 from crisis_tui.core.minutes import canonical, decided_days, digest

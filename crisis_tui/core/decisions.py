@@ -1,4 +1,4 @@
-"""The cell's decisions (site x activity x day): record, carry over, undo, compare with the previous meeting.
+"""The cell's decisions (site x activity x day): record, carry over, compare with the previous meeting.
 
 The decision in force for a cell is the one of the latest meeting that decided it; a cell nobody decided is
 maintained. A decision for a range is one row per day.
@@ -126,38 +126,6 @@ def decide(
                 changed += 1
     session.flush()
     return changed
-
-
-def undo_last(session: Session, meeting: Meeting) -> int:
-    """Undo the last decision change of this meeting (every cell it touched). Returns the cells restored."""
-    ensure_unlocked(meeting)
-    entries = session.exec(
-        select(AuditEntry).where(AuditEntry.meeting_id == meeting.id, AuditEntry.action.in_(("decide", "undo")))
-        .order_by(AuditEntry.id)
-    ).all()
-    undone = {e.new for e in entries if e.action == "undo"}
-    groups = [e.group for e in entries if e.action == "decide" and e.group not in undone]
-    if not groups:
-        return 0
-    group = groups[-1]
-    restored = 0
-    for entry in reversed([e for e in entries if e.group == group]):
-        site, activity, day_text = entry.target.split("/")
-        day = date.fromisoformat(day_text)
-        old = json.loads(entry.old)
-        own = select(Decision).where(Decision.meeting_id == meeting.id, Decision.site == site,
-                                     Decision.activity == activity, Decision.day == day)
-        row = session.exec(own).first()
-        if row is not None and old["own"]:
-            row.status, row.reason, row.uncontacted = old["status"], old["reason"], old["uncontacted"]
-            session.add(row)
-        elif row is not None:
-            session.delete(row)
-        restored += 1
-    audit.record(session, action="undo", target=f"meeting {meeting.id}", new=group, actor=meeting.chair,
-                 meeting_id=meeting.id)
-    session.flush()
-    return restored
 
 
 def audited_decisions(session: Session) -> dict[tuple[int, str], dict]:

@@ -55,6 +55,25 @@ def _check_scope(scope: str, value: str, appointment_id: int | None) -> tuple[st
     return words
 
 
+@dataclass(frozen=True)
+class OverrideTarget:
+    """An exception or patient decision as its audit entry names it (`_describe`), read back."""
+
+    action: str  # the entry's: override (made) or override_remove (lifted)
+    scope: str  # doctor, service, ... or patient
+    value: str  # the words, or "appointment <id>" for a patient decision
+    site: str | None  # None: every site
+    activity: str
+
+
+def read_target(action: str, target: str) -> OverrideTarget:
+    """The audit target `_describe` wrote ("scope:value@site/activity/days"), read back."""
+    scope, _, rest = target.partition(":")
+    value, _, place = rest.rpartition("@")
+    site, _, rest = place.partition("/")
+    return OverrideTarget(action, scope, value, None if site == "all" else site, rest.partition("/")[0])
+
+
 def _describe(override: Override) -> str:
     what = f"appointment {override.appointment_id}" if override.appointment_id is not None else override.value
     days = override.day_from.isoformat() + ("" if override.day_to == override.day_from else f"..{override.day_to}")

@@ -1,7 +1,7 @@
 """The meeting board: sites x activities for the target day(s), decided with single keys.
 
-Every change goes through `core.decisions.decide` / `undo_last` (which check the meeting is open and write the
-audit log); counts come from `core.board.board_counts` in a thread worker (never in the UI thread), and a timer
+Every change goes through `core.decisions.decide` / `core.undo.undo_last` (which check the meeting is open and
+write the audit log); counts come from `core.board.board_counts` in a thread worker (never in the UI thread), and a timer
 recounts when another workstation changed something (`change_marker`). Cells carry their IT flag (a legend under
 the grid explains the markers once an IT list is loaded); maintaining a cell whose systems are down is recorded
 with a warning, never refused.
@@ -20,13 +20,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from crisis_tui.core.decisions import UNDECIDED, decide, undo_last
+from crisis_tui.core.decisions import UNDECIDED, decide
 from crisis_tui.core.it_restart import activity_readiness
 from crisis_tui.core.models import STATUSES
+from crisis_tui.core.overrides import OverrideTarget
+from crisis_tui.core.undo import Undone, undo_last
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
-from crisis_tui.ui.screens.board_data import BoardData, UndoPlan, load_board, parse_days, read_marker, undo_plan
+from crisis_tui.ui.screens.board_data import BoardData, load_board, parse_days, read_marker
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog, DecisionEdit
 from crisis_tui.ui.widgets.decision_grid import FLAG_MARKERS, FLAG_STYLES, DecisionGrid, Selection
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog, TextInputDialog
@@ -323,19 +325,15 @@ class BoardScreen(Screen):
         those days when it shows others. Refused, with what to do instead, when the meeting's last change is an
         exception or a patient decision: ctrl+z undoes board decisions only."""
 
-        def job(session) -> UndoPlan | None:
-            meeting = self.app.lock_meeting(session)
-            plan = undo_plan(session, meeting)
-            if plan is not None and plan.later is None:
-                undo_last(session, meeting)
-            return plan
+        def job(session) -> Undone | None:
+            return undo_last(session, self.app.lock_meeting(session))
 
         def done(plan: object) -> None:
             t = self.catalog.t
             if plan is None:
                 self.notify(t("ui.board.nothing_to_undo"), severity="warning")
-            elif plan.later is not None:
-                self.notify(self.refusal_text(plan.later), severity="warning", timeout=12)
+            elif plan.refused_by is not None:
+                self.notify(self.refusal_text(plan.refused_by), severity="warning", timeout=12)
             else:
                 shown = {self.day_from + timedelta(days=i) for i in range((self.day_to - self.day_from).days + 1)}
                 undone = sorted({day for _, _, day, _ in plan.cells})
@@ -347,7 +345,7 @@ class BoardScreen(Screen):
 
         self.app.write(job, done)
 
-    def undone_text(self, plan: UndoPlan) -> str:
+    def undone_text(self, plan: Undone) -> str:
         """"Consultations, 9 sites, lun. 07/12/2026: restored Maintained" per status restored."""
         t = self.catalog.t
         by_status: dict[str, list[tuple[str, str, date]]] = {}
@@ -366,18 +364,15 @@ class BoardScreen(Screen):
         more = len(parts) - NAMED_CELLS
         return "; ".join(parts[:NAMED_CELLS]) + (f" {t('ui.impact.more', n=more)}" if more > 0 else "")
 
-    def refusal_text(self, entry) -> str:
+    def refusal_text(self, later: OverrideTarget) -> str:
         """Why ctrl+z undid nothing: the meeting's last change is an exception (or its removal) or a patient
-        decision, named from its audit entry ("scope:value@site/activity/days")."""
+        decision."""
         t = self.catalog.t
-        scope, _, rest = entry.target.partition(":")
-        value, _, place = rest.rpartition("@")
-        site, _, rest = place.partition("/")
-        activity = rest.partition("/")[0]
-        if scope == "patient":
-            return t("ui.board.undo_refused_patient", activity=self.names.get(activity, activity))
-        what = ", ".join(x for x in (value, self.names.get(site, ""), self.names.get(activity, activity)) if x)
-        key = "ui.board.undo_refused_removal" if entry.action == "override_remove" else "ui.board.undo_refused"
+        activity = self.names.get(later.activity, later.activity)
+        if later.scope == "patient":
+            return t("ui.board.undo_refused_patient", activity=activity)
+        what = ", ".join(x for x in (later.value, self.names.get(later.site or "", ""), activity) if x)
+        key = "ui.board.undo_refused_removal" if later.action == "override_remove" else "ui.board.undo_refused"
         return t(key, what=what)
 
     # -- days -----------------------------------------------------------------------------------------------------

@@ -4,18 +4,15 @@ previous meeting, the IT flags (`can_resume`, `systems_down`), who was told and 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlmodel import Session, select
 
 from crisis_tui.core.board import CellCounts, board_counts
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.decisions import CellDecision, CellKey, Change, cell_decisions, changes_since_previous
 from crisis_tui.core.it_restart import activity_readiness, readiness_flag
-from crisis_tui.core.models import AuditEntry, Meeting
+from crisis_tui.core.models import Meeting
 from crisis_tui.core.outcomes import outcome_counts
 from crisis_tui.core.sync import change_marker
 from crisis_tui.core.workspace import Workspace
@@ -48,41 +45,6 @@ def load_board(workspace: Workspace, meeting_id: int | None, day_from: date, day
     flags = {(c.site, c.activity): flag for c in cells
              if (flag := readiness_flag(readiness, c.site, c.activity, c.statuses.values())) is not None}
     return BoardData(day_from, day_to, cells, decisions, changes, marker, readiness, flags, outcomes, meeting)
-
-
-@dataclass(frozen=True)
-class UndoPlan:
-    """What ctrl+z would take back: the cells of the meeting's last board decision and the status each gets back, or,
-    when the meeting's last change is an exception or a patient decision (made after it), that change: ctrl+z
-    then undoes nothing (it undoes board decisions only, and never one made before a later change)."""
-
-    cells: list[tuple[str, str, date, str]]  # site, activity, day, status restored
-    later: AuditEntry | None = None  # the exception / patient decision made after the last board decision
-
-
-BOARD_CHANGES = ("decide", "undo")
-OTHER_CHANGES = ("override", "override_remove")  # exceptions and patient decisions (core.overrides)
-
-
-def undo_plan(session: Session, meeting: Meeting) -> UndoPlan | None:
-    """What `core.decisions.undo_last` would undo now, read from the meeting's audit entries the same way (the last
-    `decide` group not undone); None when there is nothing to undo."""
-    entries = session.exec(select(AuditEntry).where(AuditEntry.meeting_id == meeting.id,
-                                                    AuditEntry.action.in_(BOARD_CHANGES + OTHER_CHANGES))
-                           .order_by(AuditEntry.id)).all()
-    undone = {e.new for e in entries if e.action == "undo"}
-    standing = [e for e in entries if e.action != "undo" and not (e.action == "decide" and e.group in undone)]
-    if not standing:
-        return None
-    last = standing[-1]
-    if last.action != "decide":
-        return UndoPlan([], last)
-    cells = []
-    for entry in entries:
-        if entry.action == "decide" and entry.group == last.group:
-            site, activity, day = entry.target.split("/")
-            cells.append((site, activity, date.fromisoformat(day), json.loads(entry.old)["status"]))
-    return UndoPlan(cells)
 
 
 def read_marker(workspace: Workspace) -> tuple:
