@@ -137,6 +137,15 @@ def test_float_and_int_cells_lose_their_excel_artefacts(cell, raw):
     assert phone_info([cell]) == PhoneInfo(raw, MOBILE, "mobile", "mobile")
 
 
+@pytest.mark.parametrize("cell", ["4,75123E+08", "3,24751E+10", "3.24751E+10", "4,75E+08", "4.75123e8"])
+def test_a_number_shown_in_scientific_form_without_all_its_digits_is_no_usable_number(cell):
+    """What a spreadsheet writes to CSV of a long number it showed as 4,75123E+08: the last digits are lost, and
+    475123000 would be a stranger's mobile. The cell is kept as written, and the patient is unreachable."""
+    assert phone_info([cell]) == PhoneInfo(cell, "", "invalid", "invalid")
+    assert phone_info(["0475 12 34 56", cell]) == PhoneInfo(f"0475 12 34 56 | {cell}", MOBILE, "mobile;invalid",
+                                                            "mobile")
+
+
 @pytest.mark.parametrize(
     ("cells", "kind", "kinds"),
     [([], "none", ""), ([None, float("nan"), "", "  ", pd.NA, pd.NaT], "none", ""), (["-", "/"], "none", ""),

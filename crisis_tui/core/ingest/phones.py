@@ -148,15 +148,19 @@ class PhoneInfo(NamedTuple):
     kind: str  # best of them: mobile, landline, invalid, or none when nothing was read
 
 
-# str() of a float (no leading 0, phone-sized, "475123456.0" or "475123456,00") or its scientific form
-_FLOAT_TEXT = re.compile(r"(\+?[1-9][0-9]{7,})[.,]0+|[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
+# str() of a float (no leading 0, phone-sized, "475123456.0" or "475123456,00") or its scientific form (group 2:
+# the digits after the decimal mark, group 3: the exponent)
+_FLOAT_TEXT = re.compile(r"(\+?[1-9][0-9]{7,})[.,]0+|[0-9](?:[.,]([0-9]+))?[eE]\+?([0-9]{1,2})")
 _NUMBER_RUN = re.compile(r"[0-9+(][0-9+ \u00a0./()\-\u2010-\u2015]*")  # letters, ; , | : and line breaks end a run
 _DIGIT_GROUP = re.compile(r"\+ *[1-9][0-9]*|[0-9]+")  # "+" before a 0 is no country code: "0475... + 061..."
 _COUNTRY_CODES = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
 
 
 def _phone_text(value: object) -> str:
-    """A phone cell as text: floats from xlsx without their ".0"."""
+    """A phone cell as text: floats from xlsx without their ".0", and the scientific form of a number when it
+    still holds every digit ("4.75123456E+08"). Shorter ("4,75123E+08", what a spreadsheet shows of a long number
+    and writes to CSV) the digits are lost: the text is kept as it is, and read as no usable number, never as
+    475123000, a stranger's mobile."""
     if isinstance(value, str):
         text = value.strip()
         float_text = _FLOAT_TEXT.fullmatch(text)
@@ -164,6 +168,8 @@ def _phone_text(value: object) -> str:
             return text
         if float_text.group(1):
             return float_text.group(1)
+        if len(float_text.group(2) or "") < int(float_text.group(3)):
+            return text
         value = float(text.replace(",", "."))
     if is_missing(value):
         return ""
@@ -250,8 +256,11 @@ _NO_NUMBER = PhoneInfo("", "", "", "none")
 
 def _cell_readings(value: object) -> tuple[Reading, ...]:
     """Every number one phone cell holds, in reading order."""
+    text = _phone_text(value)
+    if _FLOAT_TEXT.fullmatch(text):  # a number whose digits were lost (see _phone_text): one unusable number
+        return ((text, None, "invalid"),)
     found: list[Reading] = []
-    for line in _phone_text(value).splitlines():
+    for line in text.splitlines():
         line = " ".join(line.split())
         single = _FAST_SHAPE.fullmatch(_without_punctuation(line))
         found.extend([(line, *_be_answer(single.group(1)))] if single else _read_line(line))  # usually one number
