@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals
-from crisis_tui.core.ingest.merge import brings_anything, merge_into_stored
+from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
 from crisis_tui.core.ingest.read import is_spreadsheet_name, read_as_text, read_sheets
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
@@ -186,7 +186,7 @@ class _FileImport:
         self.progress, self.cancel, self.catalog = progress, cancel, catalog
         self.english = Catalog("en")
         self.batch_id = 0
-        self.seen: set[str] = set()
+        self.seen: dict[str, object] = {}  # dedupe key -> birth date of the row that has it
         self.again: list[tuple] = []  # rows met again in this file, that may add to the first
         self.pending: list[tuple] = []
         self.inserter = Inserter(session)
@@ -207,8 +207,9 @@ class _FileImport:
         with Writer(self.inserter) as self.writer:
             imported_sheets = [sheet.name for sheet in sheets if self._sheet(sheet)]
             self._flush()
-        self.imported = self.writer.inserted
-        self.duplicates += self.writer.submitted - self.writer.inserted
+        inserted, self.again = self.inserter.born_elsewhere(self.again)
+        self.imported = self.writer.inserted + inserted
+        self.duplicates += self.writer.submitted - self.writer.inserted - inserted
         merge_into_stored(self.session, self.again + self.inserter.met_again)
         if not imported_sheets:
             if read_as_text(self.path):
@@ -276,13 +277,18 @@ class _FileImport:
         self.rows += len(appointments)
         seen, pending = self.seen, self.pending
         for appointment in appointments:
-            dedupe_key = appointment[-1]
+            dedupe_key, birth = appointment[-1], appointment[BIRTH]
+            if dedupe_key in seen and not same_patient(seen[dedupe_key], birth):
+                appointment = other_patient(appointment)
+                dedupe_key = appointment[-1]
             if dedupe_key in seen:
                 self.duplicates += 1
+                if seen[dedupe_key] is None:
+                    seen[dedupe_key] = birth  # merged into the first row: a third row is judged by it
                 if brings_anything(appointment):
                     self.again.append(appointment)
             else:
-                seen.add(dedupe_key)
+                seen[dedupe_key] = birth
                 pending.append(appointment)
         self.done += len(chunk)
         self._flush()

@@ -3,6 +3,10 @@ to the stored one what it lacks: numbers it does not hold yet, a doctor, a servi
 
 A patient whose first export had no number and whose second has a mobile must get the SMS: keeping only the first
 row would leave them unreachable. Nothing the stored appointment holds is replaced.
+
+Two rows with one dedupe key (site, activity, start, name) are one patient unless both give a birth date and the
+dates differ: two men named Jan Peeters on a list of the day without times are two patients, each to be told. The
+first one met keeps the key; the other's key gets its birth date (`other_patient`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,19 @@ LOOKUP_KEYS = 900  # dedupe keys per IN (...) lookup
 MERGED = ("doctor", "doctor_key", "service", "service_key", "birth_date", "phone_raw", "phones", "phone_kinds",
           "phone_kind")
 _AT = {name: APPOINTMENT_COLUMNS.index(name) for name in (*MERGED, "dedupe_key")}
+BIRTH = _AT["birth_date"]
+BORN = "#"  # in a dedupe key, before the birth date of a patient whose name another patient of that key bears
+
+
+def same_patient(held: object, birth: object) -> bool:
+    """Whether a row with the birth date `birth` is the patient holding its dedupe key (born `held`): yes unless
+    both dates are known and differ (dates compared as ISO text: the SQLite driver takes and gives them so)."""
+    return held is None or birth is None or str(held) == str(birth)
+
+
+def other_patient(appointment: tuple) -> tuple:
+    """The row keyed as the other patient of its name: its birth date added to its dedupe key."""
+    return (*appointment[:-1], f"{appointment[-1]}{BORN}{appointment[BIRTH]}")
 
 
 def brings_anything(appointment: Sequence[object]) -> bool:

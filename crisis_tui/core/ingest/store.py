@@ -2,7 +2,8 @@
 
 The rows are `rowmap.APPOINTMENT_COLUMNS` tuples. An appointment whose dedupe key is already stored is not inserted
 (and counted as a duplicate by the caller: submitted - inserted); those that may add to the stored one are kept
-aside for the caller to merge (`merge`).
+aside for the caller to merge (`merge`), and those of a patient born another day than the stored one are inserted
+as another patient of that name (`merge.same_patient`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from operator import itemgetter
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from crisis_tui.core.ingest.merge import brings_anything
+from crisis_tui.core.ingest.merge import BIRTH, BORN, brings_anything, other_patient, same_patient
 from crisis_tui.core.ingest.rowmap import APPOINTMENT_COLUMNS
 from crisis_tui.core.models import Appointment
 
@@ -92,38 +93,91 @@ class Inserter:
         return self._statements[rows]
 
     def insert(self, rows: list[tuple]) -> int:
-        """Insert the rows not in the database yet (the list is reordered); how many were."""
+        """Insert the rows whose dedupe key no appointment holds yet (the list is reordered); how many were. A row
+        whose key an earlier import's appointment holds is met again (kept aside to merge), or, born another day
+        than that patient, is another patient of the name: inserted under `merge.other_patient`'s key."""
+        rows = self._known_others(rows)
+        others: list[tuple] = []
+        inserted = 0
         if self.direct:
             rows.sort(key=_DEDUPE_KEY)  # index pages then fill in order: ~10% less work for SQLite
             connection = self.session.connection()
-            inserted = 0
             for start in range(0, len(rows), ROWS_PER_STATEMENT):
                 group = rows[start : start + ROWS_PER_STATEMENT]
                 values = tuple(itertools.chain.from_iterable(group))
                 count = connection.exec_driver_sql(self._statement(len(group)), values).rowcount
                 if count < len(group):
-                    self._met_again(connection, group)
+                    others += self._met_again(group, self._holders([row[-1] for row in group]))
                 inserted += count
-            return inserted
-        keys = [row[-1] for row in rows]
-        existing: set[str] = set()
-        for start in range(0, len(keys), LOOKUP_KEYS):
-            existing.update(self.session.execute(
-                select(Appointment.dedupe_key).where(Appointment.dedupe_key.in_(keys[start : start + LOOKUP_KEYS]))
-            ).scalars())
-        new = [dict(zip(APPOINTMENT_COLUMNS, row)) for row in rows if row[-1] not in existing]
-        self.met_again.extend(row for row in rows if row[-1] in existing and brings_anything(row))
-        if new:
-            self.session.execute(insert(Appointment.__table__), new)
-        return len(new)
+        else:
+            holders = self._holders([row[-1] for row in rows])
+            others = self._met_again(rows, holders)
+            new = [dict(zip(APPOINTMENT_COLUMNS, row)) for row in rows if row[-1] not in holders]
+            if new:
+                self.session.execute(insert(Appointment.__table__), new)
+            inserted = len(new)
+        return inserted + (self.insert(others) if others else 0)
 
-    def _met_again(self, connection, group: list[tuple]) -> None:
-        """Keep aside the rows of a group that were not inserted: an earlier import (another batch) stored them."""
-        keys = [row[-1] for row in group]
-        earlier = set(connection.exec_driver_sql(
-            f"SELECT dedupe_key FROM {Appointment.__table__.name} WHERE batch_id IS NOT ? "
-            f"AND dedupe_key IN ({', '.join('?' * len(keys))})", (group[0][0], *keys)).scalars())
-        self.met_again.extend(row for row in group if row[-1] in earlier and brings_anything(row))
+    def born_elsewhere(self, rows: list[tuple]) -> tuple[int, list[tuple]]:
+        """Rows met again within the file, once every row is stored: those born another day than the patient now
+        holding their key (whose birth date came from another row or an earlier import) are inserted as the other
+        patient of the name. How many were inserted, and the rest (to merge into the stored ones)."""
+        holders = self._holders(list({row[-1] for row in rows if row[BIRTH] is not None}))
+        others: dict[str, tuple] = {}
+        rest = []
+        for row in rows:
+            held = holders.get(row[-1])
+            if held is None or same_patient(held[1], row[BIRTH]):
+                rest.append(row)
+                continue
+            other = other_patient(row)
+            if other[-1] in others:
+                rest.append(other)  # that other patient met again: merged once inserted
+            else:
+                others[other[-1]] = other
+        return (self.insert(list(others.values())) if others else 0), rest
+
+    def _holders(self, keys: list[str]) -> dict[str, tuple[int, object]]:
+        """The appointments holding these dedupe keys: key -> (their import batch, their patient's birth date)."""
+        table = Appointment.__table__
+        found: dict[str, tuple[int, object]] = {}
+        for start in range(0, len(keys), LOOKUP_KEYS):
+            found.update((key_, (batch, born)) for key_, batch, born in self.session.execute(
+                select(table.c.dedupe_key, table.c.batch_id, table.c.birth_date)
+                .where(table.c.dedupe_key.in_(keys[start : start + LOOKUP_KEYS]))))
+        return found
+
+    def _met_again(self, rows: list[tuple], holders: dict[str, tuple[int, object]]) -> list[tuple]:
+        """Of rows whose key is held: keep aside those an earlier import stored (they may add to it), and return
+        those born another day than the holder, keyed as the other patient of the name."""
+        others = []
+        for row in rows:
+            held = holders.get(row[-1])
+            if held is None:
+                continue
+            batch, born = held
+            if not same_patient(born, row[BIRTH]) and BORN not in row[-1]:
+                others.append(other_patient(row))
+            elif batch != row[0] and brings_anything(row):
+                self.met_again.append(row)
+        return others
+
+    def _known_others(self, rows: list[tuple]) -> list[tuple]:
+        """The rows this file keyed as another patient of a name (`merge.other_patient`) who turns out to be the
+        patient an earlier import stored under the name's own key: met again under that key, not inserted."""
+        born = [row for row in rows if BORN in row[-1]]
+        if not born:
+            return rows
+        holders = self._holders(list({row[-1].partition(BORN)[0] for row in born}))
+        known = set()
+        for row in born:
+            name_key = row[-1].partition(BORN)[0]
+            held = holders.get(name_key)
+            if held is not None and held[0] != row[0] and held[1] is not None and same_patient(held[1], row[BIRTH]):
+                known.add(id(row))
+                if brings_anything(row):
+                    self.met_again.append((*row[:-1], name_key))
+        return [row for row in rows if id(row) not in known]
 
 
 def storer(column_type, dialect):
