@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +60,20 @@ def test_a_folder_imports_every_spreadsheet_and_a_bad_one_gives_exit_2(tmp_path,
     code, out, err = run(capsys, "--home", str(tmp_path / "home"), "--lang", "en", "import", str(usb), "--json")
     assert code == 2 and err.strip() == "crisis-tui: export_tronque.xlsx: truncated or damaged workbook " \
         "(File is not a zip file)"
+
+
+def test_a_folder_imports_the_spreadsheets_of_its_folders_too(tmp_path, capsys):
+    """A USB stick with a folder per site (found by an audit: the sites in folders were left out, silently)."""
+    usb = tmp_path / "usb"
+    for folder, name in (("", "export_consultations_bastogne.xlsx"), ("Arlon", "radiologie_semaine.ods"),
+                         ("Libramont/semaine 50", "chirurgie_mardi.xls")):
+        (usb / folder).mkdir(parents=True, exist_ok=True)
+        sample(usb / folder, name)
+    code, out, _ = run(capsys, "--home", str(tmp_path / "home"), "import", str(usb), "--json")
+    payload = json.loads(out)
+    assert code == 0 and [Path(e["path"]).relative_to(usb).as_posix() for e in payload["files"]] == [
+        "Arlon/radiologie_semaine.ods", "export_consultations_bastogne.xlsx", "Libramont/semaine 50/chirurgie_mardi.xls"]
+    assert all(e["imported"] > 0 for e in payload["files"])
 
 
 def test_a_second_import_of_the_same_files_adds_nothing(tmp_path, capsys):

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, SelectionList
 
 from crisis_tui.core.models import Appointment, ImportBatch
 from crisis_tui.ui.screens.board import BoardScreen
-from crisis_tui.ui.screens.import_files import ImportScreen, spreadsheets_in
+from crisis_tui.ui.screens.import_files import ImportScreen, spreadsheets_at
 from crisis_tui.ui.widgets.dialogs import ConfirmDialog
 from tests.ui_pilot import DAY, make_app, pilot_test, settle
 
@@ -35,12 +35,16 @@ def appointments(workspace) -> int:
         return session.exec(select(func.count()).select_from(Appointment)).one()
 
 
-def test_spreadsheets_in_a_folder_or_a_file(tmp_path):
-    for name in ("b.xlsx", "a.csv", "notes.docx", ".hidden.csv", "~$lock.xlsx"):
+def test_spreadsheets_in_a_folder_its_folders_or_a_file(tmp_path):
+    for name in ("b.xlsx", "a.csv", "notes.docx", ".hidden.csv", "~$lock.xlsx", "Arlon/c.ods", "Arlon/~$c.ods",
+                 ".cache/d.xlsx", "bastogne/e.xls"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("x")
-    assert [p.name for p in spreadsheets_in(tmp_path)] == ["a.csv", "b.xlsx"]
-    assert spreadsheets_in(tmp_path / "a.csv") == [tmp_path / "a.csv"]
-    assert spreadsheets_in(tmp_path / "missing") == []
+    (tmp_path / "loop").symlink_to(tmp_path)  # a link to a folder is not followed
+    assert [p.relative_to(tmp_path).as_posix() for p in spreadsheets_at(tmp_path)] == [
+        "a.csv", "Arlon/c.ods", "b.xlsx", "bastogne/e.xls"]
+    assert spreadsheets_at(tmp_path / "a.csv") == [tmp_path / "a.csv"]
+    assert spreadsheets_at(tmp_path / "missing") == []
 
 
 @pilot_test
@@ -176,3 +180,20 @@ async def test_escape_cancels_the_import_after_confirming(workspace, monkeypatch
     assert appointments(workspace) == 3
     with workspace.session() as session:
         assert [b.file_name for b in session.exec(select(ImportBatch))] == ["a_small.csv"]
+
+
+@pilot_test
+async def test_the_spreadsheets_of_the_inbox_folders_are_listed_by_their_path_in_it_and_imported(workspace):
+    inbox = workspace.home.inbox
+    (inbox / "Arlon").mkdir()
+    write_csv(inbox / "Arlon" / "consultations.csv", 4)
+    write_csv(inbox / "virton.csv", 3, site="Virton")
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        files = pilot.app.screen.query_one(SelectionList)
+        prompts = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
+        assert [prompt.split("  (")[0] for prompt in prompts] == ["Arlon/consultations.csv", "virton.csv"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert appointments(workspace) == 7

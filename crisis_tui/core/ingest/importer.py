@@ -26,7 +26,7 @@ from sqlmodel import Session
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
-from crisis_tui.core.ingest.read import is_spreadsheet_name, read_as_text, read_sheets
+from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
 from crisis_tui.core.ingest.store import Inserter, Writer
@@ -112,7 +112,7 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
         if not path.is_dir():
             yield path
             continue
-        found = sorted(p for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p))
+        found = spreadsheets_in(path)
         if not found:
             yield FileReport(str(path), "error", Message("import.error.line", file=path,
                                                          reason=Message("import.error.no_spreadsheet")))

@@ -8,6 +8,7 @@ for calamine's dense grid); text goes through `textfile`. Anything unreadable ra
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 import zlib
@@ -70,6 +71,16 @@ def read_as_text(path: Path) -> bool:
 def is_spreadsheet_name(path: Path) -> bool:
     """A file a folder import picks up: a spreadsheet suffix, not hidden, not an office lock file."""
     return path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.name.startswith((".", "~$"))
+
+
+def spreadsheets_in(folder: Path) -> list[Path]:
+    """The spreadsheets a folder import picks up: in the folder and in its folders (a USB stick with a folder per
+    site), hidden folders aside, links to folders not followed; sorted by their path in the folder."""
+    found = []
+    for top, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [path for name in files if is_spreadsheet_name(path := Path(top, name)) and path.is_file()]
+    return sorted(found, key=lambda path: [part.casefold() for part in path.relative_to(folder).parts])
 
 
 def _zipped(path: Path, parts_in: Path | None) -> list[Sheet]:

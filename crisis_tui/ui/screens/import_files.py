@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Pro
 from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.ingest.importer import ImportCancelled, ImportReport, import_file, imported_before
-from crisis_tui.core.ingest.read import is_spreadsheet_name
+from crisis_tui.core.ingest.read import spreadsheets_in
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
@@ -31,12 +31,12 @@ FILE_STEPS = 1000  # progress bar steps per file
 SUMMARY_FIELDS = ("rows", "imported", "duplicates", "rejected")
 
 
-def spreadsheets_in(path: Path) -> list[Path]:
-    """The spreadsheets a path names: itself (a file) or those directly in it (a folder), sorted by name."""
+def spreadsheets_at(path: Path) -> list[Path]:
+    """The spreadsheets a path names: itself (a file) or those a folder import picks up in it (a folder)."""
     if path.is_file():
         return [path]
     if path.is_dir():
-        return sorted((p for p in path.iterdir() if p.is_file() and is_spreadsheet_name(p)), key=lambda p: p.name)
+        return spreadsheets_in(path)
     return []
 
 
@@ -59,6 +59,7 @@ class ImportScreen(Screen):
         self.workspace = workspace
         self.catalog = catalog
         self.folder = folder or workspace.home.inbox
+        self.listed = self.folder  # the path whose spreadsheets are listed (their names shown from it)
         self.cancel_event: threading.Event | None = None
         self.report: ImportReport | None = None  # the last one shown
         self._file = (0, 0)  # index of the file being imported, number of files
@@ -109,7 +110,8 @@ class ImportScreen(Screen):
     def list_files(self) -> None:
         t = self.catalog.t
         path = self.typed_path()
-        files = spreadsheets_in(path)
+        files = spreadsheets_at(path)
+        self.listed = path
         selection = self.query_one(SelectionList)
         selection.clear_options()
         selection.add_options([(self._file_label(p), str(p), True) for p in files])
@@ -121,7 +123,9 @@ class ImportScreen(Screen):
 
     def _file_label(self, path: Path, imported: bool = False) -> str:
         already = f" — {self.catalog.t('import.cli.already')}" if imported else ""
-        return f"{path.name}  ({size_text(path.stat().st_size)}){already}"
+        inside = path != self.listed and path.is_relative_to(self.listed)  # listed from a folder: a name in it
+        name = path.relative_to(self.listed).as_posix() if inside else path.name
+        return f"{name}  ({size_text(path.stat().st_size)}){already}"
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
     def _find_imported(self, files: list[Path]) -> set[Path]:
