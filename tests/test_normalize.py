@@ -122,6 +122,12 @@ def test_several_numbers_in_one_cell_are_each_kept(cells, raw, phones, kinds, ki
     assert phone_info(cells) == PhoneInfo(raw, phones, kinds, kind)
 
 
+@pytest.mark.parametrize("cell", ["0475 12 34 56 56", "0475123456 12", "061 21 21 21 123", "0475 12 34 56 / 57"])
+def test_digits_left_over_after_a_number_make_it_no_usable_number_not_a_guess(cell):
+    """"0475 12 34 56 56" holds a typo: the first ten digits may not be the patient's number (found by an audit)."""
+    assert phone_info([cell]) == PhoneInfo(cell, "", "invalid", "invalid")
+
+
 def test_numbers_from_several_columns_mobiles_first_without_repeats():
     info = phone_info(["061 21 21 21", 475123456.0, "0475 12 34 56", None, float("nan"), ""])
     assert info == PhoneInfo("061 21 21 21 | 475123456 | 0475 12 34 56", f"{MOBILE};{LANDLINE}", "landline;mobile;mobile", "mobile")

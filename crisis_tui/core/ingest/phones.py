@@ -241,10 +241,22 @@ def _split_run(run: str) -> list[str]:
     return found
 
 
+_FEWEST_DIGITS = 6  # fewer, after a complete number, are a typo or an extension: no number of their own
+
+
+def _numbers_in_run(run: str) -> list[str]:
+    """`_split_run`, unless digits are left over after a complete number ("0475 12 34 56 56"): the run is then one
+    number as written, which no reader takes, rather than a guess at which digits are the patient's."""
+    numbers = _split_run(run)
+    if any(sum(ch.isdigit() for ch in number) < _FEWEST_DIGITS for number in numbers[1:]):
+        return [run.strip()]
+    return numbers
+
+
 def _read_line(line: str) -> list[tuple[str, str | None, str]]:
     """Every number on one line of a cell as (raw, E.164 or None, kind); words without a digit are one invalid number.
     (phone_info reads the usual line, one Belgian number, itself: this is for the others.)"""
-    raws = [raw for run in _NUMBER_RUN.findall(line) for raw in _split_run(run)]
+    raws = [raw for run in _NUMBER_RUN.findall(line) for raw in _numbers_in_run(run)]
     if not raws:
         return [(line, None, "invalid")] if any(ch.isalnum() for ch in line) else []
     return [(raw, *normalize_phone(raw)) for raw in raws]
