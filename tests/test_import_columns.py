@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from crisis_tui.core.ingest import columns
 from crisis_tui.core.ingest.columns import (
-    HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_totals, map_columns,
+    HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_totals, map_columns, side_by_side,
 )
 from crisis_tui.core.ingest.rowmap import Place, SheetPlan
 from crisis_tui.core.text import tokens
@@ -172,3 +172,16 @@ def test_a_repeated_header_row_is_recognised():
 ])
 def test_totals_lines(row, totals):
     assert is_totals(row) is totals
+
+
+@pytest.mark.parametrize(("header", "tables"), [
+    (["Nom", "Prénom", "Date", "Heure", "GSM", None, "Nom", "Prénom", "Date", "Heure", "GSM"], [(0, 6), (6, None)]),
+    (["Patient", "Date", "Patient", "Date", "Patient", "Date"], [(0, 2), (2, 4), (4, None)]),
+    (["Nom", "Prénom", "Date", "Nom de jeune fille", "Médecin", "GSM"], [(None, None)]),
+    (["Nom", "Prénom", "Date", "GSM", "Nom", "Prénom"], [(None, None)]),  # no date after: not a table of its own
+])
+def test_tables_side_by_side_on_one_header_row(header, tables):
+    found = side_by_side(map_columns(1, header))
+    assert [(cut.start, cut.stop) for cut, _ in found] == tables
+    for cut, table in found:
+        assert table.headers == tuple("" if cell is None else cell for cell in header[cut])

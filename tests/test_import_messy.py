@@ -300,3 +300,21 @@ def test_a_reimport_keeps_its_rejected_rows_once(workspace, tmp_path):
     with workspace.session(readonly=True) as session:
         assert session.exec(select(func.count()).select_from(RejectedRow)).one() == 1
     assert len(list(workspace.home.rejects.iterdir())) == 1
+
+
+def test_tables_side_by_side_are_each_read_with_their_own_columns(workspace, tmp_path):
+    """A morning and an afternoon list side by side (found by an audit: the afternoon's patients were lost and their
+    numbers given to the morning's)."""
+    header = ["Nom", "Prénom", "Date", "Heure", "GSM"]
+    rows = [["Matin", None, None, None, None, None, "Après-midi"], [*header, None, *header],
+            ["Un", "Anne", "08/12/2026", "09:00", "0479 03 03 01", None, "Trois", "Paul", "08/12/2026", "14:00",
+             "0479 03 03 03"],
+            ["Deux", "Marc", "08/12/2026", "10:00", "0479 03 03 02", None, "Quatre", "Léa", "pas de date", "15:00"],
+            ["Cinq", "Yves", "08/12/2026", "11:00", "061 21 21 21"]]
+    report = import_file(workspace, xlsx(tmp_path / "planning.xlsx", ("Arlon consultations", rows)))
+    assert counts(report) == (5, 4, 0, 1)
+    assert sorted((a.last_name, a.start.hour, a.phones) for a in stored(workspace)) == [
+        ("Cinq", 11, "+3261212121"), ("Deux", 10, "+32479030302"), ("Trois", 14, "+32479030303"),
+        ("Un", 9, "+32479030301")]
+    (rejected,) = stored(workspace, RejectedRow)
+    assert (rejected.row_number, json.loads(rejected.raw)) == (4, ["Quatre", "Léa", "pas de date", "15:00"])

@@ -233,6 +233,27 @@ def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
     return ColumnMap(row_number, tuple("" if c is None else str(c) for c in cells), roles, tuple(phones))
 
 
+def side_by_side(columns: ColumnMap) -> list[tuple[slice, ColumnMap]]:
+    """The tables a header row heads, each with the columns it spans (as `slice`) and its roles within them: one,
+    or several side by side (a morning and an afternoon list, each naming its patients and dates: where the name's
+    header comes again, a table starts, as long as the columns before it and those from it each make one). A
+    header of two rows is left whole."""
+    name = columns.roles.get("patient", columns.roles.get("last_name"))
+    if columns.two_rows or name is None:
+        return [(slice(None), columns)]
+    role = column_role(columns.headers[name])
+    for start in range(name + 1, len(columns.headers)):
+        if column_role(columns.headers[start]) != role:
+            continue
+        first = map_columns(columns.row_number, columns.headers[:start])
+        rest = map_columns(columns.row_number, columns.headers[start:])
+        if first is not None and rest is not None:
+            return [(slice(0, start), first), *(
+                (slice(start + (cut.start or 0), None if cut.stop is None else start + cut.stop), table)
+                for cut, table in side_by_side(rest))]
+    return [(slice(None), columns)]
+
+
 def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | None:
     """The header among the first non-empty rows: the one naming the most roles (the first of equals), each row
     taken with the row of header words right below it when that names at least as many roles."""

@@ -24,7 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
-from crisis_tui.core.ingest.columns import HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals
+from crisis_tui.core.ingest.columns import (HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals,
+                                            side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
@@ -243,14 +244,19 @@ class _FileImport:
         if columns is None:
             self.done += rows.total
             return False
-        plan = SheetPlan(columns, self._place("site", columns, sheet), self._place("activity", columns, sheet),
-                         self.batch_id, *self.inserter.stores)
+        tables = [(cut, table, SheetPlan(table, self._place("site", table, sheet),
+                                         self._place("activity", table, sheet), self.batch_id, *self.inserter.stores))
+                  for cut, table in side_by_side(columns)]  # one, or tables side by side: each its own columns
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
         below = [(number, cells) for number, cells in first if number > columns.row_number]
         self.done += len(first) - len(below)
         read = (below[start : start + CHUNK_ROWS] for start in range(0, len(below), CHUNK_ROWS))
         for chunk in itertools.chain(read, iter(lambda: rows.take(CHUNK_ROWS), [])):
-            self._chunk(plan, columns, sheet.name, chunk)
+            for cut, table, plan in tables:
+                self._chunk(plan, table, sheet.name, chunk if len(tables) == 1 else
+                            [(number, cells[cut]) for number, cells in chunk])
+            self.done += len(chunk)
+            self._flush()
         return True
 
     def _place(self, what: str, columns: ColumnMap, sheet: Sheet) -> Place:
@@ -266,7 +272,8 @@ class _FileImport:
 
     def _chunk(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,
                chunk: list[tuple[int, Sequence[object]]]) -> None:
-        """Convert and hand on some rows; blank rows, the header again, a totals line and a caption are not data."""
+        """Convert some rows (of one table) and set them aside for the writer; blank rows, the header again, a totals
+        line and a caption are not data."""
         numbers, rows = zip(*chunk)
         appointments, others = plan.convert(rows)
         for position in others:
@@ -290,8 +297,6 @@ class _FileImport:
             else:
                 seen[dedupe_key] = birth
                 pending.append(appointment)
-        self.done += len(chunk)
-        self._flush()
 
     def _reject(self, sheet: str | None, number: int, reason: Reason, cells: Sequence[object],
                 columns: ColumnMap) -> None:
