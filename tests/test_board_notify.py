@@ -80,7 +80,8 @@ overrides_st = st.lists(st.tuples(st.sampled_from(["doctor", "service", "patient
                                   st.sampled_from(["Lambert", "Oncologie", "Dupont", "Roux"]),
                                   st.sampled_from(SITES + [None]), st.sampled_from(ACTS),
                                   st.sampled_from(["maintained", "cancelled", "pending"])), max_size=4)
-told_st = st.lists(st.tuples(st.integers(0, 24), st.sampled_from(["cancelled", "maintained", "stopped"])), max_size=6)
+told_st = st.lists(st.tuples(st.integers(0, 24), st.sampled_from(["cancelled", "maintained", "stopped"]),
+                             st.sampled_from(["sms", "call", "unreachable"])), max_size=6)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -97,9 +98,9 @@ def test_board_counts_equal_the_one_by_one_rule(workspace, appts, decisions, ove
         for scope, value, site, act, status in overrides:
             s.add(Override(meeting_id=m.id, scope=scope, site=site, activity=act, day_from=D1, day_to=D2,
                            value=value, status=status))
-        for index, status in told:
+        for index, status, channel in told:
             if index < len(rows):
-                s.add(Notification(appointment_id=rows[index].id, reference=f"R{index}", channel="sms",
+                s.add(Notification(appointment_id=rows[index].id, reference=f"R{index}", channel=channel,
                                    told_status=status))
         s.flush()
         listed = list(told_appointments(s, channels(workspace), D1, D2, include_untold=True))

@@ -7,9 +7,10 @@ from datetime import date, time
 from sqlmodel import select
 from told_support import D1, calls_export, read_call_lists, read_csv, sms_export
 
+from crisis_tui.core.board import board_counts
 from crisis_tui.core.decisions import decide
 from crisis_tui.core.meetings import open_meeting
-from crisis_tui.core.models import Meeting, Notification, Override
+from crisis_tui.core.models import CallOutcome, Meeting, Notification, Override
 from tests.factories import appointment
 
 
@@ -102,3 +103,37 @@ def test_told_pending_then_maintained_is_told_the_change_on_every_list(workspace
     second = read_call_lists(result.files[0])
     assert [r["status"] for r in second["Arlon"] + second["Injoignables"]] == ["CHANGEMENT : finalement maintenu"] * 2
     assert result.counts == {"sms": 0, "calls": 1, "doctor_calls": 0, "unreachable": 1, "pending": 0}
+
+
+def test_a_change_to_maintained_is_called_again_until_a_call_reaches_the_patient(workspace, tmp_path):
+    """Found by an audit: told to stay home, then "maintained after all" once on a call list, the patient dropped
+    off every later list, reached or not: he would stay home. He is listed until a call reaches him; the SMS he
+    got, and the patients without any number, keep their own rule (told once, listed as unreachable)."""
+    ids, meeting = _consultations(workspace)
+    sms_export(workspace, tmp_path)
+    calls_export(workspace, tmp_path)
+    with workspace.session() as s:
+        decide(s, s.get(Meeting, meeting), ["LIB"], ["consultation"], D1, D1, "maintained")
+    sms_export(workspace, tmp_path)
+    calls_export(workspace, tmp_path)
+    again = calls_export(workspace, tmp_path)
+    sheets = read_call_lists(again.files[0])
+    assert again.counts == {"sms": 0, "calls": 2, "doctor_calls": 0, "unreachable": 2, "pending": 0}
+    assert {r["status"] for rows in sheets.values() for r in rows} == {"CHANGEMENT : finalement maintenu"}
+    landline = ids["lambert"][2]
+    with workspace.session() as s:
+        last = s.exec(select(Notification).where(Notification.appointment_id == landline)
+                      .order_by(Notification.id.desc())).first()
+        s.add(CallOutcome(notification_id=last.id, outcome="no_answer"))
+    assert calls_export(workspace, tmp_path).counts["calls"] == 2
+    with workspace.session() as s:
+        last = s.exec(select(Notification).where(Notification.appointment_id == landline)
+                      .order_by(Notification.id.desc())).first()
+        s.add(CallOutcome(notification_id=last.id, outcome="reached"))
+    after = calls_export(workspace, tmp_path)
+    assert after.counts["calls"] == 1
+    assert landline not in {int(r["reference"][1:].split("-")[0]) for r in read_call_lists(after.files[0])["Libramont"]}
+    with workspace.session() as s:
+        (cell,) = [c for c in board_counts(s, workspace.reference, D1, D1)
+                   if (c.site, c.activity) == ("LIB", "consultation")]
+    assert (cell.calls, cell.unreachable, cell.sms) == (1, 2, 0)

@@ -6,7 +6,8 @@
 - A doctor keeping appointments under a cancelled or stopped cell calls his patients himself (`doctor_call`),
   whatever their numbers; they are never in the SMS batch.
 - Maintained: nobody is told, unless the patient was told otherwise before: cancelled, stopped, or a decision
-  pending (which may have told him to stay home unless called); he is then told again, as a change.
+  pending (which may have told him to stay home unless called); he is then told again, as a change, and by
+  phone until a call reaches him (`last_told_query`).
 Every appointment that must be told gets exactly one channel.
 """
 
@@ -16,16 +17,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, exists, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from crisis_tui.core.decisions import UNDECIDED, CellDecision, cell_decisions
 from crisis_tui.core.effective import Effective, active_overrides, effective_status, overrides_query_any
-from crisis_tui.core.models import Appointment, Notification
+from crisis_tui.core.models import Appointment, CallOutcome, Notification
 
 CHANNELS = ("sms", "call", "doctor_call", "unreachable")
 TOLD_ABSENT = ("cancelled", "stopped")
 TOLD_UNSETTLED = (*TOLD_ABSENT, "pending")  # told something a maintained appointment must correct
+UNHEARD_CHANNELS = ("call", "unreachable")  # a correction sent this way is heard once a call reaches the patient
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,10 @@ def verdict(cell_status: str, effective: Effective, activity_channel: str, phone
 
 
 def last_told_query(day_from: date, day_to: date):
-    """(appointment id, told status of its latest notification) for the appointments of the range told before."""
+    """(appointment id, what its patient was last told and may still believe) for the appointments of the range
+    told before: the told status of the latest notification, but when that one, "maintained" after all, was a
+    call nobody answered yet (or a line on the unreachable list), what the patient was told before it: he is told
+    again until a call reaches him. (An SMS or a doctor's own call is taken as told.)"""
     latest = (
         select(func.max(Notification.id).label("id"))
         .join(Appointment, Appointment.id == Notification.appointment_id)
@@ -76,7 +82,16 @@ def last_told_query(day_from: date, day_to: date):
         .group_by(Notification.appointment_id)
         .subquery()
     )
-    return select(Notification.appointment_id, Notification.told_status).join(latest, latest.c.id == Notification.id)
+    earlier = aliased(Notification)
+    before = (select(earlier.told_status)
+              .where(earlier.appointment_id == Notification.appointment_id, earlier.id < Notification.id,
+                     earlier.told_status.in_(TOLD_UNSETTLED))
+              .order_by(earlier.id.desc()).limit(1).scalar_subquery())
+    reached = exists().where(CallOutcome.notification_id == Notification.id, CallOutcome.outcome == "reached")
+    unheard = and_(Notification.told_status == "maintained", Notification.channel.in_(UNHEARD_CHANNELS), ~reached)
+    believed = case((unheard, func.coalesce(before, Notification.told_status)), else_=Notification.told_status)
+    return (select(Notification.appointment_id, believed.label("told_status"))
+            .join(latest, latest.c.id == Notification.id))
 
 
 @dataclass(frozen=True)
