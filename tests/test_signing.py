@@ -11,13 +11,13 @@ from sqlmodel import select
 
 from crisis_tui.core.audit import GENESIS
 from crisis_tui.core.decisions import decide
-from crisis_tui.core.undo import undo_last
 from crisis_tui.core.errors import LockedError, UsageError
 from crisis_tui.core.meetings import open_meeting, update_meeting
 from crisis_tui.core.minutes import canonical, decided_days, digest
 from crisis_tui.core.models import AuditEntry, Decision, Meeting
 from crisis_tui.core.overrides import add_override, decide_patients, lift_patients, remove_matching, remove_override
 from crisis_tui.core.signing import sign_meeting, verify
+from crisis_tui.core.undo import undo_last
 from minutes_support import D1, D2, MEETING_DAY, PATIENT, run, seed
 
 
@@ -115,6 +115,23 @@ def test_the_cli_refuses_a_signed_meeting_with_exit_2(capsys, home, workspace):
     with workspace.session() as s:
         assert s.get(Meeting, meeting_id).notes == "IT expects the DPI back on Wednesday"
         assert verify(s).ok
+
+
+def test_sign_without_a_meeting_refuses_to_guess_among_several_unsigned(capsys, home, workspace):
+    """Found by an audit: with the daily meeting (its decisions) and an empty emergency meeting both open, `sign`
+    signed the empty one, and the daily minutes could no longer be signed without --meeting."""
+    daily = seed(workspace)
+    with workspace.session() as s:
+        emergency = open_meeting(s, MEETING_DAY, emergency=True).id
+    code, out, err = run(capsys, home, "sign", "--by", "Dr Director")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"{daily} (Réunion quotidienne, " in err and f"{emergency} (Réunion d'urgence, " in err and "--meeting" in err
+    with workspace.session() as s:
+        assert not any(m.signed for m in s.exec(select(Meeting)))
+    code, out, _ = run(capsys, home, "sign", "--by", "Dr Director", "--meeting", str(daily), "--json")
+    assert code == 0 and json.loads(out)["meeting"] == daily
+    code, out, _ = run(capsys, home, "sign", "--by", "Dr Director", "--json")  # one left unsigned: that one
+    assert code == 0 and json.loads(out)["meeting"] == emergency
 
 
 def test_after_signing_decide_opens_an_emergency_meeting_the_same_day(capsys, home, workspace, monkeypatch):

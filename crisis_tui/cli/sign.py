@@ -1,7 +1,8 @@
 """`crisis-tui sign --by NAME [--role TEXT]`, `crisis-tui verify [--json]`, and `crisis-tui minutes`: the minutes'
 content as JSON (the same as the workbook and the TUI preview), their notes and actions (until signed).
 
-`sign` and `minutes` work on the latest meeting unless `--meeting ID` names another.
+`sign` and `minutes` work on the latest meeting unless `--meeting ID` names another; `sign` without it refuses when
+several meetings are unsigned (which one the director signs is not guessed).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import argparse
 
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace, print_json
 from crisis_tui.core.documents.minutes import meeting_for_export
-from crisis_tui.core.meetings import update_meeting
+from crisis_tui.core.errors import UsageError
+from crisis_tui.core.meetings import unsigned_meetings, update_meeting
 from crisis_tui.core.minutes import decided_days, minutes_content
 from crisis_tui.core.signing import sign_meeting, verify
+from crisis_tui.i18n import Message
 
 
 def register(commands) -> None:
@@ -39,6 +42,10 @@ def register(commands) -> None:
 def run_sign(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     with workspace.session() as session:
+        if args.meeting is None and len(unsigned := unsigned_meetings(session)) > 1:
+            t = catalog(args).t
+            raise UsageError(Message("error.several_unsigned", meetings=", ".join(
+                f"{m.id} ({t(f'meeting_kind.{m.kind}')}, {m.day:%d/%m/%Y})" for m in unsigned)))
         meeting_id = meeting_for_export(session, args.meeting).id
         meeting = sign_meeting(session, workspace.reference, meeting_id, args.by, args.role)
         result = {"meeting": meeting.id, "kind": meeting.kind, "signed_by": meeting.signed_by,

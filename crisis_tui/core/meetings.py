@@ -54,6 +54,10 @@ def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     return session.exec(select(Meeting).where(Meeting.id < meeting.id).order_by(Meeting.id.desc())).first()
 
 
+def unsigned_meetings(session: Session) -> list[Meeting]:
+    return list(session.exec(select(Meeting).where(Meeting.signed_at.is_(None)).order_by(Meeting.id)))
+
+
 def latest_meeting(session: Session) -> Meeting | None:
     return session.exec(select(Meeting).order_by(Meeting.id.desc())).first()
 
