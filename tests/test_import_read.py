@@ -71,6 +71,15 @@ def test_csv_quoted_separators_line_breaks_and_excel_sep_line(tmp_path):
     assert cells(path) == {None: [(1, ["Nom", "Note"]), (2, ["Dupont; Jean", "deux\r\nlignes, et virgule"])]}
 
 
+def test_a_utf8_file_with_a_few_windows_lines_keeps_its_utf8_headers(tmp_path):
+    """Lines pasted from a Windows file into a UTF-8 one (found by an audit): read wholly as Windows-1252, the
+    headers became "PrÃ©nom" and every first name was lost, silently."""
+    path = tmp_path / "m.csv"
+    path.write_bytes("Nom;Prénom;Hôpital\r\nDupont;Élise;Arlon\r\n".encode() + "Martin;Hélène;Arlon\r\n".encode("cp1252"))
+    assert cells(path) == {None: [(1, ["Nom", "Prénom", "Hôpital"]), (2, ["Dupont", "Élise", "Arlon"]),
+                                  (3, ["Martin", "Hélène", "Arlon"])]}
+
+
 def test_text_in_no_known_encoding_is_refused(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"Nom;Date\r\nDupont\x81\x8d;17/05/2022\r\n")

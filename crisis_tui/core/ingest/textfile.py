@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -34,7 +36,9 @@ def read_text_sheets(path: Path, head: bytes) -> list[Sheet]:
 
 
 def decode(data: bytes) -> str:
-    """UTF-16 when it has a byte order mark, else strict UTF-8 (BOM or not), else strict Windows-1252."""
+    """UTF-16 when it has a byte order mark, else strict UTF-8 (BOM or not); else, when it is mostly UTF-8 (lines
+    pasted from a Windows file into a UTF-8 one), UTF-8 with those bytes read as Windows-1252; else strict
+    Windows-1252. (Read wholly as Windows-1252, such a file's headers would not be recognised: "PrÃ©nom".)"""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
     else:
@@ -43,8 +47,26 @@ def decode(data: bytes) -> str:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            if encoding == "utf-8-sig" and _mostly_utf8(data):
+                return data.decode("utf-8-sig", errors=_CP1252_BYTES)
     raise ReadError("encoding")
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_BYTES = "crisis_tui.cp1252_bytes"  # the error handler reading bytes that are no UTF-8 as Windows-1252
+
+
+def _as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_CP1252_BYTES, _as_cp1252)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More characters written in UTF-8 than bytes that are not UTF-8."""
+    not_utf8 = data.decode("utf-8", errors="replace").count("\ufffd")
+    return len(_UTF8_SEQUENCE.findall(data)) > not_utf8
 
 
 def guess_separator(lines: list[str]) -> str:
