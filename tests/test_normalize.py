@@ -122,10 +122,12 @@ def test_several_numbers_in_one_cell_are_each_kept(cells, raw, phones, kinds, ki
     assert phone_info(cells) == PhoneInfo(raw, phones, kinds, kind)
 
 
-@pytest.mark.parametrize("cell", ["0475 12 34 56 56", "0475123456 12", "061 21 21 21 123", "0475 12 34 56 / 57"])
+@pytest.mark.parametrize("cell", ["0475 12 34 56 56", "0475123456 12", "061 21 21 21 123", "0475.12.34.56.56"])
 def test_digits_left_over_after_a_number_make_it_no_usable_number_not_a_guess(cell):
-    """"0475 12 34 56 56" holds a typo: the first ten digits may not be the patient's number (found by an audit)."""
+    """"0475 12 34 56 56" holds a typo: the first ten digits may not be the patient's number (found by an audit).
+    After a separator, the number before it stands ("0475 12 34 56 / 57": the other one is not read)."""
     assert phone_info([cell]) == PhoneInfo(cell, "", "invalid", "invalid")
+    assert phone_info(["0475 12 34 56 / 57"]) == PhoneInfo("0475 12 34 56 | 57", MOBILE, "mobile;invalid", "mobile")
 
 
 def test_numbers_from_several_columns_mobiles_first_without_repeats():

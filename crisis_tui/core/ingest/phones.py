@@ -245,11 +245,16 @@ _FEWEST_DIGITS = 6  # fewer, after a complete number, are a typo or an extension
 
 
 def _numbers_in_run(run: str) -> list[str]:
-    """`_split_run`, unless digits are left over after a complete number ("0475 12 34 56 56"): the run is then one
-    number as written, which no reader takes, rather than a guess at which digits are the patient's."""
+    """`_split_run`, unless digits are left over right after a complete number, with nothing but spaces or dots
+    between ("0475 12 34 56 56"): the run is then one number as written, which no reader takes, rather than a
+    guess at which digits are the patient's. ("0475 12 34 56 / 57" keeps its first number.)"""
     numbers = _split_run(run)
-    if any(sum(ch.isdigit() for ch in number) < _FEWEST_DIGITS for number in numbers[1:]):
-        return [run.strip()]
+    end = 0
+    for number in numbers:
+        start = run.index(number, end)
+        if end and sum(ch.isdigit() for ch in number) < _FEWEST_DIGITS and not run[end:start].strip(" ."):
+            return [run.strip()]
+        end = start + len(number)
     return numbers
 
 
