@@ -10,6 +10,7 @@ from textual.widgets import Input
 from crisis_tui.config import Home
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import AuditEntry, Decision, Meeting
+from crisis_tui.core.signing import sign_meeting as signed
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.ui.screens.board import BoardScreen
 from crisis_tui.ui.widgets.decision_dialog import DecisionDialog
@@ -236,6 +237,22 @@ async def test_signed_meeting_refuses_changes_in_an_error_dialog(workspace):
         await pilot.press("c")
         await settle(pilot)
     assert cells(workspace) == {("ARL", "consultation", DAY): "cancelled"}
+    assert [m.kind for m in meetings(workspace)] == ["daily", "emergency"]
+
+
+@pilot_test
+async def test_starting_after_the_day_s_meeting_is_signed_shows_it_and_opens_no_meeting_unasked(workspace):
+    """Found by an audit: just starting the application after the daily meeting was signed opened an empty
+    emergency meeting, which `sign` then signed. The signed meeting is shown read-only; ! opens one when asked."""
+    with workspace.session() as session:
+        signed(session, workspace.reference, open_meeting(session, MEETING_DAY).id, "Dr Director", "")
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert pilot.app.meeting_signed and "SIGNED" in pilot.app.sub_title
+        assert [m.kind for m in meetings(workspace)] == ["daily"]
+        await pilot.press("!", "y")
+        await settle(pilot)
+        assert not pilot.app.meeting_signed and pilot.app.has_class("-emergency")
     assert [m.kind for m in meetings(workspace)] == ["daily", "emergency"]
 
 

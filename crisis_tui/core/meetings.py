@@ -50,6 +50,17 @@ def open_meeting_of(session: Session, day: date) -> Meeting | None:
     return None if session.exec(signed_since).first() is not None else meeting
 
 
+def meeting_of_the_day(session: Session, day: date) -> Meeting:
+    """The meeting the application opens on: the day's open one; else, when the day's meetings are signed, the
+    latest of them (read-only: an emergency meeting is opened when the chair asks, never by just starting the
+    application); else a new daily meeting."""
+    current = open_meeting_of(session, day)
+    if current is not None:
+        return current
+    signed = session.exec(select(Meeting).where(Meeting.day == day).order_by(Meeting.id.desc())).first()
+    return signed if signed is not None else open_meeting(session, day)
+
+
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     return session.exec(select(Meeting).where(Meeting.id < meeting.id).order_by(Meeting.id.desc())).first()
 

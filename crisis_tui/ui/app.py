@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from crisis_tui.core.clock import today
 from crisis_tui.core.db import session_scope
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.meetings import attendees_of, open_meeting, update_meeting
+from crisis_tui.core.meetings import attendees_of, meeting_of_the_day, open_meeting, update_meeting
 from crisis_tui.core.models import Meeting
 from crisis_tui.core.signing import startup_warning
 from crisis_tui.core.sync import lock_meeting
@@ -226,14 +226,18 @@ class CrisisApp(App):
             self.board.recount()
 
     def open_meeting(self, *, emergency: bool = False, then: Then | None = None) -> None:
-        """Today's meeting opened or resumed, or a new emergency one; shown in the header once open."""
+        """Today's meeting opened or resumed (or, signed, shown read-only), or a new emergency one; shown in the
+        header once open."""
 
         def opened(meeting: object) -> None:
             self.show_meeting(meeting)
             if then is not None:
                 then(meeting)
 
-        self.write(lambda session: open_meeting(session, self.clock(), emergency=emergency), opened)
+        if emergency:
+            self.write(lambda session: open_meeting(session, self.clock(), emergency=True), opened)
+        else:
+            self.write(lambda session: meeting_of_the_day(session, self.clock()), opened)
 
     def lock_meeting(self, session: Session) -> Meeting:
         """The app's meeting as committed now, locked for this writing transaction; LockedError once signed."""
