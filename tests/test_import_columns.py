@@ -23,7 +23,6 @@ from crisis_tui.core.text import tokens
     ("Date", "date"), ("Date RDV", "date"), ("DATE RDV", "date"), ("Datum", "date"), ("Datum afspraak", "date"),
     ("Surgery date", "date"), ("Date intervention", "date"), ("Date de l'examen", "date"),
     ("Heure", "time"), ("HEURE RDV", "time"), ("Uur", "time"), ("Time", "time"), ("Appointment time", "time"),
-    ("Start", "time"), ("Start time", "time"), ("Début", "time"), ("Créneau", "time"), ("Slot", "time"),
     ("Date/heure", "datetime"), ("Datum en tijd", "datetime"), ("RDV", "datetime"), ("Date and time", "datetime"),
     ("Date de naissance", "birth_date"), ("DDN", "birth_date"), ("Né(e) le", "birth_date"),
     ("Geboortedatum", "birth_date"), ("Date of birth", "birth_date"), ("Birth date", "birth_date"),

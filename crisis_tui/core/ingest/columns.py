@@ -52,8 +52,7 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("date", ("date", "datum", "jour", "dag", "day", "*datum")),
     ("time", (
         "heure", "uur", "time", "tijd", "hour", "h", "horaire", "heure rdv", "heure de debut", "aanvangsuur",
-        "beginuur", "begintijd", "starttijd", "aanvang", "*tijd", "*uur", "start", "start time", "debut", "begin",
-        "creneau", "slot",
+        "beginuur", "begintijd", "starttijd", "aanvang", "*tijd", "*uur",
     )),
     ("phone", (
         "telephone", "tel", "gsm", "mobile", "portable", "phone", "telefoon", "telefoonnummer", "gsmnummer",
