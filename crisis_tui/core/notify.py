@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import and_, case, exists, func
+from sqlalchemy import and_, case, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -72,9 +72,10 @@ def verdict(cell_status: str, effective: Effective, activity_channel: str, phone
 
 def last_told_query(day_from: date, day_to: date):
     """(appointment id, what its patient was last told and may still believe) for the appointments of the range
-    told before: the told status of the latest notification, but when that one, "maintained" after all, was a
-    call nobody answered yet (or a line on the unreachable list), what the patient was told before it: he is told
-    again until a call reaches him. (An SMS or a doctor's own call is taken as told.)"""
+    told before: the told status of the latest notification; but when that one is "maintained" after all and no
+    list since the patient was told otherwise got it to him (a call reached him, on any of those lists, a
+    reprint too; an SMS or a doctor's own call is taken as told), what he was told before: he is told again
+    until a call reaches him."""
     latest = (
         select(func.max(Notification.id).label("id"))
         .join(Appointment, Appointment.id == Notification.appointment_id)
@@ -82,14 +83,19 @@ def last_told_query(day_from: date, day_to: date):
         .group_by(Notification.appointment_id)
         .subquery()
     )
-    earlier = aliased(Notification)
-    before = (select(earlier.told_status)
-              .where(earlier.appointment_id == Notification.appointment_id, earlier.id < Notification.id,
-                     earlier.told_status.in_(TOLD_UNSETTLED))
-              .order_by(earlier.id.desc()).limit(1).scalar_subquery())
-    reached = exists().where(CallOutcome.notification_id == Notification.id, CallOutcome.outcome == "reached")
-    unheard = and_(Notification.told_status == "maintained", Notification.channel.in_(UNHEARD_CHANNELS), ~reached)
-    believed = case((unheard, func.coalesce(before, Notification.told_status)), else_=Notification.told_status)
+    earlier, since = aliased(Notification), aliased(Notification)
+    unsettled = (select(earlier.id, earlier.told_status)
+                 .where(earlier.appointment_id == Notification.appointment_id, earlier.id < Notification.id,
+                        earlier.told_status.in_(TOLD_UNSETTLED))
+                 .order_by(earlier.id.desc()).limit(1))
+    before_id = unsettled.with_only_columns(earlier.id).scalar_subquery()
+    before = unsettled.with_only_columns(earlier.told_status).scalar_subquery()
+    reached = exists().where(CallOutcome.notification_id == since.id, CallOutcome.outcome == "reached")
+    heard = exists().where(since.appointment_id == Notification.appointment_id, since.id > before_id,
+                           since.told_status == "maintained",
+                           or_(since.channel.not_in(UNHEARD_CHANNELS), reached))  # any list since, a reprint too
+    unheard = and_(Notification.told_status == "maintained", before.is_not(None), ~heard)
+    believed = case((unheard, before), else_=Notification.told_status)
     return (select(Notification.appointment_id, believed.label("told_status"))
             .join(latest, latest.c.id == Notification.id))
 
