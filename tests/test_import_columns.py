@@ -178,6 +178,9 @@ def test_totals_lines(row, totals):
     (["Patient", "Date", "Patient", "Date", "Patient", "Date"], [(0, 2), (2, 4), (4, None)]),
     (["Nom", "Prénom", "Date", "Nom de jeune fille", "Médecin", "GSM"], [(None, None)]),
     (["Nom", "Prénom", "Date", "GSM", "Nom", "Prénom"], [(None, None)]),  # no date after: not a table of its own
+    (["Nom", "Prénom", "Date intervention", "Heure", "Chirurgien", "Nom anesthésiste", "Date consultation anesthésie",
+      "GSM"], [(None, None)]),  # another person's name and date: columns of the same table (found by an audit)
+    (["Nom", "Prénom", "Date RDV", "Nom", "Date de rappel", "GSM"], [(None, None)]),  # the dates differ
 ])
 def test_tables_side_by_side_on_one_header_row(header, tables):
     found = side_by_side(map_columns(1, header))

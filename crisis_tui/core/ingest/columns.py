@@ -234,19 +234,21 @@ def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
 
 def side_by_side(columns: ColumnMap) -> list[tuple[slice, ColumnMap]]:
     """The tables a header row heads, each with the columns it spans (as `slice`) and its roles within them: one,
-    or several side by side (a morning and an afternoon list, each naming its patients and dates: where the name's
-    header comes again, a table starts, as long as the columns before it and those from it each make one). A
-    header of two rows is left whole."""
+    or several side by side (a morning and an afternoon list under the same headers: where the name's header comes
+    again, word for word, a table starts, as long as the columns from it make one whose date header is the first
+    table's too). "Nom anesthésiste" beside "Date consultation anesthésie" is no second table. A header of two
+    rows is left whole."""
     name = columns.roles.get("patient", columns.roles.get("last_name"))
     if columns.two_rows or name is None:
         return [(slice(None), columns)]
-    role = column_role(columns.headers[name])
+    dates = {fold(columns.headers[columns.roles[role]]) for role in DATE_ROLES if role in columns.roles}
     for start in range(name + 1, len(columns.headers)):
-        if column_role(columns.headers[start]) != role:
+        if fold(columns.headers[start]) != fold(columns.headers[name]):
             continue
         first = map_columns(columns.row_number, columns.headers[:start])
         rest = map_columns(columns.row_number, columns.headers[start:])
-        if first is not None and rest is not None:
+        if first is not None and rest is not None and dates & {
+                fold(rest.headers[rest.roles[role]]) for role in DATE_ROLES if role in rest.roles}:
             return [(slice(0, start), first), *(
                 (slice(start + (cut.start or 0), None if cut.stop is None else start + cut.stop), table)
                 for cut, table in side_by_side(rest))]
