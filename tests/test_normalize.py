@@ -130,6 +130,13 @@ def test_digits_left_over_after_a_number_make_it_no_usable_number_not_a_guess(ce
     assert phone_info(["0475 12 34 56 / 57"]) == PhoneInfo("0475 12 34 56 | 57", MOBILE, "mobile;invalid", "mobile")
 
 
+@pytest.mark.parametrize("cell", ["0475 12 34 56 (9h-17h)", "0475 12 34 56 24h/24", "0475 12 34 56 8h-12h",
+                                  "0475 12 34 56 (2)", "0475 12 34 56 (après 18h)"])
+def test_a_note_with_digits_after_a_number_leaves_the_number_usable(cell):
+    """Found by a regression audit: a time or a count in a note is no digits run on."""
+    assert phone_info([cell]).phones == MOBILE
+
+
 def test_numbers_from_several_columns_mobiles_first_without_repeats():
     info = phone_info(["061 21 21 21", 475123456.0, "0475 12 34 56", None, float("nan"), ""])
     assert info == PhoneInfo("061 21 21 21 | 475123456 | 0475 12 34 56", f"{MOBILE};{LANDLINE}", "landline;mobile;mobile", "mobile")

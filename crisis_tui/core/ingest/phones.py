@@ -244,24 +244,26 @@ def _split_run(run: str) -> list[str]:
 _FEWEST_DIGITS = 6  # fewer, after a complete number, are a typo or an extension: no number of their own
 
 
-def _numbers_in_run(run: str) -> list[str]:
-    """`_split_run`, unless digits are left over right after a complete number, with nothing but spaces or dots
-    between ("0475 12 34 56 56"): the run is then one number as written, which no reader takes, rather than a
-    guess at which digits are the patient's. ("0475 12 34 56 / 57" keeps its first number.)"""
+def _numbers_in_run(run: str, ends_line: bool) -> list[str]:
+    """`_split_run`, unless a few digits end the line right after a complete number, with nothing but spaces or
+    dots between ("0475 12 34 56 56"): the run is then one number as written, which no reader takes, rather than
+    a guess at which digits are the patient's. A separator ("0475 12 34 56 / 57"), a bracket or words after them
+    ("(2)", "24h/24", "8h-12h": a note) leave the number before them as it is."""
     numbers = _split_run(run)
-    end = 0
-    for number in numbers:
-        start = run.index(number, end)
-        if end and sum(ch.isdigit() for ch in number) < _FEWEST_DIGITS and not run[end:start].strip(" ."):
+    if ends_line and len(numbers) > 1:
+        last = numbers[-1]
+        start = run.rindex(last)
+        gap = run[run.index(numbers[-2]) + len(numbers[-2]) : start]
+        if sum(ch.isdigit() for ch in last) < _FEWEST_DIGITS and not gap.strip(" .") and last[0] != "(":
             return [run.strip()]
-        end = start + len(number)
     return numbers
 
 
 def _read_line(line: str) -> list[tuple[str, str | None, str]]:
     """Every number on one line of a cell as (raw, E.164 or None, kind); words without a digit are one invalid number.
     (phone_info reads the usual line, one Belgian number, itself: this is for the others.)"""
-    raws = [raw for run in _NUMBER_RUN.findall(line) for raw in _numbers_in_run(run)]
+    raws = [raw for run in _NUMBER_RUN.finditer(line)
+            for raw in _numbers_in_run(run.group(), not line[run.end() :].strip())]
     if not raws:
         return [(line, None, "invalid")] if any(ch.isalnum() for ch in line) else []
     return [(raw, *normalize_phone(raw)) for raw in raws]
