@@ -76,6 +76,20 @@ def test_a_folder_imports_the_spreadsheets_of_its_folders_too(tmp_path, capsys):
     assert all(e["imported"] > 0 for e in payload["files"])
 
 
+def test_a_folder_import_leaves_the_home_s_own_exports_aside(tmp_path, capsys):
+    """Found by a regression audit: the home imported as a folder took its call lists and rejects back in."""
+    home = tmp_path / "home"
+    inbox = home / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    sample(inbox, "export_consultations_bastogne.xlsx")
+    code, out, _ = run(capsys, "--home", str(home), "import", str(home), "--json")
+    assert code == 0 and json.loads(out)["rejected"] == 1 and any((home / "exports" / "rejects").iterdir())
+    (home / "exports" / "appels_2026-12-07.xlsx").write_bytes((inbox / "export_consultations_bastogne.xlsx").read_bytes())
+    code, out, _ = run(capsys, "--home", str(home), "import", str(home), "--json")
+    assert code == 0 and [Path(e["path"]).name for e in json.loads(out)["files"]] == [
+        "export_consultations_bastogne.xlsx"]
+
+
 def test_a_second_import_of_the_same_files_adds_nothing(tmp_path, capsys):
     path = sample(tmp_path, "export_consultations_bastogne.xlsx")
     home = str(tmp_path / "home")

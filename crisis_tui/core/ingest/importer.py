@@ -93,9 +93,10 @@ class ImportReport:
 def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = None, activity: str | None = None,
                  progress: Progress | None = None, cancel: threading.Event | None = None,
                  lang: str = "fr") -> ImportReport:
-    """Import files, and every spreadsheet of a folder (sorted by name); one file's error does not stop the others."""
+    """Import files, and every spreadsheet of a folder and its folders (sorted by path; the home's exports
+    aside); one file's error does not stop the others."""
     report = ImportReport()
-    for path in _expand(paths):
+    for path in _expand(paths, skip=[workspace.home.exports]):
         if isinstance(path, FileReport):
             report.files.append(path)
             continue
@@ -104,7 +105,9 @@ def import_paths(workspace, paths: Iterable[Path | str], *, site: str | None = N
     return report
 
 
-def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
+def _expand(paths: Iterable[Path | str], skip: Sequence[Path]) -> Iterator[Path | FileReport]:
+    """The files named, and the spreadsheets of the folders named (`read.spreadsheets_in`, folders in `skip`
+    aside); a report for a path that is not there or a folder without any."""
     for path in map(Path, paths):
         if not path.exists():
             yield FileReport(str(path), "error", Message("import.error.line", file=path,
@@ -113,7 +116,7 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path | FileReport]:
         if not path.is_dir():
             yield path
             continue
-        found = spreadsheets_in(path)
+        found = spreadsheets_in(path, skip)
         if not found:
             yield FileReport(str(path), "error", Message("import.error.line", file=path,
                                                          reason=Message("import.error.no_spreadsheet")))

@@ -73,12 +73,15 @@ def is_spreadsheet_name(path: Path) -> bool:
     return path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.name.startswith((".", "~$"))
 
 
-def spreadsheets_in(folder: Path) -> list[Path]:
+def spreadsheets_in(folder: Path, skip: Sequence[Path] = ()) -> list[Path]:
     """The spreadsheets a folder import picks up: in the folder and in its folders (a USB stick with a folder per
-    site), hidden folders aside, links to folders not followed; sorted by their path in the folder."""
+    site), hidden folders and those in `skip` (the home's exports: call lists, rejects) aside, links to folders not
+    followed; sorted by their path in the folder."""
+    skipped = {path.resolve() for path in skip}
     found = []
     for top, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
+        folders[:] = [name for name in folders
+                      if not name.startswith(".") and Path(top, name).resolve() not in skipped]
         found += [path for name in files if is_spreadsheet_name(path := Path(top, name)) and path.is_file()]
     return sorted(found, key=lambda path: [part.casefold() for part in path.relative_to(folder).parts])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Sequence
 
 from rich.text import Text
 from textual import work
@@ -31,12 +32,12 @@ FILE_STEPS = 1000  # progress bar steps per file
 SUMMARY_FIELDS = ("rows", "imported", "duplicates", "rejected")
 
 
-def spreadsheets_at(path: Path) -> list[Path]:
+def spreadsheets_at(path: Path, skip: Sequence[Path] = ()) -> list[Path]:
     """The spreadsheets a path names: itself (a file) or those a folder import picks up in it (a folder)."""
     if path.is_file():
         return [path]
     if path.is_dir():
-        return spreadsheets_in(path)
+        return spreadsheets_in(path, skip)
     return []
 
 
@@ -110,7 +111,7 @@ class ImportScreen(Screen):
     def list_files(self) -> None:
         t = self.catalog.t
         path = self.typed_path()
-        files = spreadsheets_at(path)
+        files = spreadsheets_at(path, [self.workspace.home.exports])
         self.listed = path
         selection = self.query_one(SelectionList)
         selection.clear_options()
