@@ -40,16 +40,20 @@ def decode(data: bytes) -> str:
     pasted from a Windows file into a UTF-8 one), UTF-8 with those bytes read as Windows-1252; else strict
     Windows-1252. (Read wholly as Windows-1252, such a file's headers would not be recognised: "PrÃ©nom".)"""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            if encoding == "utf-8-sig" and _mostly_utf8(data):
-                return data.decode("utf-8-sig", errors=_CP1252_BYTES)
-    raise ReadError("encoding")
+        return _strictly(data, "utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if _mostly_utf8(data):
+            return data.decode("utf-8-sig", errors=_CP1252_BYTES)
+    return _strictly(data, "cp1252")
+
+
+def _strictly(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ReadError("encoding") from None
 
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -65,8 +69,8 @@ codecs.register_error(_CP1252_BYTES, _as_cp1252)
 
 def _mostly_utf8(data: bytes) -> bool:
     """More characters written in UTF-8 than bytes that are not UTF-8."""
-    not_utf8 = data.decode("utf-8", errors="replace").count("\ufffd")
-    return len(_UTF8_SEQUENCE.findall(data)) > not_utf8
+    written = len(_UTF8_SEQUENCE.findall(data))  # none in a Windows-1252 file: no second decoding
+    return written > 0 and written > data.decode("utf-8", errors="replace").count("\ufffd")
 
 
 def guess_separator(lines: list[str]) -> str:
