@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 
+from crisis_tui.core.ingest import cellscan
 from crisis_tui.core.ingest.cells import ReadError
 
 MAX_TOTAL_BYTES = 1 << 30  # uncompressed content of one workbook
@@ -25,10 +26,6 @@ _CHUNK = 4 << 20
 # `<c r="REF"` first, no other r attribute anywhere, and no space before any "=" (tabs and line breaks are read as
 # spaces, so that r attributes written after them are seen too).
 _SPACES = bytes.maketrans(b"\t\n\r", b"   ")
-_PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")
-_OTHER_REF = re.compile(rb"r=(?<![A-Za-z0-9_.:\-]r=)(?<!<c r=)(?<!<row r=)")  # not the first of a cell or row
-# a space before an "=" (tabs and line breaks are spaces by then): a pass of its own, cheaper than one pattern
-_SPACED_EQUALS = re.compile(rb"=(?<=[ \x0b\x0c]=)")
 
 
 def _cells_to_check(digits: int) -> re.Pattern[bytes]:
@@ -137,14 +134,15 @@ class Reach:
         end = len(xml) if end is None else end
         if any(xml.find(space, start, end) >= 0 for space in (b"\t", b"\n", b"\r")):
             xml, start, end = xml[start:end].translate(_SPACES), 0, end - start
-        if any(odd.search(xml, start, end) for odd in (_PREFIXED_CELL, _OTHER_REF, _SPACED_EQUALS)):
+        found = cellscan.scan(xml, start, end, self.digits)
+        if not found.plain:
             return False
-        for letters, row, far_row in set(self.cells.findall(xml, start, end)):
-            if not (letters or far_row):
-                return False  # a cell whose first attribute is not its reference
+        self.rows, self.columns = max(self.rows, found.rows), max(self.columns, found.columns)
+        for match in filter(None, (self.cells.match(xml, position, end) for position in found.long)):
+            letters, row, far_row = match.groups()
             self.rows = max(self.rows, int(row or far_row or 0))
             self.columns = max(self.columns, column_number(letters) if letters else 26)
-        if self.columns < 26 and xml.find(b"<c", start, end) >= 0:
+        if self.columns < 26 and found.any_cell:
             self.columns = 26
         return True
 
