@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from crisis_tui.core.ingest.normalize import normalize_phone, phone_info
 from crisis_tui.core.ingest.phones import (
-    _cell_readings, _fast_phone, _phonenumbers_phone, column_readings, phone_infos,
+    _cell_readings, _fast_phone, _phonenumbers_phone, _several, _two, column_readings, phone_infos,
 )
 
 # area codes in use plus some that are not, so both answers get drawn
@@ -153,3 +153,18 @@ def test_phone_columns_read_in_bulk_say_what_each_row_read_alone_says(rows):
     columns = [list(column) for column in zip(*rows)] or [[], [], []]
     assert phone_infos(columns) == [phone_info(row) for row in rows]
     assert column_readings(columns[0]) == [_cell_readings(cell) for cell in columns[0]]
+
+
+# (raw, E.164, kind): a number's kind is its own, whatever cell it came from
+readings = st.tuples(st.sampled_from(["0475 12 34 56", "061 21 21 21", "abc", ""]),
+                     st.sampled_from([("+32475123456", "mobile"), ("+32475000000", "mobile"),
+                                      ("+3261212121", "landline"), ("+3263000000", "landline"), (None, "invalid")]),
+                     ).map(lambda r: (r[0], *r[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(readings, readings)
+@example(("0475 12 34 56", "+32475123456", "mobile"), ("0475123456", "+32475123456", "mobile"))
+@example(("061 21 21 21", "+3261212121", "landline"), ("0475 12 34 56", "+32475123456", "mobile"))
+def test_two_numbers_sum_up_as_several_do(first, second):
+    assert _two(first, second) == _several([first, second])

@@ -15,7 +15,7 @@ from crisis_tui.core.clock import today
 from crisis_tui.core.ingest import normalize
 from crisis_tui.core.ingest.cells import cell_text
 from crisis_tui.core.ingest.columns import ColumnMap
-from crisis_tui.core.ingest.phones import phone_infos
+from crisis_tui.core.ingest.phones import Summary, phone_infos
 from crisis_tui.core.reference import Ambiguous
 from crisis_tui.core.text import key
 
@@ -190,7 +190,7 @@ class SheetPlan:
             return ("",) * count, ("",) * count
         return tuple(zip(*_lookup(self._words, columns[index], self._clean)))
 
-    def _phone_column(self, columns: list, count: int) -> list[normalize.PhoneInfo]:
+    def _phone_column(self, columns: list, count: int) -> list[Summary]:
         """Phone numbers are mostly unique: read in bulk, column by column, not cached."""
         if not self.phones:
             return [normalize.phone_info(())] * count
