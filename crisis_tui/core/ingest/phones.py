@@ -184,6 +184,8 @@ def _phone_text(value: object) -> str:
         if len(float_text.group(2) or "") < int(float_text.group(3)):
             return text
         value = float(text.replace(",", "."))
+    if type(value) is float and value.is_integer():  # most numbers a phone column holds (NaN is not)
+        return str(int(value))
     if is_missing(value):
         return ""
     number = as_number(value)

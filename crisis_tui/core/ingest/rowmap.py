@@ -8,6 +8,7 @@ met again are converted once (dates, names and places repeat across thousands of
 from __future__ import annotations
 
 import itertools
+import operator
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -66,11 +67,24 @@ def _same(value: object) -> object:
     return value
 
 
+_UNSEEN = object()
+
+
 def _lookup(cache: dict, keys: list, compute: Callable[[object], object]) -> list:
-    """`compute(key)` for each key, each distinct key computed once (and kept in `cache`)."""
-    for key_ in set(keys).difference(cache):
-        cache[key_] = compute(key_)
-    return list(map(cache.__getitem__, keys))
+    """`compute(key)` for each key, each distinct key computed once (and kept in `cache`). Most keys of a chunk
+    were met in the chunks before: one pass looks them all up, and only the keys it missed are computed."""
+    values = list(map(cache.get, keys, itertools.repeat(_UNSEEN)))
+    if any(map(operator.is_, values, itertools.repeat(_UNSEEN))):
+        for key_ in set(keys).difference(cache):
+            cache[key_] = compute(key_)
+        values = list(map(cache.__getitem__, keys))
+    return values
+
+
+def _any_set_aside(names: list, starts: list, sites: list, activities: list) -> bool:
+    """Whether a row of the chunk lacks a name or a usable start, or names no site or activity (a reason, not a
+    code): passes in C, where looking at each row costs a tenth of the conversion."""
+    return None in names or None in starts or {*map(type, sites), *map(type, activities)} != {str}
 
 
 class SheetPlan:
@@ -124,10 +138,11 @@ class SheetPlan:
                          self._start)
         sites = _lookup(self._sites, self._column(columns, self.site.column), self._site)
         activities = _lookup(self._activities, self._column(columns, self.activity.column), self._activity)
-        kept = [name is not None and start is not None and type(site) is str and type(activity) is str
-                for name, start, site, activity in zip(names, starts, sites, activities)]
-        others = [position for position, ok in enumerate(kept) if not ok]
-        if others:
+        others: list[int] = []
+        if _any_set_aside(names, starts, sites, activities):
+            kept = [name is not None and start is not None and type(site) is str and type(activity) is str
+                    for name, start, site, activity in zip(names, starts, sites, activities)]
+            others = [position for position, ok in enumerate(kept) if not ok]
             columns = [list(itertools.compress(column, kept)) for column in columns]
             names, starts, sites, activities = (list(itertools.compress(values, kept))
                                                 for values in (names, starts, sites, activities))
