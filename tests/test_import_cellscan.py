@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from crisis_tui.core.ingest import extent
@@ -74,3 +75,9 @@ def test_a_real_sheet_scans_the_same() -> None:
     for digits in range(1, 8):
         assert scanned(xml, 0, len(xml), digits) == oracle(xml, 0, len(xml), digits)
     assert scanned(xml, 0, len(xml), 6) == (100_009, 26)
+
+
+@pytest.mark.parametrize("start, end", [(-19, 21), (0, 25), (10, 2)])
+def test_a_piece_outside_the_xml_is_refused_not_scanned_elsewhere(start: int, end: int) -> None:
+    with pytest.raises(ValueError, match="outside"):
+        extent.Reach().feed(b'xx<c r="XFD1048576"/>', start, end)

@@ -60,7 +60,9 @@ def _first(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def scan(xml: bytes, start: int, end: int, digits: int) -> Found:
-    """The passes over xml[start:end] (see the module's docstring)."""
+    """The passes over xml[start:end] (see the module's docstring); the piece must lie within `xml`."""
+    if not 0 <= start <= end <= len(xml):
+        raise ValueError(f"piece {start}:{end} outside the {len(xml)} bytes scanned")
     base = max(start - LOOKBEHIND, 0)
     data = np.frombuffer(xml, dtype=np.uint8, count=end - base, offset=base)
     first = start - base  # where matches may start; the bytes before are only looked behind
