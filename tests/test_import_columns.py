@@ -187,3 +187,28 @@ def test_tables_side_by_side_on_one_header_row(header, tables):
     assert [(cut.start, cut.stop) for cut, _ in found] == tables
     for cut, table in found:
         assert table.headers == tuple("" if cell is None else cell for cell in header[cut])
+
+
+PATIENT_OVER_TWO = ["Date", "Patient", "", "GSM"]
+
+
+@pytest.mark.parametrize(("below", "roles"), [
+    # a "Patient" header merged over the family name and the first name
+    # (a totals line, a first name missing: most rows give one)
+    ([*[["07/12/2026", "Dupont", "Marie", "0475"]] * 7, ["07/12/2026", "Van den Berghe", "Marie Louise", "0476"],
+      ["Total", "", "", ""], ["07/12/2026", "Martin", "", "0477"]],
+     {"date": 0, "last_name": 1, "first_name": 2}),
+    # an unnamed column of numbers, notes or mostly nothing after a full name: left alone
+    ([["07/12/2026", "Dupont Marie", "12", "0475"], ["07/12/2026", "Martin Jean", "7", "0476"]], {"date": 0, "patient": 1}),
+    ([["07/12/2026", "Dupont Marie", "à jeun depuis minuit, sans eau", "0475"]], {"date": 0, "patient": 1}),
+    ([["07/12/2026", "Dupont Marie", "", "0475"], ["07/12/2026", "Martin Jean", "", "0476"],
+      ["07/12/2026", "Leroy Paul", "x", "0477"]], {"date": 0, "patient": 1}),
+])
+def test_a_patient_header_over_two_columns_is_the_family_and_the_first_name(below, roles):
+    found = find_header([(1, PATIENT_OVER_TWO), *enumerate(below, start=2)])
+    assert found.roles == roles and found.phones == (3,)
+
+
+def test_beside_a_first_name_column_the_unnamed_column_stays_unread():
+    found = find_header([(1, ["Date", "Patient", "", "Prénom"]), (2, ["07/12/2026", "Dupont", "Marie", "Marie"])])
+    assert found.roles == {"date": 0, "last_name": 1, "first_name": 3}

@@ -318,3 +318,20 @@ def test_tables_side_by_side_are_each_read_with_their_own_columns(workspace, tmp
         ("Un", 9, "+32479030301")]
     (rejected,) = stored(workspace, RejectedRow)
     assert (rejected.row_number, json.loads(rejected.raw)) == (4, ["Quatre", "Léa", "pas de date", "15:00"])
+
+
+def test_a_patient_header_merged_over_two_columns_keeps_the_first_names(workspace, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Consultations Arlon"
+    sheet.append(["Date RDV", "Heure", "Patient", None, "GSM"])
+    sheet.merge_cells("C1:D1")
+    for hour, (last, first) in enumerate([("Dupont", "Marie"), ("Dupont", "Jean"), ("Van den Berghe", "Anne")]):
+        sheet.append(["17/05/2022", f"{8 + hour}:00", last, first, f"0475 12 34 5{hour}"])
+    book.save(tmp_path / "rdv.xlsx")
+    report = import_file(workspace, tmp_path / "rdv.xlsx")
+    assert (report.imported, report.rejected) == (3, 0)
+    assert sorted((a.last_name, a.first_name) for a in stored(workspace)) == [
+        ("Dupont", "Jean"), ("Dupont", "Marie"), ("Van den Berghe", "Anne")]
