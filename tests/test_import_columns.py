@@ -192,17 +192,23 @@ def test_tables_side_by_side_on_one_header_row(header, tables):
 PATIENT_OVER_TWO = ["Date", "Patient", "", "GSM"]
 
 
+FULL_NAMES = ("Dupont Marie", "Martin Jean", "Leroy Paul", "Petit Luc")
+LEFT_ALONE = {"date": 0, "patient": 1}
+
+
 @pytest.mark.parametrize(("below", "roles"), [
     # a "Patient" header merged over the family name and the first name
     # (a totals line, a first name missing: most rows give one)
-    ([*[["07/12/2026", "Dupont", "Marie", "0475"]] * 7, ["07/12/2026", "Van den Berghe", "Marie Louise", "0476"],
-      ["Total", "", "", ""], ["07/12/2026", "Martin", "", "0477"]],
+    ([*(["07/12/2026", "Dupont", first, "0475"] for first in ("Marie", "Jean", "Luc", "Anne", "Léa", "Noé", "Zoé")),
+      ["07/12/2026", "Van den Berghe", "Marie Louise", "0476"], ["Total", "", "", ""],
+      ["07/12/2026", "Martin", "", "0477"]],
      {"date": 0, "last_name": 1, "first_name": 2}),
-    # an unnamed column of numbers, notes or mostly nothing after a full name: left alone
-    ([["07/12/2026", "Dupont Marie", "12", "0475"], ["07/12/2026", "Martin Jean", "7", "0476"]], {"date": 0, "patient": 1}),
-    ([["07/12/2026", "Dupont Marie", "à jeun depuis minuit, sans eau", "0475"]], {"date": 0, "patient": 1}),
-    ([["07/12/2026", "Dupont Marie", "", "0475"], ["07/12/2026", "Martin Jean", "", "0476"],
-      ["07/12/2026", "Leroy Paul", "x", "0477"]], {"date": 0, "patient": 1}),
+    # an unnamed column after a full name, of numbers, notes, mostly nothing, a sex, a yes or no: left alone
+    ([["07/12/2026", name, str(n), "0475"] for n, name in enumerate(FULL_NAMES)], LEFT_ALONE),
+    ([["07/12/2026", "Dupont Marie", "à jeun depuis minuit, sans eau", "0475"]], LEFT_ALONE),
+    ([["07/12/2026", name, "x" if n == 2 else "", "0475"] for n, name in enumerate(FULL_NAMES)], LEFT_ALONE),
+    ([["07/12/2026", name, "FM"[n % 2], "0475"] for n, name in enumerate(FULL_NAMES)], LEFT_ALONE),
+    ([["07/12/2026", name, ("Non", "Oui")[n % 2], "0475"] for n, name in enumerate(FULL_NAMES)], LEFT_ALONE),
 ])
 def test_a_patient_header_over_two_columns_is_the_family_and_the_first_name(below, roles):
     found = find_header([(1, PATIENT_OVER_TWO), *enumerate(below, start=2)])

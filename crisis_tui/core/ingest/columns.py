@@ -281,13 +281,15 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | Non
 
 NAME_WORDS_MOST = 3  # words a first name has at most ("Marie Louise Anne")
 NAMED_SHARE = 0.8  # of the rows with data that give a first name, at least (a totals line or a caption gives none)
+NAMES_DISTINCT = 3  # first names differ: a column of two or three values over its rows is rather a yes/no, a sex
 
 
 def _name_over_two_columns(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> ColumnMap:
     """A "Patient" header over two columns (a merged cell: the family name under it, the first name in the column
     after it, whose header is empty) read as the last and the first name: when, in the rows below, the column after
-    holds a few words without a digit, in most rows with data and nothing else in the others. Else (an unnamed
-    column of notes, numbers, or mostly nothing) the columns as they are."""
+    holds a few words without a digit, in most rows with data and nothing else in the others, and not the same two
+    words over and over. Else (an unnamed column of notes, numbers, a sex, a yes or no, or mostly nothing) the
+    columns as they are."""
     index = columns.roles.get("patient")
     after = None if index is None else index + 1
     if after is None or "first_name" in columns.roles or after >= len(columns.headers) \
@@ -295,9 +297,10 @@ def _name_over_two_columns(columns: ColumnMap, rows: Sequence[Sequence[object]])
         return columns
     filled = [row for row in rows if any(cell not in (None, "") for cell in row)]
     values = [row[after] for row in filled if after < len(row) and row[after] not in (None, "")]
-    if len(values) < NAMED_SHARE * len(filled) or not all(
-            isinstance(value, str) and value.strip() and len(value.split()) <= NAME_WORDS_MOST
-            and not any(character.isdigit() for character in value) for value in values):
+    if len(values) < NAMED_SHARE * len(filled) or len(set(values)) < min(len(values), NAMES_DISTINCT) or not all(
+            isinstance(value, str) and sum(character.isalpha() for character in value) >= 2
+            and len(value.split()) <= NAME_WORDS_MOST and not any(character.isdigit() for character in value)
+            for value in values):
         return columns
     roles = {role: at for role, at in columns.roles.items() if role != "patient"}
     return replace(columns, roles={**roles, "last_name": index, "first_name": after})
