@@ -134,8 +134,8 @@ def main() -> int:
         print(f"ratio import/read  : {import_wall / read_wall:.2f}x wall, {import_cpu / read_cpu:.2f}x CPU "
               f"(target <= 2x, aim 1.5x; medians of {args.runs} runs)")
         best_read, best_import = min(r["wall"] for r in reads), min(r["wall"] for r in imports)
-        print(f"fastest runs       : read {best_read:.2f} s, import {best_import:.2f} s, ratio {best_import / best_read:.2f}x "
-              f"(the least disturbed by other work on a shared machine)")
+        print(f"fastest runs       : read {best_read:.2f} s, import {best_import:.2f} s, "
+              f"ratio {best_import / best_read:.2f}x (the least disturbed by other work on a shared machine)")
     return 0
 
 

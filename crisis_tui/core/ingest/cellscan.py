@@ -74,11 +74,12 @@ def scan(xml: bytes, start: int, end: int, digits: int) -> Found:
     if _EQUALS_SPACE[data[equals - 1]].any():
         return Found(False)
     r = equals[(equals - 1 >= first) & (data[equals - 1] == ord("r"))] - 1  # where each "r=" starts
-    named = _NAME[_at(data, r - 1)]
-    of_cell = (_at(data, r - 1) == ord(" ")) & (_at(data, r - 2) == ord("c")) & (_at(data, r - 3) == ord("<"))
-    of_row = (_at(data, r - 1) == ord(" ")) & (_at(data, r - 2) == ord("w")) & (_at(data, r - 3) == ord("o")) \
-        & (_at(data, r - 4) == ord("r")) & (_at(data, r - 5) == ord("<"))
-    if not (named | of_cell | of_row).all():
+    before = _at(data, r - 1)
+    spaced = before == ord(" ")
+    of_cell = spaced & (_at(data, r - 2) == ord("c")) & (_at(data, r - 3) == ord("<"))
+    of_row = spaced & (_at(data, r - 2) == ord("w")) & (_at(data, r - 3) == ord("o")) & (_at(data, r - 4) == ord("r")) \
+        & (_at(data, r - 5) == ord("<"))
+    if not (_NAME[before] | of_cell | of_row).all():
         return Found(False)
     opens = np.flatnonzero(data[first:-1] == ord("<")) + first
     tags = opens[data[opens + 1] == ord("c")]
@@ -96,8 +97,9 @@ def _references(found: Found, tags: np.ndarray, data: np.ndarray, base: int, dig
     those with two letters, or digits as far as a row of `digits` digits reaches, are read whole."""
     refs = tags + len(b'<c r="')
     one_letter = _LETTER[_at(data, refs)]
-    tags = tags[_LETTER[_at(data, refs + 1)] | _DIGIT[_at(data, refs + digits - 1 + one_letter)]]
-    window = _at(data, (tags + len(b'<c r="'))[:, None] + _COLUMNS)
+    read = _LETTER[_at(data, refs + 1)] | _DIGIT[_at(data, refs + digits - 1 + one_letter)]
+    tags, refs = tags[read], refs[read]
+    window = _at(data, refs[:, None] + _COLUMNS)
     letters, short = _first(~_LETTER[window])
     zeros, ended = _first((_COLUMNS >= letters[:, None]) & (window != ord("0")))
     stop, closed = _first((_COLUMNS >= zeros[:, None]) & ~_DIGIT[window])

@@ -295,8 +295,8 @@ def _name_over_two_columns(columns: ColumnMap, rows: Sequence[Sequence[object]])
     if after is None or "first_name" in columns.roles or after >= len(columns.headers) \
             or columns.headers[after].strip():
         return columns
-    filled = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    values = [row[after] for row in filled if after < len(row) and row[after] not in (None, "")]
+    filled = [row for row in rows if any(row)]
+    values = [row[after] for row in filled if after < len(row) and row[after]]
     if len(values) < NAMED_SHARE * len(filled) or len(set(values)) < min(len(values), NAMES_DISTINCT) or not all(
             isinstance(value, str) and sum(character.isalpha() for character in value) >= 2
             and len(value.split()) <= NAME_WORDS_MOST and not any(character.isdigit() for character in value)
