@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 from hypothesis import given
@@ -45,6 +45,8 @@ from crisis_tui.core.text import tokens
     ("Date naiss.", "birth_date"), ("DATE DE NAISS.", "birth_date"), ("Geb.", "birth_date"),
     ("Date demande", "ignore"), ("Date de la demande", "ignore"), ("Aanvraagdatum", "ignore"),
     ("Nombre de patients", "ignore"), ("Nb patients", "ignore"), ("Total patients", "ignore"),
+    ("Chirurg", "doctor"), ("Provider", "doctor"), ("Begin", "datetime"), ("Appt", "datetime"),
+    ("Appt date", "date"), ("Appt time", "time"), ("Date begin", "date"),
 ])
 def test_header_roles(header, role):
     assert column_role(header) == role
@@ -138,6 +140,34 @@ def test_a_lone_name_column_holds_the_whole_name():
     assert map_columns(1, ["Nom", "Date"]).roles == {"patient": 0, "date": 1}
     assert map_columns(1, ["Nom", "Prénom", "Patient", "Date"]).roles == {"last_name": 0, "first_name": 1, "date": 3}
     assert map_columns(1, ["Patient", "Prénom", "Date"]).roles == {"last_name": 0, "first_name": 1, "date": 2}
+
+
+def test_name_beside_surname_is_the_first_name():
+    assert map_columns(1, ["Name", "Surname", "Date"]).roles == {"first_name": 0, "last_name": 1, "date": 2}
+    assert map_columns(1, ["Surname", "Name", "Date"]).roles == {"last_name": 0, "first_name": 1, "date": 2}
+    assert map_columns(1, ["Name", "Date"]).roles == {"patient": 0, "date": 1}
+
+
+@pytest.mark.parametrize(("header", "below", "roles"), [
+    # two columns naming the moment, none the date or the time: the one holding times of day gives the time
+    (["Patient", "Appointment", "Start", "End"], [["Dupont Jean", "07/12/2026", "09:30", "10:00"]],
+     {"patient": 0, "datetime": 1, "time": 2}),
+    (["Patient", "Start", "Appointment"], [["Dupont Jean", time(9, 30), "07/12/2026"],
+                                           ["Martin Anne", 0.4375, datetime(2026, 12, 7)]],
+     {"patient": 0, "datetime": 2, "time": 1}),
+    (["Patiënt", "Afspraak", "Tijdstip"], [["Peeters Jan", "07/12/2026", "14:05"]],
+     {"patient": 0, "datetime": 1, "time": 2}),
+    # both hold dates, or the best named holds the date and the time, or nothing below: left as they were
+    (["Patient", "Appointment", "Start"], [["Dupont Jean", "07/12/2026", "07/12/2026 09:30"]],
+     {"patient": 0, "datetime": 1}),
+    (["Patient", "Appointment", "Start"], [["Dupont Jean", "07/12/2026 09:30", "Consultation"]],
+     {"patient": 0, "datetime": 1}),
+    (["Patient", "Appointment", "Start"], [], {"patient": 0, "datetime": 1}),
+    # a date column already there: the moment's column is its time, as before
+    (["Patient", "Date", "Start"], [["Dupont Jean", "07/12/2026", "09:30"]], {"patient": 0, "date": 1, "datetime": 2}),
+])
+def test_of_two_columns_naming_the_moment_the_one_holding_times_gives_the_time(header, below, roles):
+    assert find_header([(1, header), *enumerate(below, start=2)]).roles == roles
 
 
 def test_a_header_needs_a_patient_and_a_date():

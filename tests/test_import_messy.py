@@ -285,6 +285,19 @@ def test_headers_in_the_first_rows_only_and_time_columns_beside_datetimes(worksp
     assert stored(workspace)[0].start == datetime(2022, 5, 17, 14, 5)
 
 
+@pytest.mark.parametrize("header", [
+    ["Patient", "Appointment", "Start", "End", "Phone"], ["Patiënt", "Afspraak", "Tijdstip", "Einde", "GSM"],
+    ["Naam", "Datum", "Begin", "Einde", "GSM"],
+])
+def test_an_appointment_column_beside_a_start_column_keeps_the_time(workspace, tmp_path, header):
+    rows = [header, ["Dupont Jean", "07/12/2026", "09:30", "10:00", "0475123456"],
+            ["Martin Anne", "07/12/2026", "14:05", "14:20", ""]]
+    report = import_file(workspace, text_file(tmp_path / "consultations_arlon.csv", rows))
+    assert counts(report) == (2, 2, 0, 0)
+    assert {(a.last_name, a.start) for a in stored(workspace)} == {("Dupont", datetime(2026, 12, 7, 9, 30)),
+                                                                   ("Martin", datetime(2026, 12, 7, 14, 5))}
+
+
 def test_a_reimport_keeps_its_rejected_rows_once(workspace, tmp_path):
     from sqlmodel import func, select
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from crisis_tui.core.ingest.normalize import to_date, to_time
+from crisis_tui.core.ingest.scalars import is_missing
 from crisis_tui.core.text import fold, tokens
 
 HEADER_SEARCH_ROWS = 30  # the header is among the first 30 non-empty rows
@@ -61,7 +63,7 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("doctor", (
         "medecin", "chirurgien", "arts", "doctor", "docteur", "dr", "prescripteur", "surgeon", "praticien",
         "specialiste", "specialist", "geneesheer", "physician", "behandelend arts", "behandelaar", "zorgverlener",
-        "voorschrijver", "operateur", "consultant",
+        "voorschrijver", "operateur", "consultant", "chirurg", "provider",
     )),
     ("service", (
         "service", "dienst", "department", "departement", "unite", "unit", "afdeling", "discipline", "specialite",
@@ -88,7 +90,7 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "patient", "nom du patient", "nom patient", "nom et prenom", "nom prenom", "naam en voornaam",
         "naam voornaam", "naam patient", "patient name", "full name", "name", "identite", "beneficiaire",
     )),
-    ("datetime", ("rendez vous", "rdv", "afspraak", "appointment", "debut", "start", "creneau")),
+    ("datetime", ("rendez vous", "rdv", "afspraak", "appointment", "appt", "debut", "start", "begin", "creneau")),
 )
 NAME_ROLES = ("patient", "last_name", "first_name")
 DATE_ROLES = ("datetime", "date")
@@ -111,7 +113,7 @@ OTHER_PARTY_WORDS = frozenset(
 ) | frozenset(tokens("traitant generaliste huisarts gp secretariat secretariaat cabinet praktijk"))
 # words of the appointment: of two columns taking one role, the one that has one is the appointment's ("Date RDV")
 APPOINTMENT_WORDS = frozenset(
-    {"rdv", "rendez", "afspraak", "appointment", "intervention", "examen", "exam", "consultation", "operation",
+    {"rdv", "rendez", "afspraak", "appointment", "appt", "intervention", "examen", "exam", "consultation", "operation",
      "onderzoek", "operatie", "prevu", "planned", "gepland"}
 )
 # "2 rendez-vous", "41 patients": a closing line that counts the rows (words as `tokens` gives them)
@@ -222,7 +224,10 @@ def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
         elif role not in roles or strength > strengths[role]:
             roles[role], strengths[role] = index, strength
     if "last_name" in roles and "first_name" not in roles:
-        roles.setdefault("patient", roles.pop("last_name"))  # one "Nom" column holds the whole name
+        if "patient" in roles and tokens(cells[roles["patient"]]) == ("name",):
+            roles["first_name"] = roles.pop("patient")  # "Name" beside "Surname": the first name
+        else:
+            roles.setdefault("patient", roles.pop("last_name"))  # one "Nom" column holds the whole name
     elif "last_name" in roles:
         roles.pop("patient", None)
     elif "patient" in roles and "first_name" in roles:
@@ -276,7 +281,8 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | Non
             best = found
     if best is None:
         return None
-    return _name_over_two_columns(best, [cells for number, cells in searched if number > best.row_number])
+    below = [cells for number, cells in searched if number > best.row_number]
+    return _time_beside_date(_name_over_two_columns(best, below), below)
 
 
 NAME_WORDS_MOST = 3  # words a first name has at most ("Marie Louise Anne")
@@ -304,6 +310,31 @@ def _name_over_two_columns(columns: ColumnMap, rows: Sequence[Sequence[object]])
         return columns
     roles = {role: at for role, at in columns.roles.items() if role != "patient"}
     return replace(columns, roles={**roles, "last_name": index, "first_name": after})
+
+
+TIMES_SHARE = 0.8  # of a column's filled cells below the header, at least, hold a time of day (and no date)
+
+
+def _time_beside_date(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> ColumnMap:
+    """Two columns or more naming the appointment's moment ("Appointment" and "Start", "Afspraak" and "Tijdstip"),
+    and none its date or its time: the best named of those whose cells below are times of day holds the time, and
+    the best named of the others the date (else the time was lost: every appointment at midnight)."""
+    if "date" in columns.roles or "time" in columns.roles or "datetime" not in columns.roles:
+        return columns
+    named = sorted(((column_match(header)[1], -index), index) for index, header in enumerate(columns.headers)
+                   if column_role(header) == "datetime")
+    ranked = [index for _, index in reversed(named)]  # the best named first
+    times = [index for index in ranked if _holds_times(index, rows)]
+    dates = [index for index in ranked if index not in times]
+    if len(ranked) < 2 or not times or not dates:
+        return columns
+    return replace(columns, roles={**columns.roles, "datetime": dates[0], "time": times[0]})
+
+
+def _holds_times(index: int, rows: Sequence[Sequence[object]]) -> bool:
+    values = [row[index] for row in rows if index < len(row) and not is_missing(row[index])]
+    plain = sum(to_time(value) is not None and to_date(value) is None for value in values)
+    return bool(values) and plain >= TIMES_SHARE * len(values)
 
 
 def _with_row_below(cells: Sequence[object], alone: ColumnMap | None, row_number: int,
