@@ -69,6 +69,7 @@ def test_on_an_80x24_terminal_the_whole_result_and_the_files_are_on_screen(works
         message, files = screen.query_one("#export-message", Label), screen.query_one("#export-files", Static)
         assert "injoignables" in str(message.render()) and message.region.right <= 80  # wrapped, not cut
         assert screen.screen.region.contains_region(files.region) and files.region.height >= 3  # scrolled to
+        assert all(box.region.right <= 80 for box in screen.query(Checkbox))  # every option on screen
 
     hosted(screen, steps, (80, 24), ready=paused)
 
@@ -86,6 +87,26 @@ def test_a_range_and_gsm7_from_the_form(workspace):
         [result] = screen.results
         assert result.files[0].name.startswith("sms_2026-12-07_2026-12-08_")
         assert [r["encoding"] for r in read_csv(result.files[0])] == ["GSM-7"] * 3
+
+    drive(screen, steps)
+
+
+def test_only_sms_not_sent_yet_from_the_form(workspace):
+    _setup(workspace)
+    screen = ExportScreen(workspace, Catalog("en"), D1, D1)
+
+    async def steps(pilot, screen):
+        screen.query_one("#export-calls", Checkbox).value = False
+        await pilot.press("ctrl+s")
+        await settled(pilot, screen)
+        assert len(read_csv(screen.results[0].files[0])) == 2
+        await pilot.click("#export-new")
+        await pilot.press("ctrl+s")
+        await settled(pilot, screen)
+        [result] = screen.results
+        assert read_csv(result.files[0]) == [] and result.already_sent == 2
+        message = str(screen.query_one("#export-message", Label).render())
+        assert "2 SMS left out: those patients already received the same message" in message
 
     drive(screen, steps)
 

@@ -81,6 +81,21 @@ def test_text_output_and_out_folder(workspace, home, tmp_path, capsys):
     assert out[2] == "SMS 6, calls 7, doctors' calls 2, unreachable 3, pending 3"
 
 
+def test_sms_new_leaves_out_who_already_received_the_same_message(workspace, home, capsys):
+    _article(workspace)
+    base = ["--home", str(home.root), "export", "sms", "--date", "2026-12-07"]
+    first = _json(capsys, *base, "--new", "--json")
+    assert first["already_sent"] == 0 and len(read_csv(first["files"][0])) == first["sms"] == 6
+    again = _json(capsys, *base, "--new", "--json")
+    assert again["already_sent"] == 6 and read_csv(again["files"][0]) == [] and again["sms"] == 6
+    assert "already_sent" not in _json(capsys, *base, "--json")
+    assert main([*base, "--new"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "6 SMS laissé(s) de côté : ces patients ont déjà reçu le même message")
+    assert main(["--home", str(home.root), "--lang", "en", *base[2:], "--new", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["already_sent"] == 0  # in English: other words, sent again
+
+
 def test_usage_errors_exit_2_and_write_nothing(workspace, home, tmp_path, capsys):
     _article(workspace)
     base = ["--home", str(home.root), "export"]

@@ -1,8 +1,8 @@
-"""`crisis-tui export sms|calls|minutes --date D [--to D2] [--secretaries N] [--out DIR] [--gsm7] [--json]`.
+"""`crisis-tui export sms|calls|minutes --date D [--to D2] [--secretaries N] [--out DIR] [--gsm7] [--new] [--json]`.
 
 Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
 ``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
-`status --json` sums them). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
+`status --json` sums them; `sms --new` adds ``already_sent``). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
 counts their totals; asked for other days than the signed ones, it says so on stderr (one line).
 """
 
@@ -27,7 +27,7 @@ MAX_SECRETARIES = 50
 
 def _sms(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
     return run_export(workspace, export_sms, workspace.reference, catalog(args), day_from, day_to, out_dir,
-                      gsm7=args.gsm7).as_json()
+                      gsm7=args.gsm7, new_only=args.new).as_json()
 
 
 def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
@@ -52,6 +52,8 @@ def register(commands) -> None:
     parser.add_argument("--secretaries", type=int, default=1, help="split each site's calls into N lists")
     parser.add_argument("--out", help="folder for the files (default: <home>/exports)")
     parser.add_argument("--gsm7", action="store_true", help="SMS: transliterate to stay in GSM-7")
+    parser.add_argument("--new", action="store_true",
+                        help="SMS: leave out the patients who already received the same message")
     parser.add_argument("--meeting", type=int, help="minutes: the meeting's id (default: the latest)")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run)
@@ -75,4 +77,6 @@ def run(args: argparse.Namespace) -> int:
     for path in result["files"]:
         print(f"  {path}")
     print(t("telling.cli.counts", **{k: result[k] for k in COUNT_KEYS}))
+    if result.get("already_sent"):
+        print(t("telling.cli.already_sent", count=result["already_sent"]))
     return 0

@@ -63,9 +63,11 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     notice: Message | None = None  # what the user should know of what was written (not an error)
+    already_sent: int | None = None  # SMS: left out of a batch of new messages only (None: every message asked for)
 
     def as_json(self) -> dict:
-        return {"files": [str(f) for f in self.files], **self.counts}
+        found = {"files": [str(f) for f in self.files], **self.counts}
+        return found if self.already_sent is None else {**found, "already_sent": self.already_sent}
 
 
 def _times_told(session: Session, day_from: date, day_to: date) -> dict[int, int]:
@@ -77,6 +79,20 @@ def _times_told(session: Session, day_from: date, day_to: date) -> dict[int, int
         .group_by(Notification.appointment_id)
     )
     return dict(session.exec(query).all())
+
+
+def sms_sent(session: Session, day_from: date, day_to: date) -> dict[int, set[str]]:
+    """Appointment id -> every message an SMS batch already carried to its patient, for the appointments of the
+    range (one query)."""
+    query = (
+        select(Notification.appointment_id, Notification.message)
+        .join(Appointment, Appointment.id == Notification.appointment_id)
+        .where(Appointment.day >= day_from, Appointment.day <= day_to, Notification.channel == "sms")
+    )
+    sent: dict[int, set[str]] = {}
+    for appointment_id, message in session.exec(query):
+        sent.setdefault(appointment_id, set()).add(message)
+    return sent
 
 
 class LastCall(NamedTuple):

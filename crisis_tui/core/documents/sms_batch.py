@@ -3,6 +3,8 @@ and its .xlsx twin. Column names are fixed (CLI.md), whatever the language of th
 
 The SMS goes to the appointment's first number (a mobile: numbers are stored mobiles first). `gsm7` brings
 every message back to GSM-7 (`sms_text.transliterate`), so that each part holds 153-160 characters, not 67-70.
+A batch holds every patient to be told by SMS; with `new_only`, those who already received the very same message
+(an earlier batch, sent before a later meeting added patients) are left out, so that nobody gets it twice.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from crisis_tui.core.documents.workbook import (
 from crisis_tui.core.messages import Wording, clock, first_phone
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.sms_text import encoding_of, segments, transliterate
-from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record
+from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, sms_sent
 from crisis_tui.i18n import Catalog
 
 SMS_COLUMNS = ("reference", "phone", "message", "segments", "encoding", "site", "activity", "service", "date",
@@ -66,14 +68,20 @@ def write_sms_batch(files: FileGroup, out_dir: Path, day_from: date, day_to: dat
 
 
 def export_sms(session: Session, reference: Reference, catalog: Catalog, day_from: date, day_to: date,
-               out_dir: Path, *, files: FileGroup, gsm7: bool = False, now: datetime | None = None,
-               progress: Progress | None = None) -> ExportResult:
+               out_dir: Path, *, files: FileGroup, gsm7: bool = False, new_only: bool = False,
+               now: datetime | None = None, progress: Progress | None = None) -> ExportResult:
     """Write the SMS batch of the range into `files` and record what each patient was told (see `run_export`
-    for when the files are published). Counts: every channel."""
+    for when the files are published). Counts: every channel. `new_only`: without the patients an earlier batch
+    already sent the same message (with or without accents), counted in `already_sent`."""
     now = now or now_local()
     wording = Wording(catalog, reference)
     collected = collect(session, reference, wording, day_from, day_to, {"sms"})
     entries = collected.entries
+    already_sent = None
+    if new_only:
+        sent = sms_sent(session, day_from, day_to)
+        new = [e for e in entries if not {e.message, transliterate(e.message)} & sent.get(e.appointment.id, set())]
+        entries, already_sent = new, len(entries) - len(new)
     messages = [transliterate(e.message) if gsm7 else e.message for e in entries]
     rows = []
     for n, (entry, message) in enumerate(zip(entries, messages), start=1):
@@ -84,4 +92,4 @@ def export_sms(session: Session, reference: Reference, catalog: Catalog, day_fro
     record(session, entries, paths[0], messages)
     if progress:
         progress(len(entries), len(entries))
-    return ExportResult(paths, collected.counts)
+    return ExportResult(paths, collected.counts, already_sent=already_sent)

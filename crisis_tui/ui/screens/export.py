@@ -69,7 +69,9 @@ class ExportScreen(Screen):
             with Horizontal(classes="export-row"):
                 yield Checkbox(t("telling.screen.sms"), True, id="export-sms")
                 yield Checkbox(t("telling.screen.calls"), True, id="export-calls")
+            with Horizontal(classes="export-row"):  # the SMS options: a row of their own fits 80 columns
                 yield Checkbox(t("telling.screen.gsm7"), False, id="export-gsm7")
+                yield Checkbox(t("telling.screen.new_only"), False, id="export-new")
             with Horizontal(classes="export-row"):
                 yield Label(t("telling.screen.secretaries"))
                 yield Input("1", type="integer", id="export-secretaries")
@@ -137,7 +139,8 @@ class ExportScreen(Screen):
         self.query_one("#export-run", Button).disabled = True
         self.query_one("#export-files", Static).update("")
         self._say(t("telling.screen.working"))
-        self.run_export(kinds, secretaries, self.query_one("#export-gsm7", Checkbox).value)
+        self.run_export(kinds, secretaries, self.query_one("#export-gsm7", Checkbox).value,
+                        self.query_one("#export-new", Checkbox).value)
 
     def _progress(self, done: int, total: int) -> None:
         """Show how far the export is; stop it (ExportCancelled) when the chair asked to."""
@@ -147,7 +150,7 @@ class ExportScreen(Screen):
                                   progress=done)
 
     @work(thread=True, exclusive=True, group="export")
-    def run_export(self, kinds: list[str], secretaries: int, gsm7: bool) -> None:
+    def run_export(self, kinds: list[str], secretaries: int, gsm7: bool, new_only: bool) -> None:
         ws, reference, catalog = self.workspace, self.workspace.reference, self.catalog
         out_dir = ws.home.exports
         results: list[ExportResult] = []
@@ -157,7 +160,7 @@ class ExportScreen(Screen):
                     raise ExportCancelled()
                 if kind == "sms":
                     results.append(run_export(ws, export_sms, reference, catalog, self.day_from, self.day_to,
-                                              out_dir, gsm7=gsm7, progress=self._progress))
+                                              out_dir, gsm7=gsm7, new_only=new_only, progress=self._progress))
                 else:
                     results.append(run_export(ws, export_calls, reference, catalog, self.day_from, self.day_to,
                                               out_dir, secretaries=secretaries, progress=self._progress))
@@ -192,6 +195,7 @@ class ExportScreen(Screen):
             report_error(self, self.catalog, error)
             return
         counts = results[-1].counts if results else {}
-        self._say(f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts
-                  else t("telling.screen.done"))
+        said = f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts else t("telling.screen.done")
+        left_out = sum(result.already_sent or 0 for result in results)
+        self._say(f"{said}  {t('telling.cli.already_sent', count=left_out)}" if left_out else said)
         self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
