@@ -23,5 +23,6 @@ def launch_tui(args: argparse.Namespace) -> int:
         workspace = open_workspace(args)
     from crisis_tui.ui.app import CrisisApp
 
-    CrisisApp(workspace, lang=args.lang, target_day=target_day).run()
-    return 0
+    app = CrisisApp(workspace, lang=args.lang, target_day=target_day)
+    app.run()
+    return app.return_code or 0

@@ -12,6 +12,8 @@ The hook gives the palette a "go: <title>" entry and `app.action_go(name)` (bind
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -100,6 +102,10 @@ KEY_NAMES = {"esc": "escape", "space": "space", "del": "delete", "pgup": "pageup
              "home": "home", "end": "end", "tab": "tab"}
 
 
+# what ends the app as ctrl+q does: a shutdown or `kill` (SIGTERM), the terminal closed (SIGHUP; none on Windows)
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 class CrisisApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "crisis-tui"
@@ -155,6 +161,18 @@ class CrisisApp(App):
         if keymap_problem:
             self.show_error(keymap_problem)
         self._verify()
+        self._end_on_signals()
+
+    def _end_on_signals(self) -> None:
+        """SIGTERM or SIGHUP ends the app as ctrl+q does, with 128 + the signal as the exit code: the terminal is
+        given back as it was, not left full of escape codes (each decision is already saved in its own
+        transaction). Where the loop cannot take signals (Windows), they keep their default action."""
+        loop = asyncio.get_running_loop()
+        for ending in ENDING_SIGNALS:
+            try:
+                loop.add_signal_handler(ending, self.exit, None, 128 + ending)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return
 
     @work(thread=True, group="startup-verify", exit_on_error=False)
     def _verify(self) -> str | None:
