@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from crisis_tui.core.ingest import columns
 from crisis_tui.core.ingest.columns import (
-    HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_totals, map_columns, side_by_side,
+    HEADER_ALIASES, HEADER_SEARCH_ROWS, column_role, find_header, is_caption, is_totals, map_columns, side_by_side,
 )
 from crisis_tui.core.ingest.rowmap import Place, SheetPlan
 from crisis_tui.core.text import tokens
@@ -117,10 +117,41 @@ def test_the_birth_date_is_never_the_appointment_date():
 @pytest.mark.parametrize(("header", "date"), [
     (["Jour", "Date", "Heure", "Nom"], 1), (["Dag", "Datum", "Uur", "Naam"], 1),
     (["Nom", "Date", "Date RDV"], 2), (["Nom", "Date d'impression", "Date"], 2),
-    (["Nom", "Date demande", "Date RDV"], 2), (["Naam", "Datum", "Afspraakdatum"], 1),
+    (["Nom", "Date demande", "Date RDV"], 2), (["Naam", "Datum", "Afspraakdatum"], 2),
 ])
 def test_of_two_columns_naming_the_date_the_best_named_holds_it(header, date):
     assert map_columns(1, header).roles["date"] == date
+
+
+@pytest.mark.parametrize(("header", "role", "index"), [
+    # another moment (an admission, an anaesthesia consultation, a last visit) never holds the appointment's
+    (["Naam", "Voornaam", "Opnamedatum", "Operatiedatum", "Uur"], "date", 3),
+    (["Nom", "Date d'hospitalisation", "Date chirurgie"], "date", 2),
+    (["Name", "Admission date", "Surgery date"], "date", 2), (["Naam", "Datum opname", "Datum ingreep"], "date", 2),
+    (["Nom", "Date consultation anesthésie", "Date intervention"], "date", 2),
+    (["Nom", "Date dernière consultation", "Date prochain RDV"], "date", 2),
+    (["Naam", "Datum", "Uur opname", "Uur ingreep"], "time", 3),
+    (["Nom", "Date", "Heure d'admission", "Heure chirurgie"], "time", 3),
+    (["Nom", "Date de l'opération", "Date d'entrée"], "date", 1),
+])
+def test_of_two_columns_the_appointments_moment_wins_over_another(header, role, index):
+    assert map_columns(1, header).roles[role] == index
+
+
+@pytest.mark.parametrize("header", [
+    ["Nom patient", "Prénom patient", "Date RDV", "Nom du parent", "GSM parent"],
+    ["Naam patiënt", "Voornaam patiënt", "Datum", "Naam ouder", "GSM ouder"],
+    ["Nom", "Prénom", "Date", "Nom conjoint", "Nom accompagnant", "GSM parent"],
+])
+def test_the_name_of_a_parent_or_a_companion_is_not_the_patients_and_their_phone_reaches_the_patient(header):
+    found = map_columns(1, header)
+    assert (found.roles["last_name"], found.roles["first_name"], found.phones) == (0, 1, (4 if len(header) == 5 else 5,))
+
+
+def test_a_summary_counting_patients_is_no_list_of_patients():
+    rows = [(1, ["Date", "Médecin", "Patients"]), (2, ["19/04/2022", "Dr Noël", 12]), (3, ["20/04/2022", "Dr Noël", "3"])]
+    assert find_header(rows) is None
+    assert find_header([*rows, (4, ["21/04/2022", "Dr Noël", "Dupont"])]) is not None
 
 
 def test_a_sheet_that_counts_patients_has_no_header():
@@ -201,6 +232,20 @@ def test_a_repeated_header_row_is_recognised():
 ])
 def test_totals_lines(row, totals):
     assert is_totals(row) is totals
+
+
+@pytest.mark.parametrize(("row", "caption"), [
+    (["Imprimé le 18/04/2022 par secr. Collard"], True), (["Page 2/3"], True), (["Blz. 1/2"], True),
+    (["Après-midi"], True), (["Confidentiel"], True), (["Date d'impression : 18/04/2022 16:02"], True),
+    (["Afdrukdatum: 18/04/2022"], True), (["Print date 18/04/2022"], True), (["Source : Ultragenda"], True),
+    (["Liste arrêtée le 18/04/2022"], True), ([None, "Rapport généré par Xcare"], True),
+    (["Imprimé le :", datetime(2022, 4, 18, 16, 5)], True), (["Édité par :", "secr. Collard"], True),
+    # a name with a first name, a label without its colon, three cells: data
+    (["Page", "Marie"], False), (["Imprimé le", datetime(2022, 4, 18)], False),
+    (["Imprimé le :", "18/04/2022", "Dr Adam"], False), (["Dupont Jean"], False),
+])
+def test_captions(row, caption):
+    assert is_caption(row) is caption
 
 
 @pytest.mark.parametrize(("header", "tables"), [

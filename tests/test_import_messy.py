@@ -348,3 +348,60 @@ def test_a_patient_header_merged_over_two_columns_keeps_the_first_names(workspac
     assert (report.imported, report.rejected) == (3, 0)
     assert sorted((a.last_name, a.first_name) for a in stored(workspace)) == [
         ("Dupont", "Jean"), ("Dupont", "Marie"), ("Van den Berghe", "Anne")]
+
+
+def test_footers_as_label_and_value_titles_again_and_notes_are_not_data_rows(workspace, tmp_path):
+    rows = [["Patient", "Date RDV", "Heure", "GSM"],
+            ["DUPONT Jean", date(2022, 4, 19), time(8, 0), "0475 12 34 56"],
+            ["Vivalia – Princesse Paola"],  # the title again at a page break (it names a site)
+            ["Patient", "Date RDV", "Heure", "GSM"],
+            ["MARTIN Anne", date(2022, 4, 19), time(9, 0), ""],
+            [None, None, "à jeun"],  # a note alone, outside the name column
+            ["LEROY"],  # a name alone: a bad row, kept with its reason
+            [],
+            ["Imprimé le :", datetime(2022, 4, 18, 16, 5)], ["Édité par :", "secr. Collard"],
+            ["Date d'impression : 18/04/2022 16:02"], ["Confidentiel"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (3, 2, 0, 1)
+    assert {a.last_name for a in stored(workspace)} == {"DUPONT", "MARTIN"}
+    assert [r.row_number for r in stored(workspace, RejectedRow)] == [7]
+
+
+def test_rows_grouped_under_a_day_line_take_its_day(workspace, tmp_path):
+    rows = [["Date", "Heure", "Nom", "Prénom", "GSM"],
+            [None, "07:30", "Avant", "x", "0475 12 34 50"],  # before any day line: no date, rejected
+            ["Mardi 19/04/2022"],
+            [None, "08:00", "Adam", "Paul", "0475 12 34 56"],
+            [None, "08:30", "Bodson", "Marie", "0475 12 34 57"],
+            ["20/04/2022", "09:00", "Collard", "Luc", ""],  # a row with its own date keeps it
+            [datetime(2022, 4, 21)],
+            [None, "10:00", "Dethier", "Anne", ""]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_bertrix.xlsx", ("S", rows)))
+    assert counts(report) == (5, 4, 0, 1)
+    assert {(a.last_name, a.start) for a in stored(workspace)} == {
+        ("Adam", datetime(2022, 4, 19, 8, 0)), ("Bodson", datetime(2022, 4, 19, 8, 30)),
+        ("Collard", datetime(2022, 4, 20, 9, 0)), ("Dethier", datetime(2022, 4, 21, 10, 0))}
+
+
+def test_a_summary_sheet_is_skipped_and_a_parents_name_is_not_the_patients(workspace, tmp_path):
+    patients = [["Nom patient", "Prénom patient", "Date RDV", "Heure", "Nom du parent", "GSM parent"],
+                ["Lejeune", "Emma", date(2022, 4, 19), time(14, 0), "Martin", "0475 12 34 56"]]
+    summary = [["Date", "Médecin", "Patients"], [date(2022, 4, 19), "Dr Noël", 1]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_pediatrie_marche.xlsx",
+                                         ("Liste", patients), ("Résumé", summary)))
+    assert counts(report) == (1, 1, 0, 0) and report.sheet == "Liste"
+    (a,) = stored(workspace)
+    assert (a.last_name, a.first_name, a.phones, a.site) == ("Lejeune", "Emma", "+32475123456", "MAR")
+
+
+def test_a_service_column_gives_the_activity_when_nothing_else_does(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "Service", "GSM"],
+            ["Aa", "x", "19/04/2022", "08:00", "Radiologie", "0475 12 34 56"],
+            ["Bb", "x", "19/04/2022", "08:30", "Médecine nucléaire", ""],
+            ["Cc", "x", "19/04/2022", "09:00", "Cardiologie", ""]]
+    report = import_file(workspace, text_file(tmp_path / "agenda_arlon.csv", rows))
+    assert counts(report) == (3, 2, 0, 1)
+    assert {(a.last_name, a.activity) for a in stored(workspace)} == {("Aa", "radiology"), ("Bb", "scintigraphy")}
+    again = import_file(workspace, text_file(tmp_path / "consultations_arlon.csv", rows))  # the file name says
+    assert counts(again) == (3, 3, 0, 0)
+    assert {a.activity for a in stored(workspace) if a.batch_id == 2} == {"consultation"}

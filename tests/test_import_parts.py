@@ -137,7 +137,8 @@ def _spy_attempts(monkeypatch):
 
 
 def test_a_far_cell_in_a_late_part_rolls_back_and_reads_the_file_again_whole(workspace, tmp_path, monkeypatch):
-    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    far = (b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>Martin</t></is></c>'  # a name, no date: rejected
+           b'<c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>')
     path = rewrite_zip(_big_import(tmp_path), tmp_path / "far.xlsx", SHEET,
                        lambda data: data.replace(b"</sheetData>", far))
     attempts = _spy_attempts(monkeypatch)

@@ -129,7 +129,8 @@ def test_an_import_opens_no_socket(workspace, tmp_path, monkeypatch):
 
 def test_a_workbook_reaching_xfd1048576_imports_what_it_holds(workspace, tmp_path):
     small = xlsx(tmp_path / "small.xlsx", ("S", [["Nom", "Date"], ["Dupont", "17/05/2022"]]))
-    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    far = (b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>Martin</t></is></c>'  # a name, no date: rejected
+           b'<c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>')
     path = rewrite_zip(small, tmp_path / "consultations_arlon.xlsx", "xl/worksheets/sheet1.xml",
                        lambda data: data.replace(b"</sheetData>", far))
     report = import_file(workspace, path)

@@ -103,8 +103,16 @@ TOTAL_WORDS = frozenset(
     {"total", "totaal", "totaux", "totale", "totalen", "subtotal", "subtotaal", "tot", "somme", "sum", "nombre",
      "aantal", "count", "nb", "nbre"}
 )
-# nor one of these, which count ("Nombre de patients", "Nb patients", "Aantal patiënten")
-NOT_NAME_WORDS = IDENTIFIER_WORDS | TOTAL_WORDS
+# nor one of these, which count ("Nombre de patients", "Nb patients", "Aantal patiënten"), nor one naming another
+# person than the patient: a child's parent, a spouse, who comes along ("Nom du parent", "Naam ouder"; their phone
+# stays a phone: it reaches the patient)
+OTHER_PERSON_WORDS = frozenset(
+    {"parent", "parents", "ouder", "ouders", "mere", "pere", "moeder", "vader", "mother", "father", "conjoint",
+     "conjointe", "epoux", "epouse", "echtgenoot", "echtgenote", "spouse", "partner", "partenaire", "accompagnant",
+     "accompagnante", "begeleider", "contact", "contactpersoon", "tuteur", "tutrice", "voogd", "guardian", "kin",
+     "representant", "vertegenwoordiger"}
+)
+NOT_NAME_WORDS = IDENTIFIER_WORDS | TOTAL_WORDS | OTHER_PERSON_WORDS
 # a phone header with one of these words is someone else's number: the doctor's, the prescriber's, the service's or
 # the hospital's ("GSM médecin", "Tél. service"), never to be told the patient's news
 OTHER_PARTY_WORDS = frozenset(
@@ -114,8 +122,18 @@ OTHER_PARTY_WORDS = frozenset(
 # words of the appointment: of two columns taking one role, the one that has one is the appointment's ("Date RDV")
 APPOINTMENT_WORDS = frozenset(
     {"rdv", "rendez", "afspraak", "appointment", "appt", "intervention", "examen", "exam", "consultation", "operation",
-     "onderzoek", "operatie", "prevu", "planned", "gepland"}
+     "onderzoek", "operatie", "prevu", "planned", "gepland", "ingreep", "chirurgie", "surgery", "prochain",
+     "prochaine", "next", "volgende"}
 )
+# words of another moment than the appointment: of two columns taking one role, one that has one is not the
+# appointment's ("Date d'hospitalisation" before "Date chirurgie", "Opnamedatum" before "Operatiedatum", "Date
+# consultation anesthésie" before "Date intervention", "Date dernière consultation" before "Date prochain RDV")
+OTHER_MOMENT_WORDS = frozenset(
+    {"opname", "admission", "hospitalisation", "hospitalization", "entree", "sortie", "ontslag", "discharge",
+     "derniere", "dernier", "last", "previous", "precedent", "precedente", "vorige", "laatste", "anesthesie",
+     "anesthesia", "anesthesiste", "preop", "preoperatoire"}
+)
+_COMPOUND_ENDS = ("datum", "uur", "tijd")  # Dutch compounds: "Opnamedatum" is "opname" + "datum"
 # "2 rendez-vous", "41 patients": a closing line that counts the rows (words as `tokens` gives them)
 COUNTED_WORDS = frozenset(
     {"rendez", "rdv", "patient", "patienten", "afspraak", "afspraken", "appointment", "consultation", "examen",
@@ -141,7 +159,12 @@ _ALIASES_BY_FIRST_WORD = _by_first_word(entry for entry in _ALIASES if entry not
 # the words a header is made of ("Tél. domicile", "N° patient", "Heure prévue"), but for the suffix aliases
 _HEADER_WORDS = frozenset(
     word for alias, _, _ in _ALIASES if not alias[0].startswith("*") for word in alias
-) | IDENTIFIER_WORDS | APPOINTMENT_WORDS
+) | IDENTIFIER_WORDS | APPOINTMENT_WORDS | OTHER_MOMENT_WORDS
+
+
+def is_filled(cell: object) -> bool:
+    """A cell holding something: not empty, not spaces only, not NaN."""
+    return not is_missing(cell) and (not isinstance(cell, str) or bool(cell.strip()))
 
 
 def column_role(header: object) -> str | None:
@@ -172,9 +195,20 @@ def column_match(header: object) -> tuple[str, Strength] | None:
     if (role in NAME_ROLES and NOT_NAME_WORDS.intersection(words)) or (
             role == "phone" and OTHER_PARTY_WORDS.intersection(words)):
         role = "ignore"
-    strength = (length, bool(APPOINTMENT_WORDS.intersection(words)), words == alias,
+    strength = (length, _moment(words), words == alias,
                 -_ALIAS_PLACE.get((alias, role), 0))
     return role, strength
+
+
+def _moment(words: tuple[str, ...]) -> int:
+    """Whether a header names the appointment's moment (1), another moment (-1: an admission, a last visit, an
+    anaesthesia consultation), or neither (0); the words of Dutch compounds ("Operatiedatum") count too."""
+    parts = set(words)
+    for word in words:
+        parts.update(word[: -len(end)] for end in _COMPOUND_ENDS if word.endswith(end) and len(word) > len(end))
+    if OTHER_MOMENT_WORDS.intersection(parts):
+        return -1
+    return 1 if APPOINTMENT_WORDS.intersection(parts) else 0
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -282,7 +316,19 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | Non
     if best is None:
         return None
     below = [cells for number, cells in searched if number > best.row_number]
+    if _names_are_counts(best, below):
+        return None
     return _time_beside_date(_name_over_two_columns(best, below), below)
+
+
+def _names_are_counts(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> bool:
+    """The name column holds numbers only: a summary ("Date | Médecin | Patients": how many each day), no list of
+    patients."""
+    index = columns.roles.get("patient", columns.roles.get("last_name"))
+    values = [row[index] for row in rows if index < len(row) and is_filled(row[index])]
+    return bool(values) and all(
+        (isinstance(value, (int, float)) and not isinstance(value, bool))
+        or (isinstance(value, str) and value.strip().isdigit()) for value in values)
 
 
 NAME_WORDS_MOST = 3  # words a first name has at most ("Marie Louise Anne")
@@ -332,7 +378,7 @@ def _time_beside_date(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> C
 
 
 def _holds_times(index: int, rows: Sequence[Sequence[object]]) -> bool:
-    values = [row[index] for row in rows if index < len(row) and not is_missing(row[index])]
+    values = [row[index] for row in rows if index < len(row) and is_filled(row[index])]
     plain = sum(to_time(value) is not None and to_date(value) is None for value in values)
     return bool(values) and plain >= TIMES_SHARE * len(values)
 
@@ -342,7 +388,7 @@ def _with_row_below(cells: Sequence[object], alone: ColumnMap | None, row_number
     """The header of two rows when `below` holds header words only under a header row (one naming two roles, not a
     title) and, read with it, names at least as many roles as alone; else `alone`. (Should `below` alone name more,
     it is the better header itself.)"""
-    labels = [cell for cell in below if cell is not None and (not isinstance(cell, str) or cell.strip())]
+    labels = [cell for cell in below if is_filled(cell)]
     if not labels or not all(_is_header_words(cell) for cell in labels):
         return alone
     if alone is None and sum(column_role(cell) not in (None, "ignore") for cell in cells if isinstance(cell, str)) < 2:
@@ -400,8 +446,14 @@ def _score(columns: ColumnMap | None) -> int:
 # ...", "Afgedrukt op ...", "Fin de liste"), as `tokens` gives them; "page" and "pagina" only before a number
 CAPTION_OPENERS = (("imprime",), ("imprimee",), ("edite",), ("editee",), ("printed",), ("afgedrukt",), ("gedrukt",),
                    ("genere",), ("generated",), ("gegenereerd",), ("exporte",), ("exported",), ("extrait", "le"),
-                   ("fin", "de"), ("fin", "du"), ("einde",), ("end", "of"))
-PAGE_WORDS = frozenset({"page", "pagina"})
+                   ("fin", "de"), ("fin", "du"), ("einde",), ("end", "of"), ("date", "d", "impression"),
+                   ("date", "impression"), ("date", "d", "edition"), ("date", "edition"), ("date", "d", "export"),
+                   ("date", "export"), ("export", "du"), ("afdrukdatum",), ("datum", "afdruk"), ("print", "date"),
+                   ("printdatum",), ("exportdatum",), ("source",), ("confidentiel",), ("confidentielle",),
+                   ("confidential",), ("vertrouwelijk",), ("liste", "arretee"), ("rapport", "genere"),
+                   ("report", "generated"), ("legende",), ("legend",))
+PAGE_WORDS = frozenset({"page", "pagina", "blz"})
+CAPTION_CELLS_MOST = 2  # a caption may be written as a label and its value ("Imprimé le :" | "18/04/2022 16:05")
 # a part of the day heading the rows below it ("Après-midi", "Namiddag")
 DAY_PARTS = frozenset({("matin",), ("matinee",), ("apre", "midi"), ("avant", "midi"), ("midi",), ("soir",),
                        ("soiree",), ("voormiddag",), ("namiddag",), ("ochtend",), ("middag",), ("avond",),
@@ -409,11 +461,14 @@ DAY_PARTS = frozenset({("matin",), ("matinee",), ("apre", "midi"), ("avant", "mi
 
 
 def is_caption(cells: Sequence[object]) -> bool:
-    """A line an export prints under or between its rows, alone in its row: a footer ("Imprimé le 18/04/2022 par
-    secr. Collard", "Page 1/2", "Fin de liste") or a part of the day heading the rows below ("Après-midi")."""
-    filled = [cell for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())]
-    if len(filled) != 1 or not isinstance(filled[0], str):
+    """A line an export prints under or between its rows: a footer alone in its row ("Imprimé le 18/04/2022 par
+    secr. Collard", "Page 1/2", "Fin de liste", "Confidentiel"), or as a label and its value ("Imprimé le :" |
+    "18/04/2022 16:05"), or a part of the day heading the rows below ("Après-midi")."""
+    filled = [cell for cell in cells if is_filled(cell)]
+    if not 1 <= len(filled) <= CAPTION_CELLS_MOST or not isinstance(filled[0], str):
         return False
+    if len(filled) > 1:
+        return is_caption_label(filled[0])
     words = tokens(filled[0])
     if words in DAY_PARTS:
         return True
@@ -422,10 +477,18 @@ def is_caption(cells: Sequence[object]) -> bool:
     return any(words[: len(opener)] == opener for opener in CAPTION_OPENERS)
 
 
+def is_caption_label(text: object) -> bool:
+    """The label of a caption written in two cells ("Imprimé le :", "Édité par :"): never a patient's name."""
+    if not isinstance(text, str) or not text.rstrip().endswith(":"):
+        return False
+    words = tokens(text)
+    return any(words[: len(opener)] == opener for opener in CAPTION_OPENERS)
+
+
 def is_totals(cells: Sequence[object]) -> bool:
     """A closing totals line: its first filled text (after any counts) starts with Total / Totaal / Totaux /
     Nombre ... or with a count of rows ("2 rendez-vous"), or its only filled cell is a bare count."""
-    filled = [cell for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())]
+    filled = [cell for cell in cells if is_filled(cell)]
     if len(filled) == 1 and isinstance(filled[0], (int, float)) and not isinstance(filled[0], bool):
         return True
     words = tokens(next((cell for cell in filled if isinstance(cell, str)), ""))

@@ -24,14 +24,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
-from crisis_tui.core.ingest.columns import (HEADER_SEARCH_ROWS, ColumnMap, find_header, is_caption, is_totals,
-                                            side_by_side)
+from crisis_tui.core.ingest.columns import (HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, find_header, is_caption,
+                                            is_filled, is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
+from crisis_tui.core.ingest.normalize import to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
 from crisis_tui.core.ingest.store import Inserter, Writer
 from crisis_tui.core.models import ImportBatch, RejectedRow
+from crisis_tui.core.reference import Ambiguous
 from crisis_tui.i18n import Catalog, Message
 
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
@@ -200,6 +202,7 @@ class _FileImport:
         self.rejects_path: Path | None = None
         self.message = path.name
         self._reasons: dict[Reason, tuple[str, str]] = {}
+        self.day_lines: dict[SheetPlan, object] = {}  # each table's last line giving the day of the rows below it
 
     def run(self, sheets: Sequence[Sheet], report: FileReport) -> None:
         self._check_cancel()
@@ -269,8 +272,11 @@ class _FileImport:
         if given:
             return Place(what, None, given, (f"no_{what}", ()), find)
         fallback, reason = place_from_names(what, find, (sheet.name, self.path.stem))
-        if what == "activity" and columns.get(what) is None and columns.get("act") is not None:
-            return Place(what, columns.get("act"), fallback, reason, find, lenient=True)
+        if what == "activity" and columns.get(what) is None:
+            if columns.get("act") is not None:
+                return Place(what, columns.get("act"), fallback, reason, find, lenient=True)
+            if fallback is None and columns.get("service") is not None:  # "Service: Radiologie", nothing else
+                return Place(what, columns.get("service"), fallback, reason, find, lenient=True)
         return Place(what, columns.get(what), fallback, reason, find)
 
     def _chunk(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,
@@ -279,9 +285,11 @@ class _FileImport:
         line and a caption are not data."""
         numbers, rows = zip(*chunk)
         appointments, others = plan.convert(rows)
+        if others:
+            rows, others = self._under_day_lines(plan, list(rows), others, appointments)
         for position in others:
             cells = rows[position]
-            if any(cells) and not _not_data(cells, columns):
+            if any(cells) and not self._not_data(cells, columns):
                 self.rows += 1
                 self._reject(sheet_name, numbers[position], plan.reason(cells), cells, columns)
         self.rows += len(appointments)
@@ -300,6 +308,52 @@ class _FileImport:
             else:
                 seen[dedupe_key] = birth
                 pending.append(appointment)
+
+    def _under_day_lines(self, plan: SheetPlan, rows: list[Sequence[object]], others: list[int],
+                         appointments: list[tuple]) -> tuple[list[Sequence[object]], list[int]]:
+        """Rows grouped under a line giving their day ("Mardi 19/04/2022" alone in its row) and leaving their date
+        cell empty: dated by it, converted again (their appointments added to `appointments`). Returns the rows
+        (those dated so, as dated) and the positions still set aside, day lines left out (not data rows)."""
+        dated: list[int] = []
+        left: list[int] = []
+        for position in others:
+            cells = rows[position]
+            day = _day_line(cells, plan)
+            if day is not None:
+                self.day_lines[plan] = day
+            elif plan in self.day_lines and plan.date < len(cells) and not is_filled(cells[plan.date]):
+                rows[position] = [*cells[: plan.date], self.day_lines[plan], *cells[plan.date + 1 :]]
+                dated.append(position)
+            else:
+                left.append(position)
+        if dated:
+            more, still = plan.convert([rows[position] for position in dated])
+            appointments.extend(more)
+            left = sorted([*left, *(dated[index] for index in still)])
+        return rows, left
+
+    def _not_data(self, cells: Sequence[object], columns: ColumnMap) -> bool:
+        """Blank (spaces only), the header again, a totals line, a caption (a footer, a part of the day heading the
+        rows below), or a title line: not a data row, not counted."""
+        return _not_data(cells, columns) or self._title_line(cells, columns)
+
+    def _title_line(self, cells: Sequence[object], columns: ColumnMap) -> bool:
+        """One text alone in its row that names no patient: outside the name columns (a note, a title), or naming a
+        site or an activity (a title repeated at a page break: "Vivalia – Princesse Paola", "Consultations")."""
+        filled = [(index, cell) for index, cell in enumerate(cells) if is_filled(cell)]
+        if len(filled) != 1 or not isinstance(filled[0][1], str) or not any(map(str.isalpha, filled[0][1])):
+            return False
+        index, text = filled[0]
+        if index not in {columns.get(role) for role in NAME_ROLES}:
+            return True
+        reference = self.workspace.reference
+        for find in (reference.find_site, reference.find_activity):
+            try:
+                if find(text):
+                    return True
+            except Ambiguous:
+                return True
+        return False
 
     def _reject(self, sheet: str | None, number: int, reason: Reason, cells: Sequence[object],
                 columns: ColumnMap) -> None:
@@ -377,6 +431,14 @@ def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[
         if filled >= HEADER_SEARCH_ROWS:
             return rows[: position + 1]
     return rows[:HEADER_SEARCH_SPAN]
+
+
+def _day_line(cells: Sequence[object], plan: SheetPlan) -> object | None:
+    """The day a line alone in its row gives to the rows below it ("Mardi 19/04/2022", a date cell), else None."""
+    filled = [cell for cell in cells if is_filled(cell)]
+    if len(filled) != 1 or isinstance(filled[0], (int, float)):  # a bare number is a count, not a day
+        return None
+    return to_date(filled[0], month_first=bool(plan.month_first))
 
 
 def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:

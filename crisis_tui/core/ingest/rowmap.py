@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from crisis_tui.core.clock import today
 from crisis_tui.core.ingest import normalize
 from crisis_tui.core.ingest.cells import cell_text
-from crisis_tui.core.ingest.columns import ColumnMap
+from crisis_tui.core.ingest.columns import ColumnMap, is_caption_label
 from crisis_tui.core.ingest.phones import Summary, phone_infos
 from crisis_tui.core.reference import Ambiguous
 from crisis_tui.core.text import key
@@ -224,13 +224,13 @@ class SheetPlan:
         return last, first, f"{last_key} {first_key}".strip(), f"{last_key}|{first_key}"
 
     def _split(self, value: object) -> Name | None:
-        return self._named(*normalize.split_patient(value))
+        return None if is_caption_label(value) else self._named(*normalize.split_patient(value))
 
     def _pair(self, cells: tuple[object, object]) -> Name | None:
         """A last name, with its first name when there is one; a first name alone names nobody (an emptied cell,
         a formula whose value the file did not keep): the row is set aside, not imported as a stranger."""
         last = normalize.clean_name(cells[0])
-        return self._named(last, normalize.clean_name(cells[1])) if last else None
+        return self._named(last, normalize.clean_name(cells[1])) if last and not is_caption_label(last) else None
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
         start = normalize.to_datetime(*cells, month_first=bool(self.month_first))
