@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import pytest
 from hypothesis import given
@@ -199,6 +199,25 @@ def test_name_beside_surname_is_the_first_name():
 ])
 def test_of_two_columns_naming_the_moment_the_one_holding_times_gives_the_time(header, below, roles):
     assert find_header([(1, header), *enumerate(below, start=2)]).roles == roles
+
+
+AGENDA = ["Heure", "Nom", "Prénom", "GSM"]  # a doctor's day agenda: no date column
+
+
+@pytest.mark.parametrize(("above", "names", "day"), [
+    ([["Consultations du mardi 19/04/2022"]], (), date(2022, 4, 19)),
+    ([["Médecin :", "Dr Lambert"], ["Date :", datetime(2022, 4, 19)]], (), date(2022, 4, 19)),
+    ([["Agenda Dr Lambert"], ["Imprimé le 18/04/2022 16:05"]], ("Mardi 19-04-2022", "agenda"), date(2022, 4, 19)),
+    ([], (None, "Consultations Arlon 2022-04-20"), date(2022, 4, 20)),
+    # no day, or a range of days: no header, as before
+    ([["Agenda Dr Lambert"]], ("Feuil1", "agenda"), None),
+    ([["Semaine du 18/04 au 22/04/2022"]], (), None),
+    ([["Consultations du 19/04/2022"], ["et du 20/04/2022"]], (), None),
+])
+def test_a_header_without_a_date_column_takes_the_day_of_its_title_or_name(above, names, day):
+    rows = [*enumerate(above, start=1), (len(above) + 1, AGENDA), (len(above) + 2, ["08:00", "Adam", "Paul", "0475"])]
+    found = find_header(rows, names)
+    assert (found.day, found.roles) == (day, {"time": 0, "last_name": 1, "first_name": 2}) if day else found is None
 
 
 def test_a_header_needs_a_patient_and_a_date():

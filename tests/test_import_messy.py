@@ -405,3 +405,19 @@ def test_a_service_column_gives_the_activity_when_nothing_else_does(workspace, t
     again = import_file(workspace, text_file(tmp_path / "consultations_arlon.csv", rows))  # the file name says
     assert counts(again) == (3, 3, 0, 0)
     assert {a.activity for a in stored(workspace) if a.batch_id == 2} == {"consultation"}
+
+
+def test_a_day_agenda_dated_by_its_title_or_by_its_sheets_names(workspace, tmp_path):
+    titled = [["Consultations du mardi 19/04/2022 - Dr Lambert"], [], ["Heure", "Nom", "Prénom", "GSM"],
+              [time(8, 0), "Adam", "Paul", "0475 12 34 56"], [time(8, 30), "Bodson", "Marie", ""]]
+    report = import_file(workspace, xlsx(tmp_path / "Consultations Libramont.xlsx", ("Feuil1", titled)))
+    assert counts(report) == (2, 2, 0, 0)
+    sheets = [(name, [["Heure", "Nom", "Prénom", "GSM"], ["09:00", last, "x", ""]])
+              for name, last in (("Mardi 19-04-2022", "Collard"), ("Mercredi 20-04-2022", "Dethier"))]
+    report = import_file(workspace, xlsx(tmp_path / "Consultations Arlon.xlsx", *sheets))
+    assert counts(report) == (2, 2, 0, 0)
+    assert {(a.last_name, a.site, a.start) for a in stored(workspace)} == {
+        ("Adam", "LIB", datetime(2022, 4, 19, 8, 0)), ("Bodson", "LIB", datetime(2022, 4, 19, 8, 30)),
+        ("Collard", "ARL", datetime(2022, 4, 19, 9, 0)), ("Dethier", "ARL", datetime(2022, 4, 20, 9, 0))}
+    undated = import_file(workspace, xlsx(tmp_path / "Consultations Virton.xlsx", ("Feuil1", titled[2:])))
+    assert undated.status == "error" and "no recognisable header" in str(undated.as_json()["error"])

@@ -15,10 +15,11 @@ from __future__ import annotations
 import itertools
 
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from crisis_tui.core.ingest.normalize import to_date, to_time
+from crisis_tui.core.ingest.normalize import day_named, to_date, to_time
 from crisis_tui.core.ingest.scalars import is_missing
 from crisis_tui.core.text import fold, tokens
 
@@ -228,6 +229,7 @@ class ColumnMap:
     roles: dict[str, int]
     phones: tuple[int, ...]
     two_rows: tuple[tuple[str, ...], ...] = ()  # a header of two rows: each as it reads (`_folded`)
+    day: date | None = None  # a header without a date column: the day its title, sheet or file name gives every row
 
     def get(self, role: str) -> int | None:
         return self.roles.get(role)
@@ -243,8 +245,9 @@ class ColumnMap:
         return same >= 2
 
 
-def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
-    """The column roles of a candidate header row; None unless it names a patient and a date."""
+def map_columns(row_number: int, cells: Sequence[object], undated: bool = False) -> ColumnMap | None:
+    """The column roles of a candidate header row; None unless it names a patient and a date (`undated`: or a
+    time, the day given elsewhere)."""
     roles: dict[str, int] = {}
     strengths: dict[str, Strength] = {}
     phones: list[int] = []
@@ -266,7 +269,7 @@ def map_columns(row_number: int, cells: Sequence[object]) -> ColumnMap | None:
         roles.pop("patient", None)
     elif "patient" in roles and "first_name" in roles:
         roles["last_name"] = roles.pop("patient")  # beside a first-name column, "Patient" is the family name
-    if not ({"patient", "last_name"} & roles.keys() and set(DATE_ROLES) & roles.keys()):
+    if not ({"patient", "last_name"} & roles.keys() and set(DATE_ROLES + ("time",) * undated) & roles.keys()):
         return None
     return ColumnMap(row_number, tuple("" if c is None else str(c) for c in cells), roles, tuple(phones))
 
@@ -294,9 +297,12 @@ def side_by_side(columns: ColumnMap) -> list[tuple[slice, ColumnMap]]:
     return [(slice(None), columns)]
 
 
-def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | None:
+def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[str | None] = ()) -> ColumnMap | None:
     """The header among the first non-empty rows: the one naming the most roles (the first of equals), each row
-    taken with the row of header words right below it when that names at least as many roles."""
+    taken with the row of header words right below it when that names at least as many roles. Without one naming
+    a date, a header naming a patient and a time (a doctor's day agenda) when the one day of the rows comes from
+    the title above it ("Consultations du mardi 19/04/2022", "Date :" | 19/04/2022), else from `names` (the
+    sheet's, then the file's)."""
     searched: list[tuple[int, Sequence[object]]] = []
     filled = 0
     for row in rows:
@@ -314,11 +320,26 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]]) -> ColumnMap | Non
         if found and (best is None or _score(found) > _score(best)):
             best = found
     if best is None:
-        return None
+        return _undated_header(searched, names)
     below = [cells for number, cells in searched if number > best.row_number]
     if _names_are_counts(best, below):
         return None
     return _time_beside_date(_name_over_two_columns(best, below), below)
+
+
+def _undated_header(searched: Sequence[tuple[int, Sequence[object]]], names: Sequence[str | None]) -> ColumnMap | None:
+    """The first row naming a patient and a time, dated by the title above it or by `names`; None without one day."""
+    for row_number, cells in searched:
+        found = map_columns(row_number, cells, undated=True) if any(cells) else None
+        if found is None:
+            continue
+        title = [cell for number, row in searched if number < row_number and not is_caption(row) for cell in row]
+        day = day_named(title) or next(filter(None, (day_named([name]) for name in names if name)), None)
+        if day is None:
+            return None
+        below = [row for number, row in searched if number > row_number]
+        return None if _names_are_counts(found, below) else replace(_name_over_two_columns(found, below), day=day)
+    return None
 
 
 def _names_are_counts(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> bool:

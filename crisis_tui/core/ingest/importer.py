@@ -246,7 +246,7 @@ class _FileImport:
     def _rows(self, sheet: Sheet, rows: Rows) -> bool:
         self.total += rows.total
         first = rows.take(max(CHUNK_ROWS, HEADER_SEARCH_SPAN))  # the header is looked for in these
-        columns = find_header(_head(first))
+        columns = find_header(_head(first), (sheet.name, self.path.stem))
         if columns is None:
             self.done += rows.total
             return False
@@ -321,7 +321,8 @@ class _FileImport:
             day = _day_line(cells, plan)
             if day is not None:
                 self.day_lines[plan] = day
-            elif plan in self.day_lines and plan.date < len(cells) and not is_filled(cells[plan.date]):
+            elif plan in self.day_lines and plan.date is not None and plan.date < len(cells) \
+                    and not is_filled(cells[plan.date]):
                 rows[position] = [*cells[: plan.date], self.day_lines[plan], *cells[plan.date + 1 :]]
                 dated.append(position)
             else:

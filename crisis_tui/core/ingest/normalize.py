@@ -17,6 +17,7 @@ __all__ = [
     "PhoneInfo",
     "clean_name",
     "clean_text",
+    "day_named",
     "normalize_phone",
     "phone_info",
     "split_patient",
@@ -138,6 +139,29 @@ def _date_text(text: str, month_first: bool = False) -> tuple[date | None, str] 
     if rest and rest[0] not in " Tt,":
         return None
     return _calendar(year, int(month), day), rest.lstrip(" Tt,à-–|@")
+
+
+# a date written inside a text: day first, ISO, or with a month name ("mardi 19/04/2022", "7 décembre 2026")
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+                           r"|\d{1,2}(?:er)? +[^\W\d_]+\.? +\d{4})(?!\d)")
+_DAY_AND_MONTH = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}(?!\d)")  # "18/04" of "du 18/04 au 22/04/2022"
+
+
+def day_named(values: Iterable[object]) -> date | None:
+    """The one day these cells or names give: date cells, dates written inside texts ("Consultations du mardi
+    19/04/2022", "Agenda 2022-04-19", "Planning du lundi 7 décembre 2026"). None when they give none, or more than
+    one ("Semaine du 18/04 au 22/04/2022")."""
+    found = set()
+    for value in values:
+        if type(value) in (date, datetime):
+            found.add(_in_range(value if type(value) is date else value.date()))
+        elif isinstance(value, str):
+            dates = {written[0] for match in _DATE_IN_TEXT.finditer(value)
+                     if (written := _date_text(match.group(1))) and written[0]}
+            if len(_DAY_AND_MONTH.findall(value)) > max(len(dates), 1):  # a day of a range written without its year
+                return None
+            found |= dates
+    return found.pop() if len(found) == 1 else None
 
 
 def written_month_first(values: Iterable[object]) -> bool:

@@ -105,6 +105,7 @@ class SheetPlan:
         self.first = roles.get("first_name")
         # a date-and-time column gives the day when there is no date column, else the time when there is no time
         self.date = roles.get("date", roles.get("datetime"))
+        self.day = columns.day  # without a date column: the day of every row
         self.time = roles.get("time", roles.get("datetime") if "date" in roles else None)
         self.birth = roles.get("birth_date")
         self.doctor = roles.get("doctor")
@@ -132,9 +133,10 @@ class SheetPlan:
             return [], []
         columns = self._columns(rows)
         if self.month_first is None:  # written dates and birth dates come from one system, written one way
-            self.month_first = normalize.written_month_first({*columns[self.date], *self._column(columns, self.birth)})
+            self.month_first = normalize.written_month_first({*self._dates(columns),
+                                                              *self._column(columns, self.birth)})
         names = self._name_column(columns)
-        starts = _lookup(self._starts, list(zip(columns[self.date], self._column(columns, self.time))),
+        starts = _lookup(self._starts, list(zip(self._dates(columns), self._column(columns, self.time))),
                          self._start)
         sites = _lookup(self._sites, self._column(columns, self.site.column), self._site)
         activities = _lookup(self._activities, self._column(columns, self.activity.column), self._activity)
@@ -165,7 +167,7 @@ class SheetPlan:
         columns = self._columns([cells])
         if self._name_column(columns)[0] is None:
             return ("no_name", ())
-        date_value = columns[self.date][0]
+        date_value = self._dates(columns)[0]
         if self._lookup_one(self._starts, (date_value, self._column(columns, self.time)[0]), self._start) is None:
             if date_value is None or not cell_text(date_value).strip():
                 return ("no_date", ())
@@ -192,6 +194,10 @@ class SheetPlan:
     def _column(columns: list, index: int | None) -> list | tuple:
         """One column's cells; empty cells when the sheet has no such column."""
         return columns[index] if index is not None else [None] * len(columns[0])
+
+    def _dates(self, columns: list) -> list | tuple:
+        """The date cells, or the day of every row when the sheet has no date column."""
+        return columns[self.date] if self.date is not None else [self.day] * len(columns[0])
 
     def _name_column(self, columns: list) -> list[Name | None]:
         if self.patient is not None:
