@@ -220,6 +220,22 @@ def test_a_header_without_a_date_column_takes_the_day_of_its_title_or_name(above
     assert (found.day, found.roles) == (day, {"time": 0, "last_name": 1, "first_name": 2}) if day else found is None
 
 
+@pytest.mark.parametrize(("last", "cells", "phones"), [
+    ("Contact", ["0475 12 34 56", "061/21.21.21"], (3, 4)),
+    ("", ["0475 12 34 56", "+32 61 21 21 21", None], (3, 4)),  # under a "Téléphone" merged over two columns
+    # an identifier, bare numbers, notes, another person's phone, mostly no number: never
+    ("N° dossier", ["0475123456", "0475123457"], (3,)),
+    ("Code", [475123456, 475123457], (3,)),
+    ("Remarque", ["rappeler au 0475 12 34 56", "à jeun"], (3,)),
+    ("Tél. médecin", ["0475 12 34 56", "0475 12 34 57"], (3,)),
+    ("Contact", ["0475 12 34 56", "voir dossier", "", "pas de GSM"], (3,)),
+])
+def test_a_column_of_phone_numbers_under_a_header_naming_nothing_is_a_phone_column(last, cells, phones):
+    rows = [(1, ["Nom", "Prénom", "Date", "Téléphone", last]),
+            *((n, ["Dupont", "Jean", "19/04/2022", "", cell]) for n, cell in enumerate(cells, start=2))]
+    assert find_header(rows).phones == phones
+
+
 def test_a_header_needs_a_patient_and_a_date():
     assert map_columns(1, ["Nom", "Prénom", "GSM"]) is None
     assert map_columns(1, ["Date", "Heure", "GSM"]) is None

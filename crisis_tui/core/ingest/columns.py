@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from crisis_tui.core.ingest.normalize import day_named, to_date, to_time
+from crisis_tui.core.ingest.phones import phone_info
 from crisis_tui.core.ingest.scalars import is_missing
 from crisis_tui.core.text import fold, tokens
 
@@ -324,7 +325,27 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[st
     below = [cells for number, cells in searched if number > best.row_number]
     if _names_are_counts(best, below):
         return None
-    return _time_beside_date(_name_over_two_columns(best, below), below)
+    return _phones_by_values(_time_beside_date(_name_over_two_columns(best, below), below), below)
+
+
+PHONES_SHARE = 0.8  # of a column's filled cells below the header, at least, are phone numbers written as such
+
+
+def _phones_by_values(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> ColumnMap:
+    """Columns whose header names nothing of ours ("Contact", or none) but whose cells are phone numbers written as
+    such (from 0 or +, mobiles or landlines): phone columns too. A header naming an identifier ("N° dossier") or
+    another role, and numbers written bare (a file number may read as a number), never make one."""
+    taken = {*columns.roles.values(), *columns.phones}
+    found = []
+    for index, header in enumerate(columns.headers):
+        if index in taken or column_match(header) is not None or IDENTIFIER_WORDS.intersection(tokens(header)):
+            continue
+        values = [row[index] for row in rows if index < len(row) and is_filled(row[index])]
+        written = [value for value in values if isinstance(value, str) and value.strip()[:1] in ("0", "+")]
+        usable = sum(phone_info((value,)).kind in ("mobile", "landline") for value in written)
+        if values and usable >= PHONES_SHARE * len(values):
+            found.append(index)
+    return replace(columns, phones=tuple(sorted((*columns.phones, *found)))) if found else columns
 
 
 def _undated_header(searched: Sequence[tuple[int, Sequence[object]]], names: Sequence[str | None]) -> ColumnMap | None:
