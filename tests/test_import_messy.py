@@ -375,12 +375,18 @@ def test_rows_grouped_under_a_day_line_take_its_day(workspace, tmp_path):
             [None, "08:30", "Bodson", "Marie", "0475 12 34 57"],
             ["20/04/2022", "09:00", "Collard", "Luc", ""],  # a row with its own date keeps it
             [datetime(2022, 4, 21)],
-            [None, "10:00", "Dethier", "Anne", ""]]
+            [None, "10:00", "Dethier", "Anne", ""],
+            ["Imprimé le 18/04/2022 - page 1"],  # a footer gives no day
+            [None, "11:00", "Evrard", "Eve", ""],
+            ["Consultations du vendredi 22/04/2022"],
+            [None, "12:00", "Fontaine", "Yves", ""],
+            [None, None, None, None, "0475 12 34 58 (fille)"]]  # a number alone, perhaps a patient's: a reject
     report = import_file(workspace, xlsx(tmp_path / "consultations_bertrix.xlsx", ("S", rows)))
-    assert counts(report) == (5, 4, 0, 1)
+    assert counts(report) == (8, 6, 0, 2)
     assert {(a.last_name, a.start) for a in stored(workspace)} == {
         ("Adam", datetime(2022, 4, 19, 8, 0)), ("Bodson", datetime(2022, 4, 19, 8, 30)),
-        ("Collard", datetime(2022, 4, 20, 9, 0)), ("Dethier", datetime(2022, 4, 21, 10, 0))}
+        ("Collard", datetime(2022, 4, 20, 9, 0)), ("Dethier", datetime(2022, 4, 21, 10, 0)),
+        ("Evrard", datetime(2022, 4, 21, 11, 0)), ("Fontaine", datetime(2022, 4, 22, 12, 0))}
 
 
 def test_a_summary_sheet_is_skipped_and_a_parents_name_is_not_the_patients(workspace, tmp_path):

@@ -27,7 +27,7 @@ from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet,
 from crisis_tui.core.ingest.columns import (HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, find_header, is_caption,
                                             is_filled, is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
-from crisis_tui.core.ingest.normalize import to_date
+from crisis_tui.core.ingest.normalize import day_named, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
@@ -339,13 +339,14 @@ class _FileImport:
         return _not_data(cells, columns) or self._title_line(cells, columns)
 
     def _title_line(self, cells: Sequence[object], columns: ColumnMap) -> bool:
-        """One text alone in its row that names no patient: outside the name columns (a note, a title), or naming a
-        site or an activity (a title repeated at a page break: "Vivalia – Princesse Paola", "Consultations")."""
+        """One text alone in its row that names no patient: words without a digit outside the name columns (a note, a
+        title; a number there may be a patient's, kept with the rejects), or a site or an activity's name (a title
+        repeated at a page break: "Vivalia – Princesse Paola", "Consultations")."""
         filled = [(index, cell) for index, cell in enumerate(cells) if is_filled(cell)]
         if len(filled) != 1 or not isinstance(filled[0][1], str) or not any(map(str.isalpha, filled[0][1])):
             return False
         index, text = filled[0]
-        if index not in {columns.get(role) for role in NAME_ROLES}:
+        if index not in {columns.get(role) for role in NAME_ROLES} and not any(map(str.isdigit, text)):
             return True
         reference = self.workspace.reference
         for find in (reference.find_site, reference.find_activity):
@@ -435,11 +436,13 @@ def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[
 
 
 def _day_line(cells: Sequence[object], plan: SheetPlan) -> object | None:
-    """The day a line alone in its row gives to the rows below it ("Mardi 19/04/2022", a date cell), else None."""
+    """The day a line alone in its row gives to the rows below it ("Mardi 19/04/2022", "Consultations du mardi
+    19/04/2022", a date cell), else None. A footer ("Imprimé le 18/04/2022") gives none, nor a bare number (a count)."""
     filled = [cell for cell in cells if is_filled(cell)]
-    if len(filled) != 1 or isinstance(filled[0], (int, float)):  # a bare number is a count, not a day
+    if len(filled) != 1 or isinstance(filled[0], (int, float)) or is_caption(cells):
         return None
-    return to_date(filled[0], month_first=bool(plan.month_first))
+    day = to_date(filled[0], month_first=bool(plan.month_first))
+    return day if day is not None or not isinstance(filled[0], str) else day_named(filled)
 
 
 def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
