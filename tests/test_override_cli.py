@@ -71,6 +71,22 @@ def test_a_doctor_or_service_that_matches_none_of_the_cells_appointments_is_refu
         assert s.exec(select(Meeting)).all() == []
 
 
+def test_words_naming_several_doctors_are_refused_unless_every_match_is_asked(capsys, home, workspace):
+    with workspace.session() as s:
+        for doctor in ("Dr Jean Martin", "Dr Saint-Martin", "Dr Martin Paul", "Dr Lambert", "Lambert Paul"):
+            appointment(s, "VIR", "consultation", D1, doctor=doctor)
+    base = ["override", *DAY, "--site", "VIR", "--activity", "consultation", "--status", "maintained"]
+    code, _, err = run(capsys, home, *base, "--doctor", "Martin")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and active(workspace) == []
+    assert "--doctor 'Martin' désigne plusieurs noms :" in err and "Dr Saint-Martin (1)" in err and "--every-match" in err
+    code, out, _ = run(capsys, home, *base, "--doctor", "Lambert", "--json")  # one doctor written two ways
+    assert code == 0 and json.loads(out)["appointments"] == 2
+    code, out, _ = run(capsys, home, *base, "--doctor", "Jean Martin", "--json")
+    assert code == 0 and json.loads(out)["appointments"] == 1
+    code, out, _ = run(capsys, home, *base, "--doctor", "Martin", "--every-match", "--json")
+    assert code == 0 and json.loads(out)["appointments"] == 3
+
+
 def test_service_exception_with_decider(capsys, home, workspace):
     code, out, _ = run(capsys, home, "--lang", "en", "override", *DAY, "--to", "2026-12-11", "--site", "Libramont",
                        "--activity", "consultation", "--service", "Oncologie", "--status", "maintained",

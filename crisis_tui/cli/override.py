@@ -1,4 +1,5 @@
 """`crisis-tui override ...`: an exception by doctor or service, or one patient's decision, in the open meeting.
+Words naming several doctors (or services) are refused unless `--every-match` says all of them are meant.
 
 The same core service as the review and exceptions screens (`core/overrides.py`).
 """
@@ -13,8 +14,8 @@ from crisis_tui.core.clock import today
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import OVERRIDE_STATUSES
-from crisis_tui.core.overrides import (add_override, check_names_someone_there, check_override_status, covered_count,
-                                       decide_patients, lift_patients, matching_names, remove_matching,
+from crisis_tui.core.overrides import (add_override, check_names_one, check_names_someone_there, check_override_status,
+                                       covered_count, decide_patients, lift_patients, matching_names, remove_matching,
                                        resolve_patient)
 from crisis_tui.i18n import Message
 
@@ -32,6 +33,8 @@ def register(commands) -> None:
     parser.add_argument("--note", default="", help="the reason")
     parser.add_argument("--by", default="", help="who decided (default: the meeting's chair)")
     parser.add_argument("--remove", action="store_true", help="lift the exception (or the patient's decision)")
+    parser.add_argument("--every-match", action="store_true",
+                        help="--doctor/--service: cover every name the words match, even several doctors")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run)
 
@@ -76,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
             message = t("cli_override.lifted", n=len(removed), value=value)
         else:
             check_names_someone_there(session, scope, value, activity, site, day_from, day_to)
+            if not args.every_match:
+                check_names_one(session, scope, value, activity, site, day_from, day_to)
             override = add_override(session, meeting, scope=scope, value=value, activity=activity, site=site,
                                     day_from=day_from, day_to=day_to, status=args.status, note=args.note,
                                     decided_by=args.by)

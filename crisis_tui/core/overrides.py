@@ -340,6 +340,25 @@ def check_names_someone_there(session: Session, scope: str, value: str, activity
                              close=", ".join(names[k] for k in close) or "-"))
 
 
+def check_names_one(session: Session, scope: str, value: str, activity: str, site: str | None, day_from: date,
+                    day_to: date) -> None:
+    """Refuse words naming several doctors (or services) of the cell: "Martin" for Dr Jean Martin, Dr Martin Paul
+    and Dr Saint-Martin would keep the patients of all three, and those the other two do not call would never be
+    told. One name written in several ways ("Dr Lambert", "Lambert Paul") is one: the words of each are among the
+    longest's. The refusal lists those found."""
+    column = {"doctor": Appointment.doctor_key, "service": Appointment.service_key}[scope]
+    keys = session.exec(select(column).where(*_in_cell(activity, site, day_from, day_to),
+                                             has_words(column, match_words(scope, value))).distinct()
+                        .limit(CLOSE_NAMES)).all()
+    names = [set(match_words(scope, found or "")) for found in keys]
+    longest = max(names, key=len, default=set())
+    if all(name <= longest for name in names):
+        return
+    found = matching_names(session, scope, value, activity, site, day_from, day_to)
+    raise UsageError(Message("cli_override.names_several", scope=scope, value=value,
+                             names=", ".join(f"{name} ({n})" for name, n in found)))
+
+
 def resolve_patient(session: Session, text: str, activity: str, site: str | None, day_from: date,
                     day_to: date) -> list[Appointment]:
     """The appointments in the scope of the one patient the text names (every word of it in his name; a text
