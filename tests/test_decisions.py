@@ -49,6 +49,18 @@ def test_decide_range_carries_over_to_the_next_meeting(workspace):
         assert [(c.site, c.before, c.after) for c in changes] == [("ARL", "cancelled", "maintained")]
 
 
+def test_a_reason_left_out_goes_on_for_the_same_status_only(workspace):
+    with workspace.session() as s:
+        m1 = open_meeting(s, TODAY)
+        decide(s, m1, ["ARL", "LIB"], ["consultation"], D1, D1, "cancelled", reason="Serveurs chiffrés")
+        m2 = open_meeting(s, TODAY, emergency=True)
+        decide(s, m2, ["ARL"], ["consultation"], D1, D1, "maintained")  # no reason given: none, not the old one
+        decide(s, m2, ["LIB"], ["consultation"], D1, D1, "cancelled")  # confirmed: its reason goes on
+        now = cell_decisions(s, D1, D1)
+        assert (now[("ARL", "consultation", D1)].status, now[("ARL", "consultation", D1)].reason) == ("maintained", "")
+        assert now[("LIB", "consultation", D1)].reason == "Serveurs chiffrés"
+
+
 def test_a_decision_after_a_later_meeting_was_signed_goes_into_a_new_meeting_and_takes_effect(workspace):
     with workspace.session() as s:
         daily = open_meeting(s, TODAY)

@@ -86,7 +86,9 @@ def decide(
 ) -> int:
     """Set the status of every site x activity x day given, in this meeting. Returns the cells changed.
 
-    A reason or rule left out keeps the one in force. One audit group per call (undone together)."""
+    A reason left out keeps the one in force for the same status (a decision carried over, confirmed); for another
+    status it is empty: "maintained" never goes on with the reason of a cancellation. A rule left out keeps the one
+    in force. One audit group per call (undone together)."""
     ensure_unlocked(meeting)
     check_status(status)
     check_uncontacted(uncontacted)
@@ -107,7 +109,7 @@ def decide(
                 before = in_force.get(key, UNDECIDED)
                 after = CellDecision(
                     status,
-                    before.reason if reason is None else reason,
+                    reason if reason is not None else before.reason if status == before.status else "",
                     uncontacted or before.uncontacted,
                     meeting.id,
                 )
