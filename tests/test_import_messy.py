@@ -427,3 +427,12 @@ def test_a_day_agenda_dated_by_its_title_or_by_its_sheets_names(workspace, tmp_p
         ("Collard", "ARL", datetime(2022, 4, 19, 9, 0)), ("Dethier", "ARL", datetime(2022, 4, 20, 9, 0))}
     undated = import_file(workspace, xlsx(tmp_path / "Consultations Virton.xlsx", ("Feuil1", titled[2:])))
     assert undated.status == "error" and "no recognisable header" in str(undated.as_json()["error"])
+
+
+def test_a_bad_row_reading_like_a_total_but_dated_is_kept_with_its_reason(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "GSM"], ["Dupont", "Jean", "19/04/2022", "0475 12 34 56"],
+            ["", "@SUM(A1)", "19/04/2022", "0475 12 34 57"], ["Total", "", "", "2"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (2, 1, 0, 1)
+    (rejected,) = stored(workspace, RejectedRow)
+    assert rejected.row_number == 3 and "@SUM(A1)" in rejected.raw

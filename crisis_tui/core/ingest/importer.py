@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
-from crisis_tui.core.ingest.columns import (HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, find_header, is_caption,
-                                            is_filled, is_totals, side_by_side)
+from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, find_header,
+                                            is_caption, is_filled, is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
 from crisis_tui.core.ingest.normalize import day_named, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
@@ -446,11 +446,14 @@ def _day_line(cells: Sequence[object], plan: SheetPlan) -> object | None:
 
 
 def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
-    """Blank (spaces only), the header again, a totals line, or a caption (a footer, a part of the day heading the
-    rows below): not a data row, not counted."""
+    """Blank (spaces only), the header again, a totals line (with no date: a row with one that reads like a total,
+    "@SUM(A1)" as its first name, is a bad row, kept with its reason), or a caption (a footer, a part of the day
+    heading the rows below): not a data row, not counted."""
     if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
         return True
-    return columns.is_header_again(cells) or is_totals(cells) or is_caption(cells)
+    dated = any(index is not None and index < len(cells) and is_filled(cells[index])
+                for index in (columns.get(role) for role in DATE_ROLES))
+    return columns.is_header_again(cells) or (is_totals(cells) and not dated) or is_caption(cells)
 
 
 def imported_before(workspace, paths: Iterable[Path]) -> set[Path]:
