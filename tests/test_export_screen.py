@@ -104,7 +104,7 @@ def test_only_sms_not_sent_yet_from_the_form(workspace):
         await pilot.press("ctrl+s")
         await settled(pilot, screen)
         [result] = screen.results
-        assert read_csv(result.files[0]) == [] and result.already_sent == 2
+        assert read_csv(result.files[0]) == [] and result.already_told == 2
         message = str(screen.query_one("#export-message", Label).render())
         assert "2 SMS left out: those patients already received the same message" in message
 

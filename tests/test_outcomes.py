@@ -218,6 +218,24 @@ def test_a_call_that_told_another_status_says_it_was_before_the_change(workspace
     assert arlon[0]["last_call"] == "Joint (07/12 10:32), avant le changement"
 
 
+def test_lists_of_the_new_only_leave_out_who_a_call_reached_with_the_same_news(workspace, tmp_path):
+    _scenario(workspace)
+    first = calls_export(workspace, tmp_path)
+    _read_back_at(workspace, _fill(first.files[0], tmp_path / "rempli.xlsx", {"Arlon": {
+        "L2": "Joint", "L3": "Faux numéro", "L4": "Messagerie"}, "Médecins": {"L2": "Joint"}}))
+    new = calls_export(workspace, tmp_path, new_only=True)
+    lists = read_call_lists(new.files[0])
+    assert [r["patient"] for r in lists["Arlon"]] == ["Dupont1 Jean", "Dupont2 Jean", "Dupont3 Jean"]
+    assert "Médecins" not in lists and [r["patient"] for r in lists["Injoignables"]] == ["Sansnumero Jean"]
+    assert new.already_told == 2 and new.counts == first.counts and new.notice.said(Catalog("en")) == (
+        "2 patient(s) left out: a call already reached them with the same news")
+    with workspace.session() as s:  # news changed: the patient reached before is to be called again
+        decide(s, s.exec(select(Meeting)).one(), ["ARL"], ["consultation"], D1, D1, "maintained")
+    changed = calls_export(workspace, tmp_path, new_only=True)
+    assert changed.already_told == 0 and "Dupont0 Jean" in [r["patient"] for r in read_call_lists(
+        changed.files[0])["Arlon"]]
+
+
 def test_last_calls_cost_one_query_whatever_the_number_of_outcomes(workspace, tmp_path):
     _scenario(workspace)
     first = calls_export(workspace, tmp_path).files[0]

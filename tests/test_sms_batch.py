@@ -119,9 +119,9 @@ def test_a_batch_of_new_messages_leaves_out_who_already_received_the_same_one(wo
     assert [r["site"] for r in read_csv(sms_export(workspace, tmp_path).files[0])] == ["ARL"]
     _cancel(workspace, sites=("NEU",))  # a later meeting cancels another site
     full = sms_export(workspace, tmp_path)  # every patient to be told, as before
-    assert [r["site"] for r in read_csv(full.files[0])] == ["ARL", "NEU"] and "already_sent" not in full.as_json()
+    assert [r["site"] for r in read_csv(full.files[0])] == ["ARL", "NEU"] and "already_told" not in full.as_json()
     new = sms_export(workspace, tmp_path, new_only=True)
-    assert read_csv(new.files[0]) == [] and new.already_sent == 2  # both were in the full batch just sent
+    assert read_csv(new.files[0]) == [] and new.already_told == 2  # both were in the full batch just sent
     with workspace.session() as s:
         appointment(s, "NEU", at=time(11, 0), last_name="Nouveau")  # a late export brings a patient
     with workspace.session() as s:
@@ -130,6 +130,6 @@ def test_a_batch_of_new_messages_leaves_out_who_already_received_the_same_one(wo
     rows = read_csv(new.files[0])
     # the stopped activity is a new message for the first patient; the new patient's is new; NEU's first is not
     assert sorted((r["site"], r["last_name"]) for r in rows) == [("ARL", first.last_name), ("NEU", "Nouveau")]
-    assert new.as_json()["already_sent"] == 1 and new.counts["sms"] == 3
+    assert new.as_json()["already_told"] == 1 and new.counts["sms"] == 3
     again = sms_export(workspace, tmp_path, new_only=True)  # the same messages without accents: already sent
-    assert read_csv(again.files[0]) == [] and again.already_sent == 3
+    assert read_csv(again.files[0]) == [] and again.already_told == 3

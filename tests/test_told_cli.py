@@ -85,15 +85,17 @@ def test_sms_new_leaves_out_who_already_received_the_same_message(workspace, hom
     _article(workspace)
     base = ["--home", str(home.root), "export", "sms", "--date", "2026-12-07"]
     first = _json(capsys, *base, "--new", "--json")
-    assert first["already_sent"] == 0 and len(read_csv(first["files"][0])) == first["sms"] == 6
+    assert first["already_told"] == 0 and len(read_csv(first["files"][0])) == first["sms"] == 6
     again = _json(capsys, *base, "--new", "--json")
-    assert again["already_sent"] == 6 and read_csv(again["files"][0]) == [] and again["sms"] == 6
-    assert "already_sent" not in _json(capsys, *base, "--json")
+    assert again["already_told"] == 6 and read_csv(again["files"][0]) == [] and again["sms"] == 6
+    assert "already_told" not in _json(capsys, *base, "--json")
     assert main([*base, "--new"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
         "6 SMS laissé(s) de côté : ces patients ont déjà reçu le même message")
     assert main(["--home", str(home.root), "--lang", "en", *base[2:], "--new", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["already_sent"] == 0  # in English: other words, sent again
+    assert json.loads(capsys.readouterr().out)["already_told"] == 0  # in English: other words, sent again
+    calls = ["--home", str(home.root), "export", "calls", "--date", "2026-12-07", "--new"]
+    assert main(calls) == 0 and "laissé(s) de côté" not in capsys.readouterr().out  # no call reached anyone yet
 
 
 def test_usage_errors_exit_2_and_write_nothing(workspace, home, tmp_path, capsys):

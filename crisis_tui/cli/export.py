@@ -2,7 +2,7 @@
 
 Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
 ``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
-`status --json` sums them; `sms --new` adds ``already_sent``). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
+`status --json` sums them; `--new` adds ``already_told``). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
 counts their totals; asked for other days than the signed ones, it says so on stderr (one line).
 """
 
@@ -32,7 +32,7 @@ def _sms(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path
 
 def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
     return run_export(workspace, export_calls, workspace.reference, catalog(args), day_from, day_to, out_dir,
-                      secretaries=args.secretaries).as_json()
+                      secretaries=args.secretaries, new_only=args.new).as_json()
 
 
 def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
@@ -53,7 +53,8 @@ def register(commands) -> None:
     parser.add_argument("--out", help="folder for the files (default: <home>/exports)")
     parser.add_argument("--gsm7", action="store_true", help="SMS: transliterate to stay in GSM-7")
     parser.add_argument("--new", action="store_true",
-                        help="SMS: leave out the patients who already received the same message")
+                        help="leave out the patients already told: SMS, the same message sent; calls, a call that "
+                             "reached them with the same news")
     parser.add_argument("--meeting", type=int, help="minutes: the meeting's id (default: the latest)")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run)
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     for path in result["files"]:
         print(f"  {path}")
     print(t("telling.cli.counts", **{k: result[k] for k in COUNT_KEYS}))
-    if result.get("already_sent"):
-        print(t("telling.cli.already_sent", count=result["already_sent"]))
+    if result.get("already_told"):
+        said = "telling.cli.already_sent" if args.kind == "sms" else "telling.cli.already_reached"
+        print(t(said, count=result["already_told"]))
     return 0

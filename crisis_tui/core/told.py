@@ -42,6 +42,7 @@ class Entry:
     reference: str
     message: str
     last_call: str = ""  # the outcome last read back for this appointment's calls, worded ("" if none)
+    reached: bool = False  # a call already reached the patient with what he is to be told now
 
     @property
     def appointment(self) -> Appointment:
@@ -63,11 +64,11 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     notice: Message | None = None  # what the user should know of what was written (not an error)
-    already_sent: int | None = None  # SMS: left out of a batch of new messages only (None: every message asked for)
+    already_told: int | None = None  # left out of lists of the new only (None: everyone to be told was asked for)
 
     def as_json(self) -> dict:
         found = {"files": [str(f) for f in self.files], **self.counts}
-        return found if self.already_sent is None else {**found, "already_sent": self.already_sent}
+        return found if self.already_told is None else {**found, "already_told": self.already_told}
 
 
 def _times_told(session: Session, day_from: date, day_to: date) -> dict[int, int]:
@@ -138,7 +139,8 @@ def collect(session: Session, reference: Reference, wording: Wording, day_from: 
             text = wording.message(told) if verdict.channel == "sms" else wording.call_text(told)
             last = called.get(appointment.id)
             entries.append(Entry(told, ref, text, "" if last is None else wording.last_call(
-                last.outcome, last.at, last.notes, before_change=last.told_status != verdict.status)))
+                last.outcome, last.at, last.notes, before_change=last.told_status != verdict.status),
+                reached=last is not None and last.outcome == "reached" and last.told_status == verdict.status))
     return Collected(entries, counts)
 
 

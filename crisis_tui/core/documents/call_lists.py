@@ -37,7 +37,7 @@ from crisis_tui.core.models import OUTCOMES
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.text import key
 from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, split_balanced
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 COLUMNS = ("reference", "date", "time", "patient", "phones", "activity", "service", "doctor", "site", "status",
            "tell", "outcome", "notes", "last_call")
@@ -250,15 +250,21 @@ def write_call_lists(path: Path, sheets: Sequence[CallSheet], wording: Wording, 
 
 
 def export_calls(session: Session, reference: Reference, catalog: Catalog, day_from: date, day_to: date,
-                 out_dir: Path, *, files: FileGroup, secretaries: int = 1, now: datetime | None = None,
-                 progress: Progress | None = None) -> ExportResult:
+                 out_dir: Path, *, files: FileGroup, secretaries: int = 1, new_only: bool = False,
+                 now: datetime | None = None, progress: Progress | None = None) -> ExportResult:
     """Write the call lists of the range into `files` and record what each patient is to be told (see
-    `run_export` for when the files are published). Counts: every channel."""
+    `run_export` for when the files are published). Counts: every channel. `new_only`: without the patients a call
+    already reached with what they are to be told now (read back by `outcomes`), counted in `already_told`."""
     now = now or now_local()
     wording = Wording(catalog, reference)
     collected = collect(session, reference, wording, day_from, day_to, CALL_CHANNELS)
+    entries, already_told, notice = collected.entries, None, None
+    if new_only:
+        entries = [entry for entry in entries if not entry.reached]
+        already_told = len(collected.entries) - len(entries)
+        notice = Message("telling.cli.already_reached", count=already_told) if already_told else None
     path = output_path(out_dir, wording.t("telling.file.calls"), day_from, day_to, "xlsx", now)
-    sheets = plan_sheets(collected.entries, wording, secretaries)
-    record(session, collected.entries, path)
+    sheets = plan_sheets(entries, wording, secretaries)
+    record(session, entries, path)
     write_call_lists(path, sheets, wording, day_from, day_to, now, progress, files)
-    return ExportResult([path], collected.counts)
+    return ExportResult([path], collected.counts, notice, already_told=already_told)

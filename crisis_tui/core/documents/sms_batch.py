@@ -24,7 +24,7 @@ from crisis_tui.core.messages import Wording, clock, first_phone
 from crisis_tui.core.reference import Reference
 from crisis_tui.core.sms_text import encoding_of, segments, transliterate
 from crisis_tui.core.told import Entry, ExportResult, Progress, collect, record, sms_sent
-from crisis_tui.i18n import Catalog
+from crisis_tui.i18n import Catalog, Message
 
 SMS_COLUMNS = ("reference", "phone", "message", "segments", "encoding", "site", "activity", "service", "date",
                "time", "last_name", "first_name", "doctor", "status", "change")
@@ -72,16 +72,17 @@ def export_sms(session: Session, reference: Reference, catalog: Catalog, day_fro
                now: datetime | None = None, progress: Progress | None = None) -> ExportResult:
     """Write the SMS batch of the range into `files` and record what each patient was told (see `run_export`
     for when the files are published). Counts: every channel. `new_only`: without the patients an earlier batch
-    already sent the same message (with or without accents), counted in `already_sent`."""
+    already sent the same message (with or without accents), counted in `already_told`."""
     now = now or now_local()
     wording = Wording(catalog, reference)
     collected = collect(session, reference, wording, day_from, day_to, {"sms"})
     entries = collected.entries
-    already_sent = None
+    already_told = notice = None
     if new_only:
         sent = sms_sent(session, day_from, day_to)
         new = [e for e in entries if not {e.message, transliterate(e.message)} & sent.get(e.appointment.id, set())]
-        entries, already_sent = new, len(entries) - len(new)
+        entries, already_told = new, len(entries) - len(new)
+        notice = Message("telling.cli.already_sent", count=already_told) if already_told else None
     messages = [transliterate(e.message) if gsm7 else e.message for e in entries]
     rows = []
     for n, (entry, message) in enumerate(zip(entries, messages), start=1):
@@ -92,4 +93,4 @@ def export_sms(session: Session, reference: Reference, catalog: Catalog, day_fro
     record(session, entries, paths[0], messages)
     if progress:
         progress(len(entries), len(entries))
-    return ExportResult(paths, collected.counts, already_sent=already_sent)
+    return ExportResult(paths, collected.counts, notice, already_told=already_told)

@@ -69,7 +69,7 @@ class ExportScreen(Screen):
             with Horizontal(classes="export-row"):
                 yield Checkbox(t("telling.screen.sms"), True, id="export-sms")
                 yield Checkbox(t("telling.screen.calls"), True, id="export-calls")
-            with Horizontal(classes="export-row"):  # the SMS options: a row of their own fits 80 columns
+            with Horizontal(classes="export-row"):  # the options: a row of their own fits 80 columns
                 yield Checkbox(t("telling.screen.gsm7"), False, id="export-gsm7")
                 yield Checkbox(t("telling.screen.new_only"), False, id="export-new")
             with Horizontal(classes="export-row"):
@@ -163,7 +163,8 @@ class ExportScreen(Screen):
                                               out_dir, gsm7=gsm7, new_only=new_only, progress=self._progress))
                 else:
                     results.append(run_export(ws, export_calls, reference, catalog, self.day_from, self.day_to,
-                                              out_dir, secretaries=secretaries, progress=self._progress))
+                                              out_dir, secretaries=secretaries, new_only=new_only,
+                                              progress=self._progress))
         except ExportCancelled:
             self.app.call_from_thread(self._cancelled, results)
             return
@@ -196,6 +197,5 @@ class ExportScreen(Screen):
             return
         counts = results[-1].counts if results else {}
         said = f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts else t("telling.screen.done")
-        left_out = sum(result.already_sent or 0 for result in results)
-        self._say(f"{said}  {t('telling.cli.already_sent', count=left_out)}" if left_out else said)
+        self._say("  ".join([said, *(result.notice.said(self.catalog) for result in results if result.notice)]))
         self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
