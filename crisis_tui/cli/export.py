@@ -1,15 +1,17 @@
 """`crisis-tui export sms|calls|minutes --date D [--to D2] [--secretaries N] [--out DIR] [--gsm7] [--new] [--json]`.
 
-Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> dict`` (the JSON:
-``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range, as
-`status --json` sums them; `--new` adds ``already_told``). `minutes --meeting N` of a signed meeting writes the minutes it was signed with and
-counts their totals; asked for other days than the signed ones, it says so on stderr (one line).
+Each kind is one entry of `EXPORTS`: ``fn(args, workspace, day_from, day_to, out_dir) -> ExportResult`` (the
+JSON: ``files`` and the counts ``sms, calls, doctor_calls, unreachable, pending``, always those of the whole range,
+as `status --json` sums them; `--new` adds ``already_told``, and says who was left out under the counts).
+`minutes --meeting N` of a signed meeting writes the minutes it was signed with and counts their totals; asked for
+other days than the signed ones, it says so on stderr (one line).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,28 +20,28 @@ from crisis_tui.core.documents.call_lists import export_calls
 from crisis_tui.core.documents.minutes import export_minutes
 from crisis_tui.core.documents.sms_batch import export_sms
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.told import COUNT_KEYS, run_export
+from crisis_tui.core.told import ExportResult, run_export
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Message
 
 MAX_SECRETARIES = 50
 
 
-def _sms(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
+def _sms(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> ExportResult:
     return run_export(workspace, export_sms, workspace.reference, catalog(args), day_from, day_to, out_dir,
-                      gsm7=args.gsm7, new_only=args.new).as_json()
+                      gsm7=args.gsm7, new_only=args.new)
 
 
-def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
+def _calls(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> ExportResult:
     return run_export(workspace, export_calls, workspace.reference, catalog(args), day_from, day_to, out_dir,
-                      secretaries=args.secretaries, new_only=args.new).as_json()
+                      secretaries=args.secretaries, new_only=args.new)
 
 
-def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> dict:
+def _minutes(args, workspace: Workspace, day_from: date, day_to: date, out_dir: Path) -> ExportResult:
     result = export_minutes(workspace, catalog(args), day_from, day_to, out_dir, meeting_id=args.meeting)
     if result.notice is not None:
         print(f"crisis-tui: {result.notice.said(catalog(args))}", file=sys.stderr)
-    return result.as_json()
+    return replace(result, notice=None)  # said
 
 
 EXPORTS = {"sms": _sms, "calls": _calls, "minutes": _minutes}
@@ -71,14 +73,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(Message("error.out_not_writable", folder=out_dir, detail=exc.strerror or exc)) from None
     if args.json:
-        print_json(result)
+        print_json(result.as_json())
         return 0
     t = catalog(args).t
     print(t("telling.cli.files"))
-    for path in result["files"]:
+    for path in result.files:
         print(f"  {path}")
-    print(t("telling.cli.counts", **{k: result[k] for k in COUNT_KEYS}))
-    if result.get("already_told"):
-        said = "telling.cli.already_sent" if args.kind == "sms" else "telling.cli.already_reached"
-        print(t(said, count=result["already_told"]))
+    print(t("telling.cli.counts", **result.counts))
+    if result.notice is not None:
+        print(result.notice.said(catalog(args)))
     return 0
