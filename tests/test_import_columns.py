@@ -299,6 +299,16 @@ def test_tables_side_by_side_on_one_header_row(header, tables):
         assert table.headers == tuple("" if cell is None else cell for cell in header[cut])
 
 
+def test_each_table_side_by_side_is_completed_from_its_own_rows():
+    header = ["Patient", "", "Appointment", "Start", "Contact", None, "Patient", "", "Appointment", "Start", "Contact"]
+    rows = [["Dupont", first, "19/04/2022", "08:00", "0475 12 34 56", None, "Martin", other, "19/04/2022", "14:00",
+             "061 21 21 21"] for first, other in zip(("Marie", "Jean", "Luc"), ("Léa", "Noé", "Zoé"))]
+    tables = side_by_side(find_header([(1, header), *enumerate(rows, start=2)]), rows)
+    assert [cut.start for cut, _ in tables] == [0, 6]
+    for _, table in tables:  # the first names, the time and the phone column in both
+        assert (table.roles, table.phones) == ({"last_name": 0, "first_name": 1, "datetime": 2, "time": 3}, (4,))
+
+
 PATIENT_OVER_TWO = ["Date", "Patient", "", "GSM"]
 
 

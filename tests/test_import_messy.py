@@ -436,3 +436,12 @@ def test_a_bad_row_reading_like_a_total_but_dated_is_kept_with_its_reason(worksp
     assert counts(report) == (2, 1, 0, 1)
     (rejected,) = stored(workspace, RejectedRow)
     assert rejected.row_number == 3 and "@SUM(A1)" in rejected.raw
+
+
+def test_the_second_table_side_by_side_keeps_its_first_names(workspace, tmp_path):
+    header = ["Patient", "", "Date", "Heure", None, "Patient", "", "Date", "Heure"]
+    rows = [header, *(["Dupont", first, "19/04/2022", "08:00", None, "Dupont", other, "19/04/2022", "08:00"]
+                      for first, other in (("Marie", "Léa"), ("Jean", "Noé"), ("Luc", "Zoé")))]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (6, 6, 0, 0)  # namesakes at the same time, told apart by their first names
+    assert sorted(a.first_name for a in stored(workspace)) == ["Jean", "Luc", "Léa", "Marie", "Noé", "Zoé"]

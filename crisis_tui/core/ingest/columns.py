@@ -275,12 +275,13 @@ def map_columns(row_number: int, cells: Sequence[object], undated: bool = False)
     return ColumnMap(row_number, tuple("" if c is None else str(c) for c in cells), roles, tuple(phones))
 
 
-def side_by_side(columns: ColumnMap) -> list[tuple[slice, ColumnMap]]:
+def side_by_side(columns: ColumnMap, rows: Sequence[Sequence[object]] = ()) -> list[tuple[slice, ColumnMap]]:
     """The tables a header row heads, each with the columns it spans (as `slice`) and its roles within them: one,
     or several side by side (a morning and an afternoon list under the same headers: where the name's header comes
     again, word for word, a table starts, as long as the columns from it make one whose date header is the first
     table's too). "Nom anesthésiste" beside "Date consultation anesthésie" is no second table. A header of two
-    rows is left whole."""
+    rows is left whole. Each table's roles are completed from its part of `rows`, the first rows below the header,
+    as `find_header` completes a whole one's."""
     name = columns.roles.get("patient", columns.roles.get("last_name"))
     if columns.two_rows or name is None:
         return [(slice(None), columns)]
@@ -292,10 +293,10 @@ def side_by_side(columns: ColumnMap) -> list[tuple[slice, ColumnMap]]:
         rest = map_columns(columns.row_number, columns.headers[start:])
         if first is not None and rest is not None and dates & {
                 fold(rest.headers[rest.roles[role]]) for role in DATE_ROLES if role in rest.roles}:
-            return [(slice(0, start), first), *(
+            return [(slice(0, start), _completed(first, [row[:start] for row in rows])), *(
                 (slice(start + (cut.start or 0), None if cut.stop is None else start + cut.stop), table)
-                for cut, table in side_by_side(rest))]
-    return [(slice(None), columns)]
+                for cut, table in side_by_side(rest, [row[start:] for row in rows]))]
+    return [(slice(None), _completed(columns, rows) if rows else columns)]
 
 
 def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[str | None] = ()) -> ColumnMap | None:
@@ -323,9 +324,13 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[st
     if best is None:
         return _undated_header(searched, names)
     below = [cells for number, cells in searched if number > best.row_number]
-    if _names_are_counts(best, below):
-        return None
-    return _phones_by_values(_time_beside_date(_name_over_two_columns(best, below), below), below)
+    return None if _names_are_counts(best, below) else _completed(best, below)
+
+
+def _completed(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> ColumnMap:
+    """A header's roles completed from the rows below it: a merged "Patient" over the first name, the time beside
+    the date, phone numbers under a header naming nothing of ours."""
+    return _phones_by_values(_time_beside_date(_name_over_two_columns(columns, rows), rows), rows)
 
 
 PHONES_SHARE = 0.8  # of a column's filled cells below the header, at least, are phone numbers written as such
@@ -359,7 +364,7 @@ def _undated_header(searched: Sequence[tuple[int, Sequence[object]]], names: Seq
         if day is None:
             return None
         below = [row for number, row in searched if number > row_number]
-        return None if _names_are_counts(found, below) else replace(_name_over_two_columns(found, below), day=day)
+        return None if _names_are_counts(found, below) else replace(_completed(found, below), day=day)
     return None
 
 

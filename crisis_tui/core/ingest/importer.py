@@ -250,9 +250,10 @@ class _FileImport:
         if columns is None:
             self.done += rows.total
             return False
+        head = [cells for number, cells in _head(first) if number > columns.row_number]
         tables = [(cut, table, SheetPlan(table, self._place("site", table, sheet),
                                          self._place("activity", table, sheet), self.batch_id, *self.inserter.stores))
-                  for cut, table in side_by_side(columns)]  # one, or tables side by side: each its own columns
+                  for cut, table in side_by_side(columns, head)]  # one, or tables side by side: each its own columns
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
         below = [(number, cells) for number, cells in first if number > columns.row_number]
         self.done += len(first) - len(below)
