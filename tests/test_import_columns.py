@@ -45,6 +45,7 @@ from crisis_tui.core.text import tokens
     ("Date naiss.", "birth_date"), ("DATE DE NAISS.", "birth_date"), ("Geb.", "birth_date"),
     ("Date demande", "ignore"), ("Date de la demande", "ignore"), ("Aanvraagdatum", "ignore"),
     ("Nombre de patients", "ignore"), ("Nb patients", "ignore"), ("Total patients", "ignore"),
+    ("Résident", "patient"), ("Bewoner", "patient"), ("Type", "act"),
     ("Chirurg", "doctor"), ("Provider", "doctor"), ("Begin", "datetime"), ("Appt", "datetime"),
     ("Appt date", "date"), ("Appt time", "time"), ("Date begin", "date"),
 ])

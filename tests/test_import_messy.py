@@ -117,7 +117,7 @@ def test_site_and_activity_from_option_column_file_name_and_their_reasons(worksp
             ["B", "b", "17/05/2022", "", ""],
             ["C", "c", "17/05/2022", "Namur", "Radio"],
             ["D", "d", "17/05/2022", "CHA", "Radiologie et scintigraphie"],
-            ["E", "e", "17/05/2022", "Marche", "Bilan sanguin complet"],
+            ["E", "e", "17/05/2022", "Marche", "Kinésithérapie"],
             ["F", "f", "17/05/2022", "Arlon ou Virton", "Radio"]]
     path = xlsx(tmp_path / "radiologie_bastogne.xlsx", ("S", rows))
     report = import_file(workspace, path)
@@ -126,7 +126,7 @@ def test_site_and_activity_from_option_column_file_name_and_their_reasons(worksp
         ("A", "ARL", "scintigraphy"), ("B", "BAS", "radiology")}
     assert sorted((r.row_number, r.reason) for r in stored(workspace, RejectedRow)) == [
         (4, "site 'Namur' unknown"), (5, "activity 'Radiologie et scintigraphie' ambiguous (radiology, scintigraphy)"),
-        (6, "activity 'Bilan sanguin complet' unknown"), (7, "site 'Arlon ou Virton' ambiguous (ARL, VIR)")]
+        (6, "activity 'Kinésithérapie' unknown"), (7, "site 'Arlon ou Virton' ambiguous (ARL, VIR)")]
 
     again = import_file(workspace, path, site="VIR", activity="surgery")
     assert counts(again) == (6, 6, 0, 0)
@@ -445,3 +445,20 @@ def test_the_second_table_side_by_side_keeps_its_first_names(workspace, tmp_path
     report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
     assert counts(report) == (6, 6, 0, 0)  # namesakes at the same time, told apart by their first names
     assert sorted(a.first_name for a in stored(workspace)) == ["Jean", "Luc", "Léa", "Marie", "Noé", "Zoé"]
+
+
+def test_cells_shielded_excel_style_notes_after_names_and_more_wordings(workspace, tmp_path):
+    first = text_file(tmp_path / "export_a.csv", [
+        ["Date", "Heure", "Nom", "Prénom", "GSM", "Site", "Activité"],
+        ['="19/04/2022"', '="08:30"', "DUPONT (née MARTIN)", "Jeanne", '="0475313100"', "Arlon", "Consultation"],
+        ['="19/04/2022"', "midi", "ADAM", "Paul", "", "CH de l'Ardenne", "Bilan sanguin"],
+        ['="19/04/2022"', "14:00", "LEROY", "Luc", "", "Arlon", "Contrôle radiologique"]], encoding="cp1252")
+    again = text_file(tmp_path / "export_b.csv", [
+        ["Date", "Heure", "Résident", "Site", "Type"],
+        ["19/04/2022", "08:30", "DUPONT Jeanne", "Arlon", "Consultation"]])
+    assert counts(import_file(workspace, first)) == (3, 3, 0, 0)
+    assert counts(import_file(workspace, again)) == (1, 0, 1, 0)  # the same appointment, the note aside
+    assert {(a.last_name, a.first_name, a.start, a.site, a.activity, a.phones) for a in stored(workspace)} == {
+        ("DUPONT", "Jeanne", datetime(2022, 4, 19, 8, 30), "ARL", "consultation", "+32475313100"),
+        ("ADAM", "Paul", datetime(2022, 4, 19, 12, 0), "LIB", "blood_draw", ""),
+        ("LEROY", "Luc", datetime(2022, 4, 19, 14, 0), "ARL", "radiology", "")}

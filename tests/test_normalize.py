@@ -194,6 +194,18 @@ def test_dates_in_every_shape(value):
     assert to_date(value) == date(2022, 4, 18)
 
 
+@pytest.mark.parametrize(("date_cell", "time_cell", "start"), [
+    ("le 18/04/2022 à 14h", None, datetime(2022, 4, 18, 14, 0)), ("Le lundi 18/04/2022", "9h", datetime(2022, 4, 18, 9)),
+    ("op 18-04-2022", "midi", datetime(2022, 4, 18, 12, 0)), ("18/04/2022", "Midi", datetime(2022, 4, 18, 12, 0)),
+    # an offset from UTC: Brussels time (summer: UTC+2)
+    ("2022-04-18T10:00:00+02:00", None, datetime(2022, 4, 18, 10, 0)), ("2022-04-18T08:00:00Z", None,
+                                                                        datetime(2022, 4, 18, 10, 0)),
+    ("2022-04-18 23:30+00:00", None, datetime(2022, 4, 19, 1, 30)),
+])
+def test_articles_noon_and_offsets_from_utc(date_cell, time_cell, start):
+    assert to_datetime(date_cell, time_cell) == start
+
+
 @pytest.mark.parametrize(
     "value",
     [None, float("nan"), pd.NaT, pd.NA, np.datetime64("NaT"), np.float64("nan"), "", "   ", "garbage", "31/02/2022", "18/13/2022", "2022-04-31", "18/04",
@@ -319,7 +331,10 @@ def test_clean_text(value, expected):
      ("DE SMET Jean-Pierre", ("DE SMET", "Jean-Pierre")), ("DUPONT Jean Pierre", ("DUPONT", "Jean Pierre")),
      ("Dupont Jean", ("Dupont", "Jean")), ("Van Damme", ("Van Damme", "")), ("ÉTIENNE Océane", ("ÉTIENNE", "Océane")),
      ("  DUPONT   Jean ", ("DUPONT", "Jean")), ("Dupont", ("Dupont", "")), ("DUPONT", ("DUPONT", "")), ("", ("", "")),
-     (None, ("", "")), (float("nan"), ("", ""))],
+     (None, ("", "")), (float("nan"), ("", "")),
+     # a note after the name is no part of it
+     ("DUPONT Jeanne (née MARTIN)", ("DUPONT", "Jeanne")), ("DUPONT Jean °01/02/1950", ("DUPONT", "Jean")),
+     ("MARTIN Luc (°1961)", ("MARTIN", "Luc")), ("D'Hondt [VIP] Léa", ("D'Hondt", "Léa"))],
 )
 def test_split_patient(value, expected):
     assert split_patient(value) == expected

@@ -82,7 +82,7 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     # the planned act or the imaging modality: an activity when it names one ("Échographie", "Scanner"), else
     # ("PTH gauche", "CR") the file's own activity, as when the sheet has no such column
-    ("act", ("acte", "acte prevu", "procedure", "modalite", "modality", "ingreep", "verrichting")),
+    ("act", ("acte", "acte prevu", "procedure", "modalite", "modality", "ingreep", "verrichting", "type")),
     ("first_name", ("prenom", "voornaam", "first name", "firstname", "given name", "forename", "roepnaam")),
     ("last_name", (
         "nom", "naam", "last name", "lastname", "surname", "family name", "nom de famille", "achternaam",
@@ -90,7 +90,8 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("patient", (
         "patient", "nom du patient", "nom patient", "nom et prenom", "nom prenom", "naam en voornaam",
-        "naam voornaam", "naam patient", "patient name", "full name", "name", "identite", "beneficiaire",
+        "naam voornaam", "naam patient", "patient name", "full name", "name", "identite", "beneficiaire", "resident",
+        "residente", "bewoner",
     )),
     ("datetime", ("rendez vous", "rdv", "afspraak", "appointment", "appt", "debut", "start", "begin", "creneau")),
 )

@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Iterable
 
+from crisis_tui.core.clock import BRUSSELS
 from crisis_tui.core.ingest.scalars import as_number, is_missing
 from crisis_tui.core.ingest.phones import PhoneInfo, normalize_phone, phone_info
 from crisis_tui.core.text import fold
@@ -39,13 +40,17 @@ _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 _MONTH_NAME = re.compile(r"(?:[^\W\d_]+\.?,? +)?(\d{1,2})(?:er)? *[ ./\-] *([^\W\d_]+)\.? *[ ./\-] *(\d{4}|\d{2})")
 _MONTH_FIRST = re.compile(r"(?:[^\W\d_]+\.?,? +)?([^\W\d_]+)\.? +(\d{1,2})(?:st|nd|rd|th)?,? +(\d{4})")  # April 18, 2022
 _COMPACT = re.compile(r"((?:19|20|21)\d{2})(\d{2})(\d{2})")  # 20220418
-_WEEKDAY_FIRST = re.compile(r"([^\W\d_]+)\.?,? +(?=\d)")  # "lundi 18/04/2022", "Lu 18/04/2022", "Ma 19.04.22"
+_WEEKDAY_FIRST = re.compile(r"([^\W\d_]+)\.?,? +(?=[^\W_])")  # "lundi 18/04/2022", "Lu 18/04/2022", "le 19.04.22"
 _WEEKDAYS = frozenset(
     "lu lun lundi ma mar mardi me mer mercredi je jeu jeudi ve ven vendredi sa sam samedi di dim dimanche "
     "maandag dinsdag wo woensdag do donderdag vr vrijdag za zaterdag zo zondag "
     "mo mon monday tu tue tues tuesday we wed wednesday th thu thur thurs thursday fr fri friday sat saturday su "
     "sun sunday".split()
 )
+_DATE_ARTICLES = frozenset({"le", "op", "on"})  # "le 19/04/2022", "le mardi 19/04/2022", "op 19-04-2022"
+# an ISO date and time with its offset from UTC ("2022-04-19T10:00:00+02:00", "...Z"): read in Brussels time
+_ISO_ZONED = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})", re.IGNORECASE)
+_NAMED_CLOCKS = {"midi": time(12), "noon": time(12), "middag": time(12), "minuit": time(0), "midnight": time(0)}
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -109,10 +114,11 @@ def _calendar(year: str, month: int, day: str) -> date | None:
 
 
 def _without_weekday(text: str) -> str:
-    """A written date's text on one line, without the weekday before it ("lundi 18/04/2022" -> "18/04/2022")."""
+    """A written date's text on one line, without the weekday or the article before it ("lundi 18/04/2022",
+    "le mardi 18/04/2022" -> "18/04/2022")."""
     text = " ".join(text.split())  # a date and its time on two lines of one cell
-    if (weekday := _WEEKDAY_FIRST.match(text)) and fold(weekday.group(1)) in _WEEKDAYS:
-        return text[weekday.end() :]
+    while (weekday := _WEEKDAY_FIRST.match(text)) and fold(weekday.group(1)) in _WEEKDAYS | _DATE_ARTICLES:
+        text = text[weekday.end() :]
     return text
 
 
@@ -189,6 +195,8 @@ def _clock_text(text: str) -> time | None:
     text = text.strip().lower().translate(_CLOCK_NOISE).replace("uur", "u").strip()
     if opener := _CLOCK_OPENER.match(text):
         text = text[opener.end() :]
+    if text in _NAMED_CLOCKS:
+        return _NAMED_CLOCKS[text]
     if len(text) > 1 and text[-1] in "uh":  # 08.30u, 8h: the mark at the end says nothing more
         text = text[:-1].strip()
     meridiem = _MERIDIEM.fullmatch(text)
@@ -252,6 +260,10 @@ def _date_and_time(value: object, month_first: bool = False) -> tuple[date | Non
         return moment.date(), (moment.time() if not number.is_integer() else None)
     if not isinstance(value, str):
         return None, None
+    if _ISO_ZONED.fullmatch(value.strip()):
+        moment = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
+        moment = moment.astimezone(BRUSSELS).replace(tzinfo=None)
+        return _in_range(moment.date()), moment.time()
     written = _date_text(value.strip(), month_first)
     if written is None or written[0] is None:
         return None, None
@@ -354,9 +366,16 @@ def clean_text(value: object) -> str:
     return text if any(map(str.isalnum, text)) else ""
 
 
+# a note written after a name: "(née MARTIN)", "(°1961)", "°01/02/1950", "[VIP]"
+_NAME_NOTE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|°\s*[\d/.\-]+")
+
+
 def clean_name(value: object) -> str:
-    """A name cell as text: `clean_text`, and "" when it holds no letter at all ("0", "12345", "-": no name)."""
+    """A name cell as text: `clean_text` without the notes written after the name ("DUPONT (née MARTIN)" is
+    DUPONT), and "" when it holds no letter at all ("0", "12345", "-": no name)."""
     text = clean_text(value)
+    if "(" in text or "[" in text or "°" in text:
+        text = " ".join(_NAME_NOTE.sub(" ", text).split()) or text
     return text if any(map(str.isalpha, text)) else ""
 
 

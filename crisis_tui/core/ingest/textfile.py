@@ -102,9 +102,21 @@ def csv_sheet(text: str) -> Sheet:
 
     def load() -> Rows:
         records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        if _SHIELD in text:
+            records = ([_unshielded(field) for field in record] for record in records)
         return Rows(text.count("\n") + 1, enumerate(records, start=1), "text")
 
     return Sheet(None, load)
+
+
+_SHIELD = '="'  # ="0475123456", ="19/04/2022": a cell written as a formula giving its text, so that Excel keeps it
+
+
+def _unshielded(field: str) -> str:
+    """The text a cell written ="..." stands for (its doubled quotes undone), as Excel shows it; others unchanged."""
+    if field.startswith(_SHIELD) and field.endswith('"') and len(field) >= 3:
+        return field[2:-1].replace('""', '"')
+    return field
 
 
 class _Tables(HTMLParser):
