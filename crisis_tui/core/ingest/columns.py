@@ -281,8 +281,8 @@ def side_by_side(columns: ColumnMap, rows: Sequence[Sequence[object]] = ()) -> l
     or several side by side (a morning and an afternoon list under the same headers: where the name's header comes
     again, word for word, a table starts, as long as the columns from it make one whose date header is the first
     table's too). "Nom anesthésiste" beside "Date consultation anesthésie" is no second table. A header of two
-    rows is left whole. Each table's roles are completed from its part of `rows`, the first rows below the header,
-    as `find_header` completes a whole one's."""
+    rows is left whole. `columns` comes completed (`find_header`); each table cut from it is completed from its part
+    of `rows`, the first rows below the header."""
     name = columns.roles.get("patient", columns.roles.get("last_name"))
     if columns.two_rows or name is None:
         return [(slice(None), columns)]
@@ -294,10 +294,11 @@ def side_by_side(columns: ColumnMap, rows: Sequence[Sequence[object]] = ()) -> l
         rest = map_columns(columns.row_number, columns.headers[start:])
         if first is not None and rest is not None and dates & {
                 fold(rest.headers[rest.roles[role]]) for role in DATE_ROLES if role in rest.roles}:
+            below = [row[start:] for row in rows]
             return [(slice(0, start), _completed(first, [row[:start] for row in rows])), *(
                 (slice(start + (cut.start or 0), None if cut.stop is None else start + cut.stop), table)
-                for cut, table in side_by_side(rest, [row[start:] for row in rows]))]
-    return [(slice(None), _completed(columns, rows) if rows else columns)]
+                for cut, table in side_by_side(_completed(rest, below), below))]
+    return [(slice(None), columns)]
 
 
 def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[str | None] = ()) -> ColumnMap | None:
@@ -346,12 +347,17 @@ def _phones_by_values(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> C
     for index, header in enumerate(columns.headers):
         if index in taken or column_match(header) is not None or IDENTIFIER_WORDS.intersection(tokens(header)):
             continue
-        values = [row[index] for row in rows if index < len(row) and is_filled(row[index])]
+        values = _filled_in(index, rows)
         written = [value for value in values if isinstance(value, str) and value.strip()[:1] in ("0", "+")]
         usable = sum(phone_info((value,)).kind in ("mobile", "landline") for value in written)
         if values and usable >= PHONES_SHARE * len(values):
             found.append(index)
     return replace(columns, phones=tuple(sorted((*columns.phones, *found)))) if found else columns
+
+
+def _filled_in(index: int, rows: Sequence[Sequence[object]]) -> list[object]:
+    """A column's filled cells in these rows."""
+    return [row[index] for row in rows if index < len(row) and is_filled(row[index])]
 
 
 def _undated_header(searched: Sequence[tuple[int, Sequence[object]]], names: Sequence[str | None]) -> ColumnMap | None:
@@ -372,8 +378,7 @@ def _undated_header(searched: Sequence[tuple[int, Sequence[object]]], names: Seq
 def _names_are_counts(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> bool:
     """The name column holds numbers only: a summary ("Date | Médecin | Patients": how many each day), no list of
     patients."""
-    index = columns.roles.get("patient", columns.roles.get("last_name"))
-    values = [row[index] for row in rows if index < len(row) and is_filled(row[index])]
+    values = _filled_in(columns.roles.get("patient", columns.roles.get("last_name")), rows)
     return bool(values) and all(
         (isinstance(value, (int, float)) and not isinstance(value, bool))
         or (isinstance(value, str) and value.strip().isdigit()) for value in values)
@@ -426,7 +431,7 @@ def _time_beside_date(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> C
 
 
 def _holds_times(index: int, rows: Sequence[Sequence[object]]) -> bool:
-    values = [row[index] for row in rows if index < len(row) and is_filled(row[index])]
+    values = _filled_in(index, rows)
     plain = sum(to_time(value) is not None and to_date(value) is None for value in values)
     return bool(values) and plain >= TIMES_SHARE * len(values)
 

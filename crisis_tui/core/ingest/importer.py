@@ -16,6 +16,7 @@ import json
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -202,7 +203,7 @@ class _FileImport:
         self.rejects_path: Path | None = None
         self.message = path.name
         self._reasons: dict[Reason, tuple[str, str]] = {}
-        self.day_lines: dict[SheetPlan, object] = {}  # each table's last line giving the day of the rows below it
+        self.day_lines: dict[SheetPlan, date] = {}  # each table's last line giving the day of the rows below it
 
     def run(self, sheets: Sequence[Sheet], report: FileReport) -> None:
         self._check_cancel()
@@ -246,11 +247,12 @@ class _FileImport:
     def _rows(self, sheet: Sheet, rows: Rows) -> bool:
         self.total += rows.total
         first = rows.take(max(CHUNK_ROWS, HEADER_SEARCH_SPAN))  # the header is looked for in these
-        columns = find_header(_head(first), (sheet.name, self.path.stem))
+        searched = _head(first)
+        columns = find_header(searched, (sheet.name, self.path.stem))
         if columns is None:
             self.done += rows.total
             return False
-        head = [cells for number, cells in _head(first) if number > columns.row_number]
+        head = [cells for number, cells in searched if number > columns.row_number]
         tables = [(cut, table, SheetPlan(table, self._place("site", table, sheet),
                                          self._place("activity", table, sheet), self.batch_id, *self.inserter.stores))
                   for cut, table in side_by_side(columns, head)]  # one, or tables side by side: each its own columns
@@ -335,9 +337,15 @@ class _FileImport:
         return rows, left
 
     def _not_data(self, cells: Sequence[object], columns: ColumnMap) -> bool:
-        """Blank (spaces only), the header again, a totals line, a caption (a footer, a part of the day heading the
-        rows below), or a title line: not a data row, not counted."""
-        return _not_data(cells, columns) or self._title_line(cells, columns)
+        """Blank (spaces only), the header again, a totals line (with no date: a row with one that reads like a
+        total, "@SUM(A1)" as its first name, is a bad row, kept with its reason), a caption (a footer, a part of the
+        day heading the rows below), or a title line: not a data row, not counted."""
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            return True
+        dated = any(index is not None and index < len(cells) and is_filled(cells[index])
+                    for index in (columns.get(role) for role in DATE_ROLES))
+        return columns.is_header_again(cells) or (is_totals(cells) and not dated) or is_caption(cells) \
+            or self._title_line(cells, columns)
 
     def _title_line(self, cells: Sequence[object], columns: ColumnMap) -> bool:
         """One text alone in its row that names no patient: words without a digit outside the name columns (a note, a
@@ -436,25 +444,15 @@ def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[
     return rows[:HEADER_SEARCH_SPAN]
 
 
-def _day_line(cells: Sequence[object], plan: SheetPlan) -> object | None:
+def _day_line(cells: Sequence[object], plan: SheetPlan) -> date | None:
     """The day a line alone in its row gives to the rows below it ("Mardi 19/04/2022", "Consultations du mardi
-    19/04/2022", a date cell), else None. A footer ("Imprimé le 18/04/2022") gives none, nor a bare number (a count)."""
+    19/04/2022", a date cell), else None. A footer ("Imprimé le 18/04/2022") gives none, nor a bare number (a
+    count)."""
     filled = [cell for cell in cells if is_filled(cell)]
     if len(filled) != 1 or isinstance(filled[0], (int, float)) or is_caption(cells):
         return None
     day = to_date(filled[0], month_first=bool(plan.month_first))
     return day if day is not None or not isinstance(filled[0], str) else day_named(filled)
-
-
-def _not_data(cells: Sequence[object], columns: ColumnMap) -> bool:
-    """Blank (spaces only), the header again, a totals line (with no date: a row with one that reads like a total,
-    "@SUM(A1)" as its first name, is a bad row, kept with its reason), or a caption (a footer, a part of the day
-    heading the rows below): not a data row, not counted."""
-    if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-        return True
-    dated = any(index is not None and index < len(cells) and is_filled(cells[index])
-                for index in (columns.get(role) for role in DATE_ROLES))
-    return columns.is_header_again(cells) or (is_totals(cells) and not dated) or is_caption(cells)
 
 
 def imported_before(workspace, paths: Iterable[Path]) -> set[Path]:

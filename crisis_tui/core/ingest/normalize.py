@@ -260,11 +260,11 @@ def _date_and_time(value: object, month_first: bool = False) -> tuple[date | Non
         return moment.date(), (moment.time() if not number.is_integer() else None)
     if not isinstance(value, str):
         return None, None
-    if _ISO_ZONED.fullmatch(value.strip()):
-        moment = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
-        moment = moment.astimezone(BRUSSELS).replace(tzinfo=None)
+    text = value.strip()
+    if _ISO_ZONED.fullmatch(text):
+        moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00")).astimezone(BRUSSELS).replace(tzinfo=None)
         return _in_range(moment.date()), moment.time()
-    written = _date_text(value.strip(), month_first)
+    written = _date_text(text, month_first)
     if written is None or written[0] is None:
         return None, None
     return written[0], _start_clock(written[1]) if written[1] else None

@@ -196,6 +196,6 @@ class ExportScreen(Screen):
             report_error(self, self.catalog, error)
             return
         counts = results[-1].counts if results else {}
-        said = f"{t('telling.screen.done')}  {t('telling.cli.counts', **counts)}" if counts else t("telling.screen.done")
-        self._say("  ".join([said, *(result.notice.said(self.catalog) for result in results if result.notice)]))
+        said = [t("telling.screen.done"), *([t("telling.cli.counts", **counts)] if counts else [])]
+        self._say("  ".join([*said, *(result.notice.said(self.catalog) for result in results if result.notice)]))
         self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
