@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select, text
 from crisis_tui.core.db import make_engine, session_scope
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import Site
-from crisis_tui.core.schema import BASELINE, Step, database_version, upgrade, version_table
+from crisis_tui.core.schema import BASELINE, STEPS, Step, database_version, head, upgrade, version_table
 
 
 def _versions(engine) -> list[tuple[int, str]]:
@@ -31,9 +31,9 @@ def _make_old(engine) -> None:
 
 def test_a_new_database_is_created_at_the_current_version(db_url):
     engine = make_engine(db_url)
-    assert upgrade(engine) == BASELINE
-    assert upgrade(engine) == BASELINE  # again: nothing to do
-    assert _versions(engine) == [(BASELINE, "created")]
+    assert upgrade(engine) == head()
+    assert upgrade(engine) == head()  # again: nothing to do
+    assert _versions(engine) == [(head(), "created")]
     assert {"meeting", "auditentry", "schema_version"} <= set(inspect(engine).get_table_names())
     engine.dispose()
 
@@ -47,13 +47,14 @@ def test_an_older_database_gets_the_missing_column_with_its_default_and_the_miss
     with session_scope(engine) as session:
         assert session.get(Site, "OLD").callback_phone == ""
         session.add(Site(code="NEW", name="New site", kind="hospital", callback_phone="+3261000000"))
-    assert _versions(engine) == [(BASELINE, "baseline: made before schema versions were recorded")]
+    assert _versions(engine) == [(BASELINE, "baseline: made before schema versions were recorded"),
+                                 *((step.version, step.description) for step in STEPS)]
     engine.dispose()
 
 
 def test_steps_run_once_in_order_and_a_failing_one_changes_nothing(db_url):
     engine = make_engine(db_url)
-    upgrade(engine)
+    upgrade(engine, ())  # at version 1
     ran = []
 
     def note(n):
@@ -82,9 +83,19 @@ def test_steps_run_once_in_order_and_a_failing_one_changes_nothing(db_url):
 
 def test_a_database_from_a_newer_crisis_tui_is_refused(db_url):
     engine = make_engine(db_url)
-    upgrade(engine, (Step(2, "a later version", lambda connection: None),))
-    with pytest.raises(UsageError, match="schema version 2, newer than this crisis-tui \\(1\\)"):
+    upgrade(engine, (Step(head() + 1, "a later version", lambda connection: None),))
+    with pytest.raises(UsageError, match=f"schema version {head() + 1}, newer than this crisis-tui \\({head()}\\)"):
         upgrade(engine)
+    engine.dispose()
+
+
+def test_step_2_drops_the_appointment_batch_index_no_search_uses(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, ())
+    with engine.begin() as connection:
+        connection.execute(text("CREATE INDEX ix_appointment_batch_id ON appointment (batch_id)"))
+    assert upgrade(engine) == 2
+    assert "ix_appointment_batch_id" not in {i["name"] for i in inspect(engine).get_indexes("appointment")}
     engine.dispose()
 
 

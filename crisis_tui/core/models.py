@@ -59,7 +59,7 @@ class Appointment(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    batch_id: Optional[int] = Field(default=None, foreign_key="importbatch.id", index=True)
+    batch_id: Optional[int] = Field(default=None, foreign_key="importbatch.id")
     site: str = Field(foreign_key="site.code", max_length=16)
     activity: str = Field(foreign_key="activity.code", max_length=32)
     start: datetime = Field(sa_type=DateTime)  # local time, Europe/Brussels

@@ -33,7 +33,14 @@ class Step:
     run: Callable[[Connection], None]
 
 
-STEPS: tuple[Step, ...] = ()
+def _drop_appointment_batch_index(connection: Connection) -> None:
+    connection.execute(text("DROP INDEX IF EXISTS ix_appointment_batch_id"))
+
+
+STEPS: tuple[Step, ...] = (
+    Step(2, "appointment.batch_id no longer indexed: nothing searches by it, and it slowed imports",
+         _drop_appointment_batch_index),
+)
 
 version_table = Table(
     "schema_version", MetaData(),
