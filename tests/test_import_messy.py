@@ -431,9 +431,9 @@ def test_a_day_agenda_dated_by_its_title_or_by_its_sheets_names(workspace, tmp_p
 
 def test_a_bad_row_reading_like_a_total_but_dated_is_kept_with_its_reason(workspace, tmp_path):
     rows = [["Nom", "Prénom", "Date", "GSM"], ["Dupont", "Jean", "19/04/2022", "0475 12 34 56"],
-            ["", "@SUM(A1)", "19/04/2022", "0475 12 34 57"], ["Total", "", "", "2"]]
+            ["", "@SUM(A1)", "19/04/2022", "0475 12 34 57"], ["Total", "", "", "2"], ["", "", "Total : 2"]]
     report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
-    assert counts(report) == (2, 1, 0, 1)
+    assert counts(report) == (2, 1, 0, 1)  # a total written in the date column is a total still
     (rejected,) = stored(workspace, RejectedRow)
     assert rejected.row_number == 3 and "@SUM(A1)" in rejected.raw
 
@@ -462,3 +462,49 @@ def test_cells_shielded_excel_style_notes_after_names_and_more_wordings(workspac
         ("DUPONT", "Jeanne", datetime(2022, 4, 19, 8, 30), "ARL", "consultation", "+32475313100"),
         ("ADAM", "Paul", datetime(2022, 4, 19, 12, 0), "LIB", "blood_draw", ""),
         ("LEROY", "Luc", datetime(2022, 4, 19, 14, 0), "ARL", "radiology", "")}
+
+
+def test_tables_one_under_the_other_each_under_its_sites_name(workspace, tmp_path):
+    header = ["Nom", "Prénom", "Date", "Heure", "GSM"]
+    rows = [["Vivalia – Agenda des consultations"], ["Arlon"], header,
+            ["Adam", "Paul", "19/04/2022", "08:00", "0475 12 34 56"],
+            ["Bodson", "Marie", "19/04/2022", "08:30", ""], [],
+            ["Site :", "Virton"], header,
+            ["Collard", "Luc", "19/04/2022", "08:00", ""],
+            ["Médecin :", "Dr Marche"],  # names a doctor, not the rows' site
+            ["Dethier", "Anne", "19/04/2022", "09:00", ""],
+            ["Radiologie – Hôpital de Bastogne"],  # a site and an activity at once
+            ["Evrard", "Eve", "19/04/2022", "10:00", ""],
+            ["Arlon – Virton"],  # names two sites: none of them
+            ["Fontaine", "Yves", "19/04/2022", "11:00", ""]]
+    report = import_file(workspace, xlsx(tmp_path / "export du 18-04.xlsx", ("Feuil1", rows)))
+    assert counts(report) == (7, 6, 0, 1)
+    assert [r.row_number for r in stored(workspace, RejectedRow)] == [10]  # no patient, but kept, with its reason
+    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
+        ("Adam", "ARL", "consultation"), ("Bodson", "ARL", "consultation"), ("Collard", "VIR", "consultation"),
+        ("Dethier", "VIR", "consultation"), ("Evrard", "BAS", "radiology"), ("Fontaine", "BAS", "radiology")]
+
+
+def test_a_title_naming_the_site_stands_in_for_the_names_but_not_for_the_option_nor_a_filled_cell(
+        workspace, tmp_path):
+    rows = [["Hôpital Princesse Paola – Agenda du mardi 19/04/2022"], [],
+            ["Nom", "Prénom", "Date", "Heure", "Site"],
+            ["Adam", "Paul", "19/04/2022", "08:00", ""],
+            ["Bodson", "Marie", "19/04/2022", "08:30", "Libramont"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("Arlon", rows)))
+    assert counts(report) == (2, 2, 0, 0)
+    assert {(a.last_name, a.site) for a in stored(workspace)} == {("Adam", "MAR"), ("Bodson", "LIB")}
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("Arlon", rows)), site="VIR")
+    assert counts(report) == (2, 2, 0, 0)
+    assert {(a.last_name, a.site) for a in stored(workspace) if a.batch_id == 2} == {("Adam", "VIR"),
+                                                                                    ("Bodson", "VIR")}
+
+
+def test_a_line_naming_the_site_and_the_day_gives_both_to_the_rows_below(workspace, tmp_path):
+    rows = [["Date", "Heure", "Nom", "Prénom"],
+            ["Arlon – mardi 19/04/2022"], [None, "08:00", "Adam", "Paul"],
+            ["Virton – mercredi 20/04/2022"], [None, "09:00", "Bodson", "Marie"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations.xlsx", ("S", rows)))
+    assert counts(report) == (2, 2, 0, 0)
+    assert {(a.last_name, a.site, a.start) for a in stored(workspace)} == {
+        ("Adam", "ARL", datetime(2022, 4, 19, 8, 0)), ("Bodson", "VIR", datetime(2022, 4, 20, 9, 0))}

@@ -25,8 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
-from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, find_header,
-                                            is_caption, is_filled, is_totals, side_by_side)
+from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, column_role,
+                                            find_header, is_caption, is_filled, is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
 from crisis_tui.core.ingest.normalize import day_named, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
@@ -37,6 +37,7 @@ from crisis_tui.core.models import ImportBatch, RejectedRow
 from crisis_tui.core.reference import Ambiguous
 from crisis_tui.i18n import Catalog, Message
 
+SECTION_LABELS = frozenset({"site", "activity", "service", "act"})  # "Site :" | "Arlon" names the rows' site
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
 CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
@@ -176,6 +177,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(eq=False)
+class _Table:
+    """One table of a sheet (or one of several side by side: its columns are cells[cut]) and how its rows are
+    converted: `plan`, with the site and activity the lines above its rows name (`named`, by "site" / "activity"),
+    which stand in for the sheet's and file's names."""
+
+    cut: slice
+    columns: ColumnMap
+    sheet: Sheet
+    named: dict[str, str]
+    plan: SheetPlan
+
+
 def _failed(report: FileReport, path: Path, reason: Message) -> FileReport:
     report.status, report.error = "error", Message("import.error.line", file=path.name, reason=reason)
     report.sheet, report.rejects_file = None, None
@@ -203,7 +217,7 @@ class _FileImport:
         self.rejects_path: Path | None = None
         self.message = path.name
         self._reasons: dict[Reason, tuple[str, str]] = {}
-        self.day_lines: dict[SheetPlan, date] = {}  # each table's last line giving the day of the rows below it
+        self.day_lines: dict[_Table, date] = {}  # each table's last line giving the day of the rows below it
 
     def run(self, sheets: Sequence[Sheet], report: FileReport) -> None:
         self._check_cancel()
@@ -253,28 +267,42 @@ class _FileImport:
             self.done += rows.total
             return False
         head = [cells for number, cells in searched if number > columns.row_number]
-        tables = [(cut, table, SheetPlan(table, self._place("site", table, sheet),
-                                         self._place("activity", table, sheet), self.batch_id, *self.inserter.stores))
+        above = [cells for number, cells in searched if number < columns.row_number]
+        tables = [self._table(cut, table, sheet, [cells[cut] for cells in above])
                   for cut, table in side_by_side(columns, head)]  # one, or tables side by side: each its own columns
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
         below = [(number, cells) for number, cells in first if number > columns.row_number]
         self.done += len(first) - len(below)
         read = (below[start : start + CHUNK_ROWS] for start in range(0, len(below), CHUNK_ROWS))
         for chunk in itertools.chain(read, iter(lambda: rows.take(CHUNK_ROWS), [])):
-            for cut, table, plan in tables:
-                self._chunk(plan, table, sheet.name, chunk if len(tables) == 1 else
-                            [(number, cells[cut]) for number, cells in chunk])
+            for table in tables:
+                self._chunk(table, chunk if len(tables) == 1 else [(number, cells[table.cut]) for number, cells in chunk])
             self.done += len(chunk)
             self._flush()
         return True
 
-    def _place(self, what: str, columns: ColumnMap, sheet: Sheet) -> Place:
+    def _table(self, cut: slice, columns: ColumnMap, sheet: Sheet, above: Sequence[Sequence[object]]) -> _Table:
+        """A table, with what the lines of its title block name (the last naming a site, the last an activity)."""
+        named: dict[str, str] = {}
+        for cells in above:
+            named.update(self._section(cells))
+        return _Table(cut, columns, sheet, named, self._plan(columns, sheet, named))
+
+    def _plan(self, columns: ColumnMap, sheet: Sheet, named: dict[str, str]) -> SheetPlan:
+        return SheetPlan(columns, self._place("site", columns, sheet, named.get("site")),
+                         self._place("activity", columns, sheet, named.get("activity")), self.batch_id,
+                         *self.inserter.stores)
+
+    def _place(self, what: str, columns: ColumnMap, sheet: Sheet, named: str | None) -> Place:
+        """Where a table's site (or activity) comes from: the option, else the row's column, else (for an empty
+        cell) what the line above the rows names, else the sheet's name, else the file's."""
         reference = self.workspace.reference
         find = reference.find_site if what == "site" else reference.find_activity
         given = self.site if what == "site" else self.activity
         if given:
             return Place(what, None, given, (f"no_{what}", ()), find)
-        fallback, reason = place_from_names(what, find, (sheet.name, self.path.stem))
+        fallback, reason = (named, (f"no_{what}", ())) if named else \
+            place_from_names(what, find, (sheet.name, self.path.stem))
         if what == "activity" and columns.get(what) is None:
             if columns.get("act") is not None:
                 return Place(what, columns.get("act"), fallback, reason, find, lenient=True)
@@ -282,19 +310,69 @@ class _FileImport:
                 return Place(what, columns.get("service"), fallback, reason, find, lenient=True)
         return Place(what, columns.get(what), fallback, reason, find)
 
-    def _chunk(self, plan: SheetPlan, columns: ColumnMap, sheet_name: str | None,
-               chunk: list[tuple[int, Sequence[object]]]) -> None:
-        """Convert some rows (of one table) and set them aside for the writer; blank rows, the header again, a totals
-        line and a caption are not data."""
+    def _chunk(self, table: _Table, chunk: list[tuple[int, Sequence[object]]]) -> None:
+        """Convert some rows (of one table) and set them aside for the writer. A line naming the site or activity of
+        the rows below it (tables one under the other, each under its site's name) changes the table's plan there:
+        the rows below it are converted again."""
         numbers, rows = zip(*chunk)
-        appointments, others = plan.convert(rows)
+        appointments, others = table.plan.convert(rows)
+        sections = [(position, named) for position in others if (named := self._section(rows[position]))]
+        if not sections:
+            self._converted(table, numbers, rows, appointments, others)
+            return
+        start = 0
+        for position, named in [*sections, (len(rows), {})]:
+            if position > start:
+                self._converted(table, numbers[start:position], rows[start:position],
+                                *table.plan.convert(rows[start:position]))
+            if named:
+                self._name_section(table, named, rows[position])
+            start = position + 1
+
+    def _name_section(self, table: _Table, named: dict[str, str], cells: Sequence[object]) -> None:
+        """The rows from here on are of the site or activity this line names (and of its day, when it gives one)."""
+        month_first = table.plan.month_first
+        table.named = {**table.named, **named}
+        table.plan = self._plan(table.columns, table.sheet, table.named)
+        table.plan.month_first = month_first
+        day = _day_line(cells, table.plan)
+        if day is not None:
+            self.day_lines[table] = day
+
+    def _section(self, cells: Sequence[object]) -> dict[str, str]:
+        """The site and activity a line names for the rows below it ({"site": code, "activity": code}, each only
+        when it names one): alone in its row ("Arlon", "Radiologie – CH de l'Ardenne") or after a label saying so
+        ("Site :" | "Arlon"); a footer names none."""
+        filled = [cell for cell in cells if is_filled(cell)]
+        if len(filled) == 2 and isinstance(filled[0], str) and filled[0].rstrip().endswith(":") \
+                and column_role(filled[0]) in SECTION_LABELS:
+            filled = filled[1:]
+        if len(filled) != 1 or not isinstance(filled[0], str) or not any(map(str.isalpha, filled[0])) \
+                or is_caption(cells):
+            return {}
+        reference = self.workspace.reference
+        named = {}
+        for what, find in (("site", reference.find_site), ("activity", reference.find_activity)):
+            try:
+                code = find(filled[0])
+            except Ambiguous:
+                continue
+            if code:
+                named[what] = code
+        return named
+
+    def _converted(self, table: _Table, numbers: Sequence[int], rows: Sequence[Sequence[object]],
+                   appointments: list[tuple], others: list[int]) -> None:
+        """Set converted rows aside for the writer, and the others with their reason; blank rows, the header again,
+        a totals line and a caption are not data."""
+        plan, columns = table.plan, table.columns
         if others:
-            rows, others = self._under_day_lines(plan, list(rows), others, appointments)
+            rows, others = self._under_day_lines(table, list(rows), others, appointments)
         for position in others:
             cells = rows[position]
             if any(cells) and not self._not_data(cells, columns):
                 self.rows += 1
-                self._reject(sheet_name, numbers[position], plan.reason(cells), cells, columns)
+                self._reject(table.sheet.name, numbers[position], plan.reason(cells), cells, columns)
         self.rows += len(appointments)
         seen, pending = self.seen, self.pending
         for appointment in appointments:
@@ -312,21 +390,22 @@ class _FileImport:
                 seen[dedupe_key] = birth
                 pending.append(appointment)
 
-    def _under_day_lines(self, plan: SheetPlan, rows: list[Sequence[object]], others: list[int],
+    def _under_day_lines(self, table: _Table, rows: list[Sequence[object]], others: list[int],
                          appointments: list[tuple]) -> tuple[list[Sequence[object]], list[int]]:
         """Rows grouped under a line giving their day ("Mardi 19/04/2022" alone in its row) and leaving their date
         cell empty: dated by it, converted again (their appointments added to `appointments`). Returns the rows
         (those dated so, as dated) and the positions still set aside, day lines left out (not data rows)."""
+        plan = table.plan
         dated: list[int] = []
         left: list[int] = []
         for position in others:
             cells = rows[position]
             day = _day_line(cells, plan)
             if day is not None:
-                self.day_lines[plan] = day
-            elif plan in self.day_lines and plan.date is not None and plan.date < len(cells) \
+                self.day_lines[table] = day
+            elif table in self.day_lines and plan.date is not None and plan.date < len(cells) \
                     and not is_filled(cells[plan.date]):
-                rows[position] = [*cells[: plan.date], self.day_lines[plan], *cells[plan.date + 1 :]]
+                rows[position] = [*cells[: plan.date], self.day_lines[table], *cells[plan.date + 1 :]]
                 dated.append(position)
             else:
                 left.append(position)
@@ -338,12 +417,13 @@ class _FileImport:
 
     def _not_data(self, cells: Sequence[object], columns: ColumnMap) -> bool:
         """Blank (spaces only), the header again, a totals line (with no date: a row with one that reads like a
-        total, "@SUM(A1)" as its first name, is a bad row, kept with its reason), a caption (a footer, a part of the
-        day heading the rows below), or a title line: not a data row, not counted."""
+        total, "@SUM(A1)" as its first name, is a bad row, kept with its reason; "Total : 12" in the date column is
+        no date), a caption (a footer, a part of the day heading the rows below), or a title line: not a data row,
+        not counted."""
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             return True
         dated = any(index is not None and index < len(cells) and is_filled(cells[index])
-                    for index in (columns.get(role) for role in DATE_ROLES))
+                    and not is_totals([cells[index]]) for index in (columns.get(role) for role in DATE_ROLES))
         return columns.is_header_again(cells) or (is_totals(cells) and not dated) or is_caption(cells) \
             or self._title_line(cells, columns)
 
