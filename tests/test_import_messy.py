@@ -508,3 +508,20 @@ def test_a_line_naming_the_site_and_the_day_gives_both_to_the_rows_below(workspa
     assert counts(report) == (2, 2, 0, 0)
     assert {(a.last_name, a.site, a.start) for a in stored(workspace)} == {
         ("Adam", "ARL", datetime(2022, 4, 19, 8, 0)), ("Bodson", "VIR", datetime(2022, 4, 20, 9, 0))}
+
+
+def test_dates_without_their_year_take_it_from_the_title_else_from_the_names_else_are_rejected(workspace, tmp_path):
+    rows = [["Date", "Heure", "Nom", "Prénom"], ["mar 19/04", "08:00", "Adam", "Paul"],
+            ["Mercredi 20/04"], [None, "09:00", "Bodson", "Marie"]]
+    titled = [["Planning des consultations - semaine du 18/04 au 22/04/2022"], *rows]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", titled)))
+    assert counts(report) == (2, 2, 0, 0)
+    assert {(a.last_name, a.start) for a in stored(workspace)} == {
+        ("Adam", datetime(2022, 4, 19, 8)), ("Bodson", datetime(2022, 4, 20, 9))}
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon_2023-12-29.xlsx", ("S", [
+        ["Date", "Heure", "Nom", "Prénom"], ["02/01", "08:00", "Collard", "Luc"]])))
+    assert counts(report) == (1, 1, 0, 0)
+    assert [a.start for a in stored(workspace) if a.batch_id == 2] == [datetime(2024, 1, 2, 8)]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (3, 0, 0, 3)  # the day line too: it gives no day
+    assert "19/04" in stored(workspace, RejectedRow)[0].reason

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from crisis_tui.core.ingest.normalize import (
     PhoneInfo,
     clean_text,
+    first_day,
     normalize_phone,
     phone_info,
     split_patient,
@@ -299,6 +300,33 @@ def test_datetime_from_a_date_cell_and_a_time_cell(date_value, time_value, expec
 @pytest.mark.parametrize("date_value", [None, "", "garbage", float("nan"), time(9), datetime(1899, 12, 30, 9)])
 def test_no_datetime_without_a_usable_date(date_value):
     assert to_datetime(date_value, "09:00") is None
+
+
+@pytest.mark.parametrize(("date_value", "time_value", "near", "expected"), [
+    ("mar 19/04", "08:00", date(2022, 4, 18), datetime(2022, 4, 19, 8)),
+    ("19.04 14h30", None, date(2022, 4, 18), datetime(2022, 4, 19, 14, 30)),
+    ("mardi 19 avril", None, date(2022, 4, 18), datetime(2022, 4, 19)),
+    ("02/01", "09:00", date(2022, 12, 30), datetime(2023, 1, 2, 9)),  # the week of New Year
+    ("30/12", None, date(2023, 1, 2), datetime(2022, 12, 30)),
+    ("29/02", None, date(2024, 1, 5), datetime(2024, 2, 29)),
+    ("19/04/2021", None, date(2022, 4, 18), datetime(2021, 4, 19)),  # its own year wins
+])
+def test_a_date_written_without_its_year_takes_the_year_nearest_to_the_day_given(date_value, time_value, near,
+                                                                                 expected):
+    assert to_datetime(date_value, time_value, near=near) == expected
+
+
+@pytest.mark.parametrize("date_value", ["19/04", "mar 19/04", "19 avril", "29/02", "19/13", "8.30", "19"])
+def test_a_date_without_its_year_is_no_date_when_nothing_gives_one_nor_an_impossible_one(date_value):
+    assert to_datetime(date_value) is None
+    if date_value in ("29/02", "19/13", "8.30", "19"):
+        assert to_datetime(date_value, near=date(2022, 4, 18)) is None
+
+
+def test_the_first_day_a_title_or_a_name_gives():
+    assert first_day([None, "Planning - semaine du 18/04 au 22/04/2022", "Imprimé le 01/03/2021"]) == date(2022, 4, 22)
+    assert first_day([datetime(2022, 4, 19, 8), "x"]) == date(2022, 4, 19)
+    assert first_day(["Consultations", "", 12]) is None
 
 
 def test_aware_datetimes_become_naive_local_times():

@@ -28,7 +28,7 @@ from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet,
 from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, column_role,
                                             find_header, is_caption, is_filled, is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
-from crisis_tui.core.ingest.normalize import day_named, to_date
+from crisis_tui.core.ingest.normalize import day_named, first_day, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
@@ -181,13 +181,15 @@ def _collector_paused() -> Iterator[None]:
 class _Table:
     """One table of a sheet (or one of several side by side: its columns are cells[cut]) and how its rows are
     converted: `plan`, with the site and activity the lines above its rows name (`named`, by "site" / "activity"),
-    which stand in for the sheet's and file's names."""
+    which stand in for the sheet's and file's names, and the day near which a date written without its year is
+    read (`near`: the first its title, its sheet's name or its file's name gives)."""
 
     cut: slice
     columns: ColumnMap
     sheet: Sheet
+    near: date | None
     named: dict[str, str]
-    plan: SheetPlan
+    plan: SheetPlan = field(init=False)
 
 
 def _failed(report: FileReport, path: Path, reason: Message) -> FileReport:
@@ -282,16 +284,21 @@ class _FileImport:
         return True
 
     def _table(self, cut: slice, columns: ColumnMap, sheet: Sheet, above: Sequence[Sequence[object]]) -> _Table:
-        """A table, with what the lines of its title block name (the last naming a site, the last an activity)."""
+        """A table, with what the lines of its title block name (the last naming a site, the last an activity) and
+        the first day they give."""
         named: dict[str, str] = {}
         for cells in above:
             named.update(self._section(cells))
-        return _Table(cut, columns, sheet, named, self._plan(columns, sheet, named))
+        near = first_day([cell for cells in above for cell in cells]) or first_day([sheet.name, self.path.stem])
+        table = _Table(cut, columns, sheet, near, named)
+        table.plan = self._plan(table)
+        return table
 
-    def _plan(self, columns: ColumnMap, sheet: Sheet, named: dict[str, str]) -> SheetPlan:
+    def _plan(self, table: _Table) -> SheetPlan:
+        columns, sheet, named = table.columns, table.sheet, table.named
         return SheetPlan(columns, self._place("site", columns, sheet, named.get("site")),
                          self._place("activity", columns, sheet, named.get("activity")), self.batch_id,
-                         *self.inserter.stores)
+                         *self.inserter.stores, near=table.near)
 
     def _place(self, what: str, columns: ColumnMap, sheet: Sheet, named: str | None) -> Place:
         """Where a table's site (or activity) comes from: the option, else the row's column, else (for an empty
@@ -333,7 +340,7 @@ class _FileImport:
         """The rows from here on are of the site or activity this line names (and of its day, when it gives one)."""
         month_first = table.plan.month_first
         table.named = {**table.named, **named}
-        table.plan = self._plan(table.columns, table.sheet, table.named)
+        table.plan = self._plan(table)
         table.plan.month_first = month_first
         day = _day_line(cells, table.plan)
         if day is not None:
@@ -531,7 +538,7 @@ def _day_line(cells: Sequence[object], plan: SheetPlan) -> date | None:
     filled = [cell for cell in cells if is_filled(cell)]
     if len(filled) != 1 or isinstance(filled[0], (int, float)) or is_caption(cells):
         return None
-    day = to_date(filled[0], month_first=bool(plan.month_first))
+    day = to_date(filled[0], month_first=bool(plan.month_first), near=plan.near)
     return day if day is not None or not isinstance(filled[0], str) else day_named(filled)
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "clean_name",
     "clean_text",
     "day_named",
+    "first_day",
     "normalize_phone",
     "phone_info",
     "split_patient",
@@ -40,6 +41,9 @@ _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 _MONTH_NAME = re.compile(r"(?:[^\W\d_]+\.?,? +)?(\d{1,2})(?:er)? *[ ./\-] *([^\W\d_]+)\.? *[ ./\-] *(\d{4}|\d{2})")
 _MONTH_FIRST = re.compile(r"(?:[^\W\d_]+\.?,? +)?([^\W\d_]+)\.? +(\d{1,2})(?:st|nd|rd|th)?,? +(\d{4})")  # April 18, 2022
 _COMPACT = re.compile(r"((?:19|20|21)\d{2})(\d{2})(\d{2})")  # 20220418
+# without the year: "19/04", "19 avril" (read only near a day that gives it, see _year_near)
+_DAY_MONTH = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?![/.\-]?\d)")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})(?:er)? *[ ./\-] *([^\W\d_]+)\.?(?![^\W_])")
 _WEEKDAY_FIRST = re.compile(r"([^\W\d_]+)\.?,? +(?=[^\W_])")  # "lundi 18/04/2022", "Lu 18/04/2022", "le 19.04.22"
 _WEEKDAYS = frozenset(
     "lu lun lundi ma mar mardi me mer mercredi je jeu jeudi ve ven vendredi sa sam samedi di dim dimanche "
@@ -106,6 +110,8 @@ def _in_range(day: date) -> date | None:
 
 
 def _calendar(year: str, month: int, day: str) -> date | None:
+    if not year:
+        return None
     full_year = int(year) + 2000 if len(year) == 2 else int(year)
     try:
         return _in_range(date(full_year, month, int(day)))
@@ -122,10 +128,22 @@ def _without_weekday(text: str) -> str:
     return text
 
 
-def _date_text(text: str, month_first: bool = False) -> tuple[date | None, str] | None:
+def _year_near(near: date, month: int, day: str) -> str:
+    """The year that puts a day and month written without one nearest to `near` (December's rows in a list of
+    the week of 30/12/2022 are of 2022, January's of 2023); "" when no year has that day."""
+    days = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            days.append(date(year, month, int(day)))
+        except ValueError:
+            continue
+    return str(min(days, key=lambda candidate: abs(candidate - near)).year) if days else ""
+
+
+def _date_text(text: str, month_first: bool = False, near: date | None = None) -> tuple[date | None, str] | None:
     """A written date (day first, or month first when `month_first`; ISO, compact ISO, or with a month name, a
-    weekday before any of them) -> (the date or None when impossible, the rest of the text, e.g. its time); None
-    when the text is not a date."""
+    weekday before any of them; without its year, when `near` gives one) -> (the date or None when impossible,
+    the rest of the text, e.g. its time); None when the text is not a date."""
     text = _without_weekday(text)
     if match := _YEAR_FIRST.match(text):
         year, month, day = match.groups()
@@ -139,6 +157,14 @@ def _date_text(text: str, month_first: bool = False) -> tuple[date | None, str] 
         day, month, year = match.group(2), _MONTHS[fold(match.group(1))], match.group(3)
     elif match := _COMPACT.match(text):
         year, month, day = match.groups()
+    elif near is not None and (match := _DAY_MONTH.match(text)):
+        day, month = match.groups()
+        if month_first:
+            day, month = month, day
+        year = _year_near(near, int(month), day) if 1 <= int(month) <= 12 else ""
+    elif near is not None and (match := _DAY_MONTH_NAME.match(text)) and fold(match.group(2)) in _MONTHS:
+        day, month = match.group(1), _MONTHS[fold(match.group(2))]
+        year = _year_near(near, month, day)
     else:
         return None
     rest = text[match.end() :]
@@ -168,6 +194,20 @@ def day_named(values: Iterable[object]) -> date | None:
                 return None
             found |= dates
     return found.pop() if len(found) == 1 else None
+
+
+def first_day(values: Iterable[object]) -> date | None:
+    """The first day these cells or names give with its year (a date cell, or a date written inside a text:
+    "Planning - semaine du 18/04/2022"), near which a date written without its year is read; None without one."""
+    for value in values:
+        if type(value) in (date, datetime):
+            return _in_range(value if type(value) is date else value.date())
+        if isinstance(value, str):
+            for match in _DATE_IN_TEXT.finditer(value):
+                written = _date_text(match.group(1))
+                if written and written[0]:
+                    return written[0]
+    return None
 
 
 def written_month_first(values: Iterable[object]) -> bool:
@@ -235,8 +275,9 @@ def _plain(value: object) -> object:
     return str(value) if type(value).__name__ == "datetime64" else value
 
 
-def _date_and_time(value: object, month_first: bool = False) -> tuple[date | None, time | None]:
-    """A date cell -> (its date, the time it carries if any)."""
+def _date_and_time(value: object, month_first: bool = False,
+                   near: date | None = None) -> tuple[date | None, time | None]:
+    """A date cell -> (its date, the time it carries if any); written without its year, read near `near`."""
     kind = type(value)
     if kind is datetime:  # what calamine and openpyxl give for date cells: straight through
         return _in_range(value.date()), value.time().replace(tzinfo=None)
@@ -264,16 +305,16 @@ def _date_and_time(value: object, month_first: bool = False) -> tuple[date | Non
     if _ISO_ZONED.fullmatch(text):
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00")).astimezone(BRUSSELS).replace(tzinfo=None)
         return _in_range(moment.date()), moment.time()
-    written = _date_text(text, month_first)
+    written = _date_text(text, month_first, near)
     if written is None or written[0] is None:
         return None, None
     return written[0], _start_clock(written[1]) if written[1] else None
 
 
-def to_date(value: object, month_first: bool = False) -> date | None:
+def to_date(value: object, month_first: bool = False, near: date | None = None) -> date | None:
     """A date cell (Excel serial, date/datetime/Timestamp, or text written day first, or month first when
-    `month_first`) -> its date, None when unusable."""
-    return _date_and_time(value, month_first)[0]
+    `month_first`; without its year, near `near`) -> its date, None when unusable."""
+    return _date_and_time(value, month_first, near)[0]
 
 
 def to_birth_date(value: object, today: date, month_first: bool = False) -> date | None:
@@ -332,11 +373,12 @@ def unread_time(date_value: object, time_value: object) -> str:
     return ""
 
 
-def to_datetime(date_value: object, time_value: object = None, month_first: bool = False) -> datetime | None:
-    """The appointment's local start: the date cell's date (written month first when `month_first`), at the
-    separate time cell's time when usable, else at the time the date cell carries, else at midnight. None when
-    there is no usable date."""
-    day, carried = _date_and_time(date_value, month_first)
+def to_datetime(date_value: object, time_value: object = None, month_first: bool = False,
+                near: date | None = None) -> datetime | None:
+    """The appointment's local start: the date cell's date (written month first when `month_first`; without its
+    year, in the year nearest to `near`), at the separate time cell's time when usable, else at the time the date
+    cell carries, else at midnight. None when there is no usable date."""
+    day, carried = _date_and_time(date_value, month_first, near)
     if day is None:
         return None
     separate = to_time(time_value)

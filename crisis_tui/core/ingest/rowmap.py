@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import operator
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable, Sequence
 
 from crisis_tui.core.clock import today
@@ -98,7 +99,7 @@ class SheetPlan:
     """
 
     def __init__(self, columns: ColumnMap, site: Place, activity: Place, batch_id: int,
-                 store_datetime: Store = _same, store_date: Store = _same) -> None:
+                 store_datetime: Store = _same, store_date: Store = _same, near: date | None = None) -> None:
         roles = columns.roles
         self.patient = roles.get("patient")
         self.last = roles.get("last_name")
@@ -125,6 +126,7 @@ class SheetPlan:
         self._births: dict[object, object] = {}
         self.today = today()
         self.month_first: bool | None = None  # how the sheet's written dates read: decided on its first rows
+        self.near = near  # a date written without its year is read in the year nearest to this day (the title's)
 
     def convert(self, rows: Sequence[Sequence[object]]) -> tuple[list[tuple], list[int]]:
         """The APPOINTMENT_COLUMNS values of each row that makes an appointment, in row order, and the positions
@@ -239,7 +241,7 @@ class SheetPlan:
         return self._named(last, normalize.clean_name(cells[1])) if last and not is_caption_label(last) else None
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
-        start = normalize.to_datetime(*cells, month_first=bool(self.month_first))
+        start = normalize.to_datetime(*cells, month_first=bool(self.month_first), near=self.near)
         if start is None:
             return None
         start = start.replace(second=0, microsecond=0)
