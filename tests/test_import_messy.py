@@ -471,18 +471,31 @@ def test_tables_one_under_the_other_each_under_its_sites_name(workspace, tmp_pat
             ["Bodson", "Marie", "19/04/2022", "08:30", ""], [],
             ["Site :", "Virton"], header,
             ["Collard", "Luc", "19/04/2022", "08:00", ""],
-            ["Médecin :", "Dr Marche"],  # names a doctor, not the rows' site
+            ["Médecin :", "Dr Marche"],  # names the doctor of the rows below, not their site
             ["Dethier", "Anne", "19/04/2022", "09:00", ""],
             ["Radiologie – Hôpital de Bastogne"],  # a site and an activity at once
             ["Evrard", "Eve", "19/04/2022", "10:00", ""],
             ["Arlon – Virton"],  # names two sites: none of them
             ["Fontaine", "Yves", "19/04/2022", "11:00", ""]]
     report = import_file(workspace, xlsx(tmp_path / "export du 18-04.xlsx", ("Feuil1", rows)))
-    assert counts(report) == (7, 6, 0, 1)
-    assert [r.row_number for r in stored(workspace, RejectedRow)] == [10]  # no patient, but kept, with its reason
-    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
-        ("Adam", "ARL", "consultation"), ("Bodson", "ARL", "consultation"), ("Collard", "VIR", "consultation"),
-        ("Dethier", "VIR", "consultation"), ("Evrard", "BAS", "radiology"), ("Fontaine", "BAS", "radiology")]
+    assert counts(report) == (6, 6, 0, 0)
+    assert sorted((a.last_name, a.site, a.activity, a.doctor) for a in stored(workspace)) == [
+        ("Adam", "ARL", "consultation", ""), ("Bodson", "ARL", "consultation", ""),
+        ("Collard", "VIR", "consultation", ""), ("Dethier", "VIR", "consultation", "Dr Marche"),
+        ("Evrard", "BAS", "radiology", "Dr Marche"), ("Fontaine", "BAS", "radiology", "Dr Marche")]
+
+
+def test_a_line_naming_the_doctor_or_the_service_gives_it_to_the_rows_below_that_name_none(workspace, tmp_path):
+    rows = [["Médecin : Dr Lambert"], ["Service :", "Cardiologie"],
+            ["Nom", "Prénom", "Date", "Heure", "Médecin"],
+            ["Adam", "Paul", "19/04/2022", "08:00", ""], ["Bodson", "Marie", "19/04/2022", "08:30", "Dr Noël"],
+            ["Médecin : Dr Pierret"], ["Collard", "Luc", "19/04/2022", "09:00", None],
+            ["Imprimé le :", "18/04/2022"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (3, 3, 0, 0)
+    assert sorted((a.last_name, a.doctor, a.doctor_key, a.service) for a in stored(workspace)) == [
+        ("Adam", "Dr Lambert", "dr lambert", "Cardiologie"), ("Bodson", "Dr Noël", "dr noel", "Cardiologie"),
+        ("Collard", "Dr Pierret", "dr pierret", "Cardiologie")]
 
 
 def test_a_title_naming_the_site_stands_in_for_the_names_but_not_for_the_option_nor_a_filled_cell(

@@ -37,7 +37,9 @@ from crisis_tui.core.models import ImportBatch, RejectedRow
 from crisis_tui.core.reference import Ambiguous
 from crisis_tui.i18n import Catalog, Message
 
-SECTION_LABELS = frozenset({"site", "activity", "service", "act"})  # "Site :" | "Arlon" names the rows' site
+# what a line labelled with a column's name names for the rows below it ("Site : Arlon", "Médecin :" | "Dr Lambert")
+SECTION_LABELS = {"site": ("site",), "activity": ("activity",), "act": ("activity",), "service": ("service", "activity"),
+                  "doctor": ("doctor",)}
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
 CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
@@ -298,7 +300,7 @@ class _FileImport:
         columns, sheet, named = table.columns, table.sheet, table.named
         return SheetPlan(columns, self._place("site", columns, sheet, named.get("site")),
                          self._place("activity", columns, sheet, named.get("activity")), self.batch_id,
-                         *self.inserter.stores, near=table.near)
+                         *self.inserter.stores, near=table.near, named=named)
 
     def _place(self, what: str, columns: ColumnMap, sheet: Sheet, named: str | None) -> Place:
         """Where a table's site (or activity) comes from: the option, else the row's column, else (for an empty
@@ -347,21 +349,20 @@ class _FileImport:
             self.day_lines[table] = day
 
     def _section(self, cells: Sequence[object]) -> dict[str, str]:
-        """The site and activity a line names for the rows below it ({"site": code, "activity": code}, each only
-        when it names one): alone in its row ("Arlon", "Radiologie – CH de l'Ardenne") or after a label saying so
-        ("Site :" | "Arlon"); a footer names none."""
-        filled = [cell for cell in cells if is_filled(cell)]
-        if len(filled) == 2 and isinstance(filled[0], str) and filled[0].rstrip().endswith(":") \
-                and column_role(filled[0]) in SECTION_LABELS:
-            filled = filled[1:]
-        if len(filled) != 1 or not isinstance(filled[0], str) or not any(map(str.isalpha, filled[0])) \
-                or is_caption(cells):
+        """What a line names for the rows below it: a site and an activity (codes, each only when it names one)
+        alone in its row ("Arlon", "Radiologie – CH de l'Ardenne"), or after a label saying what ("Site : Arlon",
+        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer names nothing."""
+        label, text = _labelled(cells)
+        if text is None or is_caption(cells):
             return {}
         reference = self.workspace.reference
         named = {}
-        for what, find in (("site", reference.find_site), ("activity", reference.find_activity)):
+        for what in SECTION_LABELS.get(label, ()) if label else ("site", "activity"):
+            if what in ("doctor", "service"):
+                named[what] = text
+                continue
             try:
-                code = find(filled[0])
+                code = (reference.find_site if what == "site" else reference.find_activity)(text)
             except Ambiguous:
                 continue
             if code:
@@ -518,6 +519,29 @@ class _FileImport:
         the rows read, of themselves."""
         if self.progress is not None:
             self.progress(self.done, self.done if final else max(self.total, self.done), self.message)
+
+
+def _labelled(cells: Sequence[object]) -> tuple[str | None, str | None]:
+    """A line of one text with a letter: (the role of the column its label names, the text after the label) for
+    "Médecin : Dr Lambert" or "Médecin :" | "Dr Lambert"; (None, the text) for a text alone without such a label;
+    (None, None) for any other line."""
+    filled = [cell for cell in cells if is_filled(cell)]
+    if not 1 <= len(filled) <= 2 or not all(isinstance(cell, str) for cell in filled):
+        return None, None
+    if len(filled) == 2:
+        label, text = filled[0].strip(), filled[1].strip()
+        if not label.endswith(":"):
+            return None, None
+    else:
+        text = filled[0].strip()
+        label, colon, value = text.partition(":")
+        label, text = (label, value.strip()) if colon and column_role(label) in SECTION_LABELS else ("", text)
+    if not any(map(str.isalpha, text)):
+        return None, None
+    role = column_role(label) if label else None
+    if label and role not in SECTION_LABELS:
+        return None, None
+    return role, text
 
 
 def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[object]]]:

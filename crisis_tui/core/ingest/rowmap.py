@@ -99,7 +99,8 @@ class SheetPlan:
     """
 
     def __init__(self, columns: ColumnMap, site: Place, activity: Place, batch_id: int,
-                 store_datetime: Store = _same, store_date: Store = _same, near: date | None = None) -> None:
+                 store_datetime: Store = _same, store_date: Store = _same, near: date | None = None,
+                 named: dict[str, str] | None = None) -> None:
         roles = columns.roles
         self.patient = roles.get("patient")
         self.last = roles.get("last_name")
@@ -127,6 +128,8 @@ class SheetPlan:
         self.today = today()
         self.month_first: bool | None = None  # how the sheet's written dates read: decided on its first rows
         self.near = near  # a date written without its year is read in the year nearest to this day (the title's)
+        # the doctor and service a line above the rows names ("Médecin : Dr Lambert"), for rows that name none
+        self.named = {role: self._clean(text) for role, text in (named or {}).items() if role in ("doctor", "service")}
 
     def convert(self, rows: Sequence[Sequence[object]]) -> tuple[list[tuple], list[int]]:
         """The APPOINTMENT_COLUMNS values of each row that makes an appointment, in row order, and the positions
@@ -154,8 +157,8 @@ class SheetPlan:
             return [], others
         lasts, firsts, patient_keys, name_keys = zip(*names)
         start_values, days, minutes = zip(*starts)
-        doctors, doctor_keys = self._words_column(columns, self.doctor, len(names))
-        services, service_keys = self._words_column(columns, self.service, len(names))
+        doctors, doctor_keys = self._words_column(columns, self.doctor, len(names), self.named.get("doctor"))
+        services, service_keys = self._words_column(columns, self.service, len(names), self.named.get("service"))
         births = _lookup(self._births, self._column(columns, self.birth), self._birth)
         phones = self._phone_column(columns, len(names))
         raws, numbers, kinds, kind = zip(*phones)
@@ -207,11 +210,17 @@ class SheetPlan:
         pairs = list(zip(self._column(columns, self.last), self._column(columns, self.first)))
         return _lookup(self._names, pairs, self._pair)
 
-    def _words_column(self, columns: list, index: int | None, count: int) -> tuple[tuple, tuple]:
-        """A text column cleaned, and its comparison keys."""
+    def _words_column(self, columns: list, index: int | None, count: int,
+                      named: tuple[str, str] | None) -> tuple[tuple, tuple]:
+        """A text column cleaned, and its comparison keys; an empty cell (or no column) takes what a line above the
+        rows names (`named`: its text and key), when one does."""
+        filler = named or ("", "")
         if index is None:
-            return ("",) * count, ("",) * count
-        return tuple(zip(*_lookup(self._words, columns[index], self._clean)))
+            return (filler[0],) * count, (filler[1],) * count
+        words = _lookup(self._words, columns[index], self._clean)
+        if named:
+            words = [word if word[0] else filler for word in words]
+        return tuple(zip(*words))
 
     def _phone_column(self, columns: list, count: int) -> list[Summary]:
         """Phone numbers are mostly unique: read in bulk, column by column, not cached."""
