@@ -538,3 +538,16 @@ def test_dates_without_their_year_take_it_from_the_title_else_from_the_names_els
     report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
     assert counts(report) == (3, 0, 0, 3)  # the day line too: it gives no day
     assert "19/04" in stored(workspace, RejectedRow)[0].reason
+
+
+def test_a_patient_alone_in_the_name_column_is_a_reject_even_when_a_word_of_it_names_a_site(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure"], ["Adam", "Paul", "19/04/2022", "08:00"],
+            ["Bastogne Marie"],  # a patient whose row lost its date: kept with the rejects, names no site
+            ["Bodson", "Marie", "19/04/2022", "08:30"],
+            ["Radiologie – Hôpital de Bastogne"],  # made of names only: a title
+            ["Collard", "Luc", "19/04/2022", "09:00"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (4, 3, 0, 1)
+    assert [r.row_number for r in stored(workspace, RejectedRow)] == [3]
+    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
+        ("Adam", "ARL", "consultation"), ("Bodson", "ARL", "consultation"), ("Collard", "BAS", "radiology")]

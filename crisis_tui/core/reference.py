@@ -15,6 +15,8 @@ from crisis_tui.core.text import place_tokens
 from crisis_tui.i18n import Message
 
 SITE_KINDS = ("hospital", "rest_home", "sampling_centre")
+# words that join names in a title ("Radiologie – Hôpital de Bastogne", "Consultations et radiologie d'Arlon")
+LINKING_WORDS = frozenset("a au aux d de du des en et l la le les the of and at in op te van het en".split())
 CHANNELS = ("sms", "call")
 
 
@@ -30,6 +32,7 @@ class Matcher:
     names: dict[str, tuple[str, ...]]  # code -> its code, name and aliases, as typed
     _exact: dict[str, str] = field(init=False, repr=False)
     _phrases: tuple[tuple[tuple[str, ...], str], ...] = field(init=False, repr=False)
+    words: frozenset[str] = field(init=False, repr=False)  # every word of every name
 
     def __post_init__(self) -> None:
         exact: dict[str, str] = {}
@@ -43,6 +46,7 @@ class Matcher:
                 phrases.append((words, code))
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_phrases", tuple(phrases))
+        object.__setattr__(self, "words", frozenset(word for words, _ in phrases for word in words))
 
     def exact(self, value: object) -> str | None:
         """The code one of whose names `value` is, word for word (case, accents, punctuation ignored), else None."""
@@ -77,6 +81,14 @@ class Reference:
     activities: tuple[Activity, ...]
     site_matcher: Matcher
     activity_matcher: Matcher
+
+    def only_names(self, value: object) -> bool:
+        """Whether every word of `value` is a word of a site's or an activity's names (or a linking word), as a
+        title's are: "Radiologie – Hôpital de Bastogne" and "Vivalia – Princesse Paola" are, "Bastogne Marie" (a
+        patient) is not."""
+        words = place_tokens(value)
+        return bool(words) and all(word in self.site_matcher.words or word in self.activity_matcher.words
+                                   or word in LINKING_WORDS for word in words)
 
     def site(self, code: str) -> Site:
         return next(s for s in self.sites if s.code == code)

@@ -2,9 +2,10 @@
 
 A file either imports (with its bad rows set aside, each with its reason, in the database and in a rejects
 workbook) or changes nothing and reports one line saying why. Title blocks, blank rows, repeated header rows, a
-totals line and captions (a footer, a part of the day heading the rows below) are not data rows. The same appointment (site, activity, start to the minute, patient) is kept
-once, within a file and across imports, what each of its rows brings merged in (`merge`): importing a file again
-adds nothing.
+totals line and captions (a footer, a part of the day heading the rows below) are not data rows; a line naming a
+site, an activity, a doctor or a day gives it to the rows below that lack it. The same appointment (site, activity,
+start to the minute, patient) is kept once, within a file and across imports, what each of its rows brings merged
+in (`merge`): importing a file again adds nothing.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from crisis_tui.core.reference import Ambiguous
 from crisis_tui.i18n import Catalog, Message
 
 # what a line labelled with a column's name names for the rows below it ("Site : Arlon", "Médecin :" | "Dr Lambert")
-SECTION_LABELS = {"site": ("site",), "activity": ("activity",), "act": ("activity",), "service": ("service", "activity"),
-                  "doctor": ("doctor",)}
+SECTION_LABELS = {"site": ("site",), "activity": ("activity",), "act": ("activity",),
+                  "service": ("service", "activity"), "doctor": ("doctor",)}
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
 CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
@@ -280,7 +281,8 @@ class _FileImport:
         read = (below[start : start + CHUNK_ROWS] for start in range(0, len(below), CHUNK_ROWS))
         for chunk in itertools.chain(read, iter(lambda: rows.take(CHUNK_ROWS), [])):
             for table in tables:
-                self._chunk(table, chunk if len(tables) == 1 else [(number, cells[table.cut]) for number, cells in chunk])
+                self._chunk(table, chunk if len(tables) == 1 else
+                            [(number, cells[table.cut]) for number, cells in chunk])
             self.done += len(chunk)
             self._flush()
         return True
@@ -290,7 +292,7 @@ class _FileImport:
         the first day they give."""
         named: dict[str, str] = {}
         for cells in above:
-            named.update(self._section(cells))
+            named.update(self._section(cells, columns, below=False))
         near = first_day([cell for cells in above for cell in cells]) or first_day([sheet.name, self.path.stem])
         table = _Table(cut, columns, sheet, near, named)
         table.plan = self._plan(table)
@@ -325,7 +327,8 @@ class _FileImport:
         the rows below it are converted again."""
         numbers, rows = zip(*chunk)
         appointments, others = table.plan.convert(rows)
-        sections = [(position, named) for position in others if (named := self._section(rows[position]))]
+        sections = [(position, named) for position in others
+                    if (named := self._section(rows[position], table.columns))]
         if not sections:
             self._converted(table, numbers, rows, appointments, others)
             return
@@ -348,14 +351,20 @@ class _FileImport:
         if day is not None:
             self.day_lines[table] = day
 
-    def _section(self, cells: Sequence[object]) -> dict[str, str]:
+    def _section(self, cells: Sequence[object], columns: ColumnMap, below: bool = True) -> dict[str, str]:
         """What a line names for the rows below it: a site and an activity (codes, each only when it names one)
         alone in its row ("Arlon", "Radiologie – CH de l'Ardenne"), or after a label saying what ("Site : Arlon",
-        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer names nothing."""
+        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer names nothing. Among
+        the rows (`below` the header), a text alone in a name column names them only when it is made of their names
+        alone: "Bastogne Marie" there is a patient's row that lacks its date, kept with the rejects."""
         label, text = _labelled(cells)
         if text is None or is_caption(cells):
             return {}
         reference = self.workspace.reference
+        if below and label is None and not reference.only_names(text) and any(
+                index is not None and index < len(cells) and is_filled(cells[index])
+                for index in (columns.get(role) for role in NAME_ROLES)):
+            return {}
         named = {}
         for what in SECTION_LABELS.get(label, ()) if label else ("site", "activity"):
             if what in ("doctor", "service"):
@@ -438,14 +447,18 @@ class _FileImport:
     def _title_line(self, cells: Sequence[object], columns: ColumnMap) -> bool:
         """One text alone in its row that names no patient: words without a digit outside the name columns (a note, a
         title; a number there may be a patient's, kept with the rejects), or a site or an activity's name (a title
-        repeated at a page break: "Vivalia – Princesse Paola", "Consultations")."""
+        repeated at a page break: "Vivalia – Princesse Paola", "Consultations"), made of such names alone in a name
+        column ("Bastogne Marie" there is a patient's row, kept with the rejects)."""
         filled = [(index, cell) for index, cell in enumerate(cells) if is_filled(cell)]
         if len(filled) != 1 or not isinstance(filled[0][1], str) or not any(map(str.isalpha, filled[0][1])):
             return False
         index, text = filled[0]
-        if index not in {columns.get(role) for role in NAME_ROLES} and not any(map(str.isdigit, text)):
-            return True
         reference = self.workspace.reference
+        if index not in {columns.get(role) for role in NAME_ROLES}:
+            if not any(map(str.isdigit, text)):
+                return True
+        elif not reference.only_names(text):
+            return False
         for find in (reference.find_site, reference.find_activity):
             try:
                 if find(text):
