@@ -183,9 +183,10 @@ def _collector_paused() -> Iterator[None]:
 @dataclass(eq=False)
 class _Table:
     """One table of a sheet (or one of several side by side: its columns are cells[cut]) and how its rows are
-    converted: `plan`, with the site and activity the lines above its rows name (`named`, by "site" / "activity"),
-    which stand in for the sheet's and file's names, and the day near which a date written without its year is
-    read (`near`: the first its title, its sheet's name or its file's name gives)."""
+    converted: `plan`, with what the lines above its rows name (`named`: "site" and "activity" codes, which stand
+    in for the sheet's and file's names, "doctor" and "service" texts, for the rows' empty cells), and the day near
+    which a date written without its year is read (`near`: the first its title, its sheet's name or its file's name
+    gives)."""
 
     cut: slice
     columns: ColumnMap
@@ -288,8 +289,8 @@ class _FileImport:
         return True
 
     def _table(self, cut: slice, columns: ColumnMap, sheet: Sheet, above: Sequence[Sequence[object]]) -> _Table:
-        """A table, with what the lines of its title block name (the last naming a site, the last an activity) and
-        the first day they give."""
+        """A table, with what the lines of its title block name (the last naming each) and the first day they
+        give."""
         named: dict[str, str] = {}
         for cells in above:
             named.update(self._section(cells, columns, below=False))
