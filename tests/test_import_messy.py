@@ -551,3 +551,36 @@ def test_a_patient_alone_in_the_name_column_is_a_reject_even_when_a_word_of_it_n
     assert [r.row_number for r in stored(workspace, RejectedRow)] == [3]
     assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
         ("Adam", "ARL", "consultation"), ("Bodson", "ARL", "consultation"), ("Collard", "BAS", "radiology")]
+
+
+def test_lines_under_day_lines_stacked_headers_and_dated_totals_are_not_patients(workspace, tmp_path):
+    rows = [["Patient", "Date", "Heure", "GSM"], ["Lundi 25/04/2022"], ["ADAM Léa", None, "09:00", ""], [],
+            ["Total : 1"], ["Sous-total : 1 rendez-vous"], ["Imprimé le 22/04/2022 par Collard"], ["Page 1/1"],
+            ["Total du jour", "25/04/2022", None, 1], ["Patient", "Date", "Heure", "GSM"],
+            ["BODSON Marie", "26/04/2022", "10:00", ""]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (2, 2, 0, 0)
+    assert sorted(a.last_name for a in stored(workspace)) == ["ADAM", "BODSON"]
+
+
+def test_an_agenda_without_a_date_column_takes_each_day_line_and_each_sites_title(workspace, tmp_path):
+    header = ["Heure", "Patient", "GSM"]
+    rows = [["Arlon – consultations du mardi 19/04/2022"], header, ["08:00", "ADAM Léa", ""],
+            ["Mercredi 20/04/2022"], ["09:00", "BODSON Marie", ""],
+            ["Virton – consultations du jeudi 21/04/2022"], header, ["10:00", "COLLARD Luc", ""]]
+    report = import_file(workspace, xlsx(tmp_path / "agenda.xlsx", ("S", rows)))
+    assert counts(report) == (3, 3, 0, 0)
+    assert sorted((a.last_name, a.site, a.start) for a in stored(workspace)) == [
+        ("ADAM", "ARL", datetime(2022, 4, 19, 8)), ("BODSON", "ARL", datetime(2022, 4, 20, 9)),
+        ("COLLARD", "VIR", datetime(2022, 4, 21, 10))]
+
+
+def test_titles_in_the_name_column_between_stacked_tables(workspace, tmp_path):
+    header = ["Nom", "Prénom", "Date", "Heure"]
+    rows = [["Agenda du site de Marche"], header, ["Adam", "Léa", "19/04/2022", "08:00"],
+            ["Consultations Virton – 19/04/2022"], header, ["Bodson", "Marie", "19/04/2022", "09:00"],
+            ["LISTE DES RENDEZ-VOUS - RADIOLOGIE"], ["Collard", "Luc", "19/04/2022", "10:00"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations.xlsx", ("S", rows)))
+    assert counts(report) == (3, 3, 0, 0)
+    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
+        ("Adam", "MAR", "consultation"), ("Bodson", "VIR", "consultation"), ("Collard", "VIR", "radiology")]

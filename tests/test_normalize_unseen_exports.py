@@ -40,7 +40,7 @@ def test_text_with_a_letter_or_a_digit_stays_as_typed(value, expected):
 
 @given(st.text(max_size=30))
 def test_names_with_a_letter_are_otherwise_untouched(text):
-    if any(ch.isalpha() for ch in text):
+    if any(ch.isalpha() for ch in text) and not set(text) & set("()[]°"):  # a note after the name is dropped
         assert clean_name(text) == clean_text(text) != ""
 
 

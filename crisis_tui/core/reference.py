@@ -15,8 +15,13 @@ from crisis_tui.core.text import place_tokens
 from crisis_tui.i18n import Message
 
 SITE_KINDS = ("hospital", "rest_home", "sampling_centre")
-# words that join names in a title ("Radiologie – Hôpital de Bastogne", "Consultations et radiologie d'Arlon")
-LINKING_WORDS = frozenset("a au aux d de du des en et l la le les the of and at in op te van het en".split())
+# words that join names in a title ("Radiologie – Hôpital de Bastogne", "Agenda du site de Bastogne", "Liste des
+# rendez-vous - Radiologie"), as `place_tokens` gives them
+TITLE_WORDS = frozenset(
+    "a au aux d de du des en et l la le les the of and at in op te van het voor for par pour "
+    "agenda planning liste lijst list programme programma schedule rendez vou rdv afspraak afspraken appointment "
+    "patient patienten site campus service dienst department jour journee dag day semaine week".split()
+)
 CHANNELS = ("sms", "call")
 
 
@@ -83,12 +88,12 @@ class Reference:
     activity_matcher: Matcher
 
     def only_names(self, value: object) -> bool:
-        """Whether every word of `value` is a word of a site's or an activity's names (or a linking word), as a
+        """Whether every word of `value` is a word of a site's or an activity's names (or of titles), as a
         title's are: "Radiologie – Hôpital de Bastogne" and "Vivalia – Princesse Paola" are, "Bastogne Marie" (a
         patient) is not."""
         words = place_tokens(value)
         return bool(words) and all(word in self.site_matcher.words or word in self.activity_matcher.words
-                                   or word in LINKING_WORDS for word in words)
+                                   or word in TITLE_WORDS for word in words)
 
     def site(self, code: str) -> Site:
         return next(s for s in self.sites if s.code == code)

@@ -14,9 +14,10 @@ import gc
 import hashlib
 import itertools
 import json
+import re
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -41,6 +42,7 @@ from crisis_tui.i18n import Catalog, Message
 # what a line labelled with a column's name names for the rows below it ("Site : Arlon", "Médecin :" | "Dr Lambert")
 SECTION_LABELS = {"site": ("site",), "activity": ("activity",), "act": ("activity",),
                   "service": ("service", "activity"), "doctor": ("doctor",)}
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")  # "D'Hondt", "Anne-Marie", "J."
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
 CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
@@ -193,6 +195,7 @@ class _Table:
     sheet: Sheet
     near: date | None
     named: dict[str, str]
+    day: date | None = None  # without a date column: the day of its rows, its title's, then each day line's
     plan: SheetPlan = field(init=False)
 
 
@@ -295,12 +298,12 @@ class _FileImport:
         for cells in above:
             named.update(self._section(cells, columns, below=False))
         near = first_day([cell for cells in above for cell in cells]) or first_day([sheet.name, self.path.stem])
-        table = _Table(cut, columns, sheet, near, named)
+        table = _Table(cut, columns, sheet, near, named, columns.day)
         table.plan = self._plan(table)
         return table
 
     def _plan(self, table: _Table) -> SheetPlan:
-        columns, sheet, named = table.columns, table.sheet, table.named
+        columns, sheet, named = replace(table.columns, day=table.day), table.sheet, table.named
         return SheetPlan(columns, self._place("site", columns, sheet, named.get("site")),
                          self._place("activity", columns, sheet, named.get("activity")), self.batch_id,
                          *self.inserter.stores, near=table.near, named=named)
@@ -324,45 +327,52 @@ class _FileImport:
 
     def _chunk(self, table: _Table, chunk: list[tuple[int, Sequence[object]]]) -> None:
         """Convert some rows (of one table) and set them aside for the writer. A line naming the site or activity of
-        the rows below it (tables one under the other, each under its site's name) changes the table's plan there:
-        the rows below it are converted again."""
+        the rows below it (tables one under the other, each under its site's name), or the day of a table without
+        a date column, changes the table's plan there: the rows below it are converted again."""
         numbers, rows = zip(*chunk)
         appointments, others = table.plan.convert(rows)
-        sections = [(position, named) for position in others
-                    if (named := self._section(rows[position], table.columns))]
-        if not sections:
+        turns = [position for position in others if self._turns(table, rows[position])]
+        if not turns:
             self._converted(table, numbers, rows, appointments, others)
             return
         start = 0
-        for position, named in [*sections, (len(rows), {})]:
+        for position in [*turns, len(rows)]:
             if position > start:
                 self._converted(table, numbers[start:position], rows[start:position],
                                 *table.plan.convert(rows[start:position]))
-            if named:
-                self._name_section(table, named, rows[position])
+            if position < len(rows):
+                self._turn(table, rows[position])
             start = position + 1
 
-    def _name_section(self, table: _Table, named: dict[str, str], cells: Sequence[object]) -> None:
-        """The rows from here on are of the site or activity this line names (and of its day, when it gives one)."""
+    def _turns(self, table: _Table, cells: Sequence[object]) -> bool:
+        """Whether a line changes the plan of the rows below it (see `_turn`)."""
+        return bool(self._section(cells, table.columns)) or (table.day is not None and
+                                                              _day_line(cells, table.plan) is not None)
+
+    def _turn(self, table: _Table, cells: Sequence[object]) -> None:
+        """The rows from here on are of the site or activity this line names, and of its day when it gives one."""
         month_first = table.plan.month_first
-        table.named = {**table.named, **named}
+        table.named = {**table.named, **self._section(cells, table.columns)}
+        day = _day_line(cells, table.plan)
+        if day is not None and table.day is not None:
+            table.day = day
+        elif day is not None:
+            self.day_lines[table] = day
         table.plan = self._plan(table)
         table.plan.month_first = month_first
-        day = _day_line(cells, table.plan)
-        if day is not None:
-            self.day_lines[table] = day
 
     def _section(self, cells: Sequence[object], columns: ColumnMap, below: bool = True) -> dict[str, str]:
         """What a line names for the rows below it: a site and an activity (codes, each only when it names one)
         alone in its row ("Arlon", "Radiologie – CH de l'Ardenne"), or after a label saying what ("Site : Arlon",
         "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer names nothing. Among
         the rows (`below` the header), a text alone in a name column names them only when it is made of their names
-        alone: "Bastogne Marie" there is a patient's row that lacks its date, kept with the rejects."""
+        or written as no name is: "Bastogne Marie" there is a patient's row that lacks its date, kept with the
+        rejects; "Consultations Virton – 19/04/2022" is a title."""
         label, text = _labelled(cells)
         if text is None or is_caption(cells):
             return {}
         reference = self.workspace.reference
-        if below and label is None and not reference.only_names(text) and any(
+        if below and label is None and self._like_a_name(text) and any(
                 index is not None and index < len(cells) and is_filled(cells[index])
                 for index in (columns.get(role) for role in NAME_ROLES)):
             return {}
@@ -422,7 +432,7 @@ class _FileImport:
             if day is not None:
                 self.day_lines[table] = day
             elif table in self.day_lines and plan.date is not None and plan.date < len(cells) \
-                    and not is_filled(cells[plan.date]):
+                    and not is_filled(cells[plan.date]) and not self._not_data(cells, table.columns):
                 rows[position] = [*cells[: plan.date], self.day_lines[table], *cells[plan.date + 1 :]]
                 dated.append(position)
             else:
@@ -434,22 +444,22 @@ class _FileImport:
         return rows, left
 
     def _not_data(self, cells: Sequence[object], columns: ColumnMap) -> bool:
-        """Blank (spaces only), the header again, a totals line (with no date: a row with one that reads like a
-        total, "@SUM(A1)" as its first name, is a bad row, kept with its reason; "Total : 12" in the date column is
-        no date), a caption (a footer, a part of the day heading the rows below), or a title line: not a data row,
+        """Blank (spaces only), the header again, a totals line ("Total du jour" | 19/04/2022 | 12; but a dated row
+        whose total is a formula's text, "@SUM(A1)" as its first name, is a bad row, kept with its reason), a caption (a footer, a part of the day heading the rows below), or a title line: not a data row,
         not counted."""
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             return True
         dated = any(index is not None and index < len(cells) and is_filled(cells[index])
                     and not is_totals([cells[index]]) for index in (columns.get(role) for role in DATE_ROLES))
-        return columns.is_header_again(cells) or (is_totals(cells) and not dated) or is_caption(cells) \
-            or self._title_line(cells, columns)
+        formula = any(isinstance(cell, str) and cell.lstrip()[:1] in ("=", "+", "-", "@") for cell in cells)
+        return columns.is_header_again(cells) or (is_totals(cells) and not (dated and formula)) \
+            or is_caption(cells) or self._title_line(cells, columns)
 
     def _title_line(self, cells: Sequence[object], columns: ColumnMap) -> bool:
         """One text alone in its row that names no patient: words without a digit outside the name columns (a note, a
         title; a number there may be a patient's, kept with the rejects), or a site or an activity's name (a title
-        repeated at a page break: "Vivalia – Princesse Paola", "Consultations"), made of such names alone in a name
-        column ("Bastogne Marie" there is a patient's row, kept with the rejects)."""
+        repeated at a page break: "Vivalia – Princesse Paola", "Consultations"), in a name column only when made of
+        such names or written as no name is ("Bastogne Marie" there is a patient's row, kept with the rejects)."""
         filled = [(index, cell) for index, cell in enumerate(cells) if is_filled(cell)]
         if len(filled) != 1 or not isinstance(filled[0][1], str) or not any(map(str.isalpha, filled[0][1])):
             return False
@@ -458,7 +468,7 @@ class _FileImport:
         if index not in {columns.get(role) for role in NAME_ROLES}:
             if not any(map(str.isdigit, text)):
                 return True
-        elif not reference.only_names(text):
+        elif self._like_a_name(text):
             return False
         for find in (reference.find_site, reference.find_activity):
             try:
@@ -467,6 +477,11 @@ class _FileImport:
             except Ambiguous:
                 return True
         return False
+
+    def _like_a_name(self, text: str) -> bool:
+        """Whether a text alone in a name column may be a patient's name: words of letters ("Bastogne Marie",
+        "D'Hondt Anne-Marie"), not all of them words of titles ("Agenda du site de Bastogne")."""
+        return all(map(_NAME_WORD.fullmatch, text.split())) and not self.workspace.reference.only_names(text)
 
     def _reject(self, sheet: str | None, number: int, reason: Reason, cells: Sequence[object],
                 columns: ColumnMap) -> None:

@@ -19,9 +19,10 @@ from crisis_tui.core.ingest.cells import cell_text
 from crisis_tui.core.ingest.columns import ColumnMap, is_caption_label
 from crisis_tui.core.ingest.phones import Summary, phone_infos
 from crisis_tui.core.reference import Ambiguous
-from crisis_tui.core.text import key
+from crisis_tui.core.text import fold, key, tokens
 
 Reason = tuple[str, tuple[tuple[str, str], ...]]  # catalog key under import.reason, and its values
+TOTAL_LABELS = frozenset({"total", "totaal", "totaux", "totale", "totalen", "subtotal", "subtotaal"})  # no surnames
 Finder = Callable[[object], "str | None"]
 
 
@@ -113,6 +114,7 @@ class SheetPlan:
         self.doctor = roles.get("doctor")
         self.service = roles.get("service")
         self.phones = columns.phones
+        self.headers = [fold(header) for header in columns.headers]
         self.site, self.activity = site, activity
         self.batch_id = batch_id
         self.store_datetime, self.store_date = store_datetime, store_date
@@ -240,14 +242,22 @@ class SheetPlan:
         last_key, first_key = key(last), key(first)
         return last, first, f"{last_key} {first_key}".strip(), f"{last_key}|{first_key}"
 
+    def _no_name(self, value: object, column: int | None) -> bool:
+        """What a name cell holds that names no patient: a caption's label ("Imprimé le :"), its column's header
+        again ("Patient", a table stacked under the first), a total's label ("Total du jour", "Sous-total")."""
+        words = tokens(value)
+        return is_caption_label(value) or bool(TOTAL_LABELS.intersection(words[:2])) or (
+            column is not None and column < len(self.headers) and fold(value) == self.headers[column])
+
     def _split(self, value: object) -> Name | None:
-        return None if is_caption_label(value) else self._named(*normalize.split_patient(value))
+        return None if self._no_name(value, self.patient) else self._named(*normalize.split_patient(value))
 
     def _pair(self, cells: tuple[object, object]) -> Name | None:
         """A last name, with its first name when there is one; a first name alone names nobody (an emptied cell,
         a formula whose value the file did not keep): the row is set aside, not imported as a stranger."""
         last = normalize.clean_name(cells[0])
-        return self._named(last, normalize.clean_name(cells[1])) if last and not is_caption_label(last) else None
+        return self._named(last, normalize.clean_name(cells[1])) if last and not self._no_name(last, self.last) \
+            else None
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
         start = normalize.to_datetime(*cells, month_first=bool(self.month_first), near=self.near)
