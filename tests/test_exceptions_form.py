@@ -83,3 +83,58 @@ def test_every_field_of_the_form_is_on_an_80x24_screen(workspace):
                     lang, widget, region, box)
 
         hosted(screen, steps, (80, 24))
+
+
+def test_words_naming_nobody_or_several_doctors_are_refused_as_the_cli_refuses_them(workspace):
+    from tests.factories import appointment
+
+    meeting_id = setup(workspace)
+    with workspace.session() as s:
+        for doctor in ("Dr Jean Martin", "Dr Saint-Martin"):
+            appointment(s, "LIB", "consultation", D1, doctor=doctor)
+    screen = ExceptionsScreen(workspace, Catalog("fr"), meeting_id, D1, D1, site="LIB", activity="consultation")
+
+    async def steps(pilot, screen):
+        form = await opened_form(pilot, screen)
+        error = form.query_one("#form-error", Static)
+
+        async def saved(value: str) -> str:
+            form.query_one("#form-value", Input).value = value
+            await pilot.press("ctrl+s")
+            for _ in range(100):
+                await pilot.pause()
+                if pilot.app.screen is not form or str(error.render()):
+                    break
+            return str(error.render())
+
+        assert "aucun des 4 RDV" in await saved("Lambret") and "proches : Dr Lambert" in str(error.render())
+        refusal = await saved("Martin")
+        assert "plusieurs noms" in refusal and "Dr Jean Martin (1)" in refusal and "Dr Saint-Martin (1)" in refusal
+        assert pilot.app.screen is form
+        await saved("Martin")  # the very same words again: both are meant
+        await settled(pilot, screen)
+
+    hosted(screen, steps, (160, 45))
+    assert [o.value for o in active(workspace)] == ["Oncologie", "Martin"]
+
+
+def test_enter_moves_through_every_field_lists_included_and_saves_from_the_last(workspace):
+    meeting_id = setup(workspace)
+    screen = ExceptionsScreen(workspace, Catalog("fr"), meeting_id, D1, D1, site="LIB", activity="consultation")
+
+    async def steps(pilot, screen):
+        form = await opened_form(pilot, screen)
+        for ch in "lambert":
+            await pilot.press(ch)
+        seen = []
+        for _ in range(16):
+            if pilot.app.screen is not form:
+                break
+            seen.append(pilot.app.focused.id)
+            await pilot.press("enter")  # on a list: opens it, then again: takes the choice and moves on
+            await pilot.pause()
+        await settled(pilot, screen)
+        assert "form-site" in seen and "form-status" in seen
+
+    hosted(screen, steps, (160, 45))
+    assert active(workspace)[-1].value == "lambert"

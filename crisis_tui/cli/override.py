@@ -14,8 +14,8 @@ from crisis_tui.core.clock import today
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import OVERRIDE_STATUSES
-from crisis_tui.core.overrides import (add_override, check_names_one, check_names_someone_there, check_override_status,
-                                       covered_count, decide_patients, lift_patients, matching_names, remove_matching,
+from crisis_tui.core.overrides import (add_override, check_override_status, covered_count, decide_patients,
+                                       lift_patients, matching_names, names_nobody, names_several, remove_matching,
                                        resolve_patient)
 from crisis_tui.i18n import Message
 
@@ -78,9 +78,15 @@ def run(args: argparse.Namespace) -> int:
             result["removed"] = [o.id for o in removed]
             message = t("cli_override.lifted", n=len(removed), value=value)
         else:
-            check_names_someone_there(session, scope, value, activity, site, day_from, day_to)
-            if not args.every_match:
-                check_names_one(session, scope, value, activity, site, day_from, day_to)
+            if (nobody := names_nobody(session, scope, value, activity, site, day_from, day_to)) is not None:
+                raise UsageError(Message("cli_override.names_nobody", scope=scope, value=value, n=nobody[0],
+                                         activity=activity, site=site or Message("error.every_site"),
+                                         day_from=day_from, day_to=day_to, close=", ".join(nobody[1]) or "-"))
+            several = [] if args.every_match else names_several(session, scope, value, activity, site, day_from,
+                                                                day_to)
+            if several:
+                raise UsageError(Message("cli_override.names_several", scope=scope, value=value,
+                                         names=", ".join(f"{name} ({n})" for name, n in several)))
             override = add_override(session, meeting, scope=scope, value=value, activity=activity, site=site,
                                     day_from=day_from, day_to=day_to, status=args.status, note=args.note,
                                     decided_by=args.by)

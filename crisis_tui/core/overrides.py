@@ -323,29 +323,28 @@ def matching_names(session: Session, scope: str, value: str, activity: str, site
     return [(name, n) for name, n in session.exec(query)]
 
 
-def check_names_someone_there(session: Session, scope: str, value: str, activity: str, site: str | None,
-                              day_from: date, day_to: date) -> None:
-    """Refuse an exception whose words match none of the cell's appointments when it has some: a misspelt doctor
-    would change nothing while the cell believes his patients are kept. A cell whose export is not imported yet
-    may take it. The refusal names the closest names there."""
+def names_nobody(session: Session, scope: str, value: str, activity: str, site: str | None, day_from: date,
+                 day_to: date) -> tuple[int, list[str]] | None:
+    """When an exception's words match none of the cell's appointments while it has some: how many it has and the
+    names closest to the words (a misspelt doctor would change nothing while the cell believes his patients are
+    kept: the CLI and the form refuse it). None otherwise; a cell whose export is not imported yet may take it."""
     field = {"doctor": Appointment.doctor, "service": Appointment.service}[scope]
     in_cell = _in_cell(activity, site, day_from, day_to)
     total = session.exec(select(func.count()).select_from(Appointment).where(*in_cell)).one()
     if not total or matching_names(session, scope, value, activity, site, day_from, day_to, limit=1):
-        return
+        return None
     names = {key(name): name for name in session.exec(select(field).where(*in_cell).distinct().limit(CLOSE_NAMES))}
     close = difflib.get_close_matches(" ".join(match_words(scope, value)), list(names), n=3, cutoff=0.5)
-    raise UsageError(Message("cli_override.names_nobody", scope=scope, value=value, n=total, activity=activity,
-                             site=site or Message("error.every_site"), day_from=day_from, day_to=day_to,
-                             close=", ".join(names[k] for k in close) or "-"))
+    return total, [names[k] for k in close]
 
 
-def check_names_one(session: Session, scope: str, value: str, activity: str, site: str | None, day_from: date,
-                    day_to: date) -> None:
-    """Refuse words naming several doctors (or services) of the cell: "Martin" for Dr Jean Martin, Dr Martin Paul
-    and Dr Saint-Martin would keep the patients of all three, and those the other two do not call would never be
-    told. One name written in several ways ("Dr Lambert", "Lambert Paul") is one: the words of each are among the
-    longest's. The refusal lists those found."""
+def names_several(session: Session, scope: str, value: str, activity: str, site: str | None, day_from: date,
+                  day_to: date) -> list[tuple[str, int]]:
+    """The names (and their appointments) when an exception's words name several doctors (or services) of the
+    cell, else []: "Martin" for Dr Jean Martin, Dr Martin Paul and Dr Saint-Martin would keep the patients of all
+    three, and those the other two do not call would never be told (the CLI and the form refuse it unless told to
+    take them all). One name written in several ways ("Dr Lambert", "Lambert Paul") is one: the words of each are
+    among the longest's."""
     column = {"doctor": Appointment.doctor_key, "service": Appointment.service_key}[scope]
     keys = session.exec(select(column).where(*_in_cell(activity, site, day_from, day_to),
                                              has_words(column, match_words(scope, value))).distinct()
@@ -353,10 +352,8 @@ def check_names_one(session: Session, scope: str, value: str, activity: str, sit
     names = [set(match_words(scope, found or "")) for found in keys]
     longest = max(names, key=len, default=set())
     if all(name <= longest for name in names):
-        return
-    found = matching_names(session, scope, value, activity, site, day_from, day_to)
-    raise UsageError(Message("cli_override.names_several", scope=scope, value=value,
-                             names=", ".join(f"{name} ({n})" for name, n in found)))
+        return []
+    return matching_names(session, scope, value, activity, site, day_from, day_to)
 
 
 def resolve_patient(session: Session, text: str, activity: str, site: str | None, day_from: date,

@@ -19,8 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import OVERRIDE_STATUSES, Meeting, Override
-from crisis_tui.core.overrides import (add_override, covered_count, list_overrides, matching_names, names_someone,
-                                       remove_override)
+from crisis_tui.core.overrides import (add_override, covered_count, list_overrides, matching_names, names_nobody,
+                                       names_several, names_someone, remove_override)
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
@@ -196,6 +196,7 @@ class ExceptionForm(ModalScreen[dict | None]):
         self.meeting_id = meeting_id
         self.day_from, self.day_to = day_from, day_to
         self.site, self.activity = site, activity
+        self._several: dict | None = None  # the change last refused for naming several: saving it again takes them
 
     def compose(self) -> ComposeResult:
         t = self.catalog.t
@@ -234,6 +235,13 @@ class ExceptionForm(ModalScreen[dict | None]):
             meeting = session.get(Meeting, self.meeting_id)
             self.query_one("#form-by", Input).value = meeting.chair if meeting else ""
         self.query_one("#form-value", Input).focus()
+        for choice in self.query(Select):
+            self.watch(choice, "expanded", self._chosen, init=False)
+
+    def _chosen(self, expanded: bool) -> None:
+        """A list closed on its choice (Enter) moves on to the next field, as Enter in a text field does."""
+        if not expanded:
+            self.call_after_refresh(self.focus_next)
 
     def _days(self) -> tuple[date, date]:
         values = []
@@ -303,8 +311,19 @@ class ExceptionForm(ModalScreen[dict | None]):
         return self.catalog.t("exceptions.form.preview", n=total, names=listed)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "exceptions-preview" and event.worker.state == WorkerState.SUCCESS:
-            self.query_one("#form-preview", Static).update(event.worker.result)
+        worker = event.worker
+        if worker.group == "exceptions-preview" and worker.state == WorkerState.SUCCESS:
+            self.query_one("#form-preview", Static).update(worker.result)
+        elif worker.group == "exceptions-check" and worker.state == WorkerState.SUCCESS:
+            change, refusal, several = worker.result
+            if not refusal:
+                self.dismiss(change)
+                return
+            self._several = change if several else None
+            self.query_one("#form-error", Static).update(refusal)
+            self.query_one("#form-value", Input).focus()
+        elif worker.group == "exceptions-check" and worker.state == WorkerState.ERROR:
+            report_error(self, self.catalog, worker.error)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -325,7 +344,27 @@ class ExceptionForm(ModalScreen[dict | None]):
             error.update(self.catalog.t("ui.exceptions.no_site"))
             self.query_one("#form-site", Select).focus()
             return
-        self.dismiss(change)
+        self._check_names(change, every_match=change == self._several)
+
+    @work(thread=True, exclusive=True, group="exceptions-check", exit_on_error=False)
+    def _check_names(self, change: dict, every_match: bool) -> tuple[dict, str, bool]:
+        """The change, what refuses it ("" when nothing) and whether it is words naming several doctors (or
+        services): refused as the CLI refuses them (`override`), the form saying why. Words naming nobody of the
+        cell would change nothing while the cell believes his patients kept; words naming several would keep them
+        all: saved only when the chair saves the very same words again (the CLI's --every-match)."""
+        t = self.catalog.t
+        where = (change["scope"], change["value"], change["activity"], change["site"], change["day_from"],
+                 change["day_to"])
+        with self.workspace.session(readonly=True) as session:
+            nobody = names_nobody(session, *where)
+            if nobody is not None:
+                return change, t("exceptions.form.names_nobody", value=change["value"], n=nobody[0],
+                                 close=", ".join(nobody[1]) or "-"), False
+            several = [] if every_match else names_several(session, *where)
+        if several:
+            return change, t("exceptions.form.names_several", value=change["value"],
+                             names=", ".join(f"{name} ({n})" for name, n in several)), True
+        return change, "", False
 
     def action_cancel(self) -> None:
         self.dismiss(None)
