@@ -53,6 +53,8 @@ def test_export_runs_in_a_worker_and_shows_the_files(workspace):
         assert all(str(p) in shown and p.parent == workspace.home.exports for p in files)
         message = str(screen.query_one("#export-message", Label).render())
         assert message.startswith("Done. Files written:") and "SMS 2, calls 1" in message
+        toasts = [n.message for n in pilot.app._notifications]
+        assert any(toast.startswith("Lists written: 3 file(s).") and "SMS 2, calls 1" in toast for toast in toasts)
         assert len(read_csv(files[0])) == 2 and "Arlon" in read_call_lists(files[2])
 
     drive(screen, steps)

@@ -35,6 +35,14 @@ def appointments(workspace) -> int:
         return session.exec(select(func.count()).select_from(Appointment)).one()
 
 
+def test_sizes_are_said_in_the_languages_units():
+    from crisis_tui.i18n import Catalog
+    from crisis_tui.ui.screens.import_files import size_text
+
+    assert [size_text(n, Catalog("fr")) for n in (14, 808 * 1024, 22 * 1024 * 1024)] == ["14 o", "808 ko", "22,0 Mo"]
+    assert [size_text(n, Catalog("en")) for n in (14, 2048, 3 * 1024 * 1024)] == ["14 B", "2 KB", "3.0 MB"]
+
+
 def test_spreadsheets_in_a_folder_its_folders_or_a_file(tmp_path):
     for name in ("b.xlsx", "a.csv", "notes.docx", ".hidden.csv", "~$lock.xlsx", "Arlon/c.ods", "Arlon/~$c.ods",
                  ".cache/d.xlsx", "bastogne/e.xls"):
@@ -70,7 +78,7 @@ async def test_import_through_the_screen_then_the_board_recounts(workspace):
         table = screen.query_one(DataTable)
         assert table.row_count == 3
         assert str(table.get_row_at(0)[-1]).startswith("exports")
-        assert "17 imported" in str(screen.query_one("#import-message").content)
+        assert "17 appointment(s) imported" in str(screen.query_one("#import-message").content)
         await pilot.press("escape")
         await settle(pilot)
         board = pilot.app.screen
@@ -122,7 +130,7 @@ async def test_files_already_imported_are_said_so_and_left_unticked(workspace, t
         await pilot.press("space", "ctrl+s")  # b.csv only
         await settle(pilot)
         files = screen.query_one(SelectionList)
-        assert [Path(value).name for value in files.selected] == ["a.csv"]
+        assert files.selected == []  # a.csv left unticked by the chair stays so: a second ctrl+s imports nothing
         prompts = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
         assert "already" not in prompts[0] and prompts[1].endswith("— already imported")
         write_csv(usb / "b copy.csv", 4, site="Bastogne")  # the same content under another name

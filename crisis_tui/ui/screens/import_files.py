@@ -41,8 +41,14 @@ def spreadsheets_at(path: Path, skip: Sequence[Path] = ()) -> list[Path]:
     return []
 
 
-def size_text(size: int) -> str:
-    return f"{size / 1024:.0f} k" if size >= 1024 else f"{size} o"
+def size_text(size: int, catalog: Catalog) -> str:
+    """A file's size as the list shows it: bytes, KB or MB, in the catalog's units."""
+    if size < 1024:
+        return catalog.t("ui.import.size_bytes", n=size)
+    if size < 1024 * 1024:
+        return catalog.t("ui.import.size_kb", n=f"{size / 1024:.0f}")
+    megabytes = f"{size / (1024 * 1024):.1f}"
+    return catalog.t("ui.import.size_mb", n=megabytes.replace(".", ",") if catalog.lang == "fr" else megabytes)
 
 
 class ImportScreen(Screen):
@@ -62,6 +68,7 @@ class ImportScreen(Screen):
         self.folder = folder or workspace.home.inbox
         self.listed = self.folder  # the path whose spreadsheets are listed (their names shown from it)
         self.cancel_event: threading.Event | None = None
+        self._unticked: set[str] = set()  # the files listed when the import started: left unticked after it
         self.report: ImportReport | None = None  # the last one shown
         self._file = (0, 0)  # index of the file being imported, number of files
         self._progress: tuple[int, int, str] = (0, 0, "")  # rows done, rows in the file, message
@@ -108,14 +115,16 @@ class ImportScreen(Screen):
         return self.cancel_event is not None
 
     # -- choosing files -------------------------------------------------------------------------------------------
-    def list_files(self) -> None:
+    def list_files(self, unticked: set[str] = frozenset()) -> None:
+        """The spreadsheets at the typed path, each ticked but those `unticked` (and, once found, those imported
+        before)."""
         t = self.catalog.t
         path = self.typed_path()
         files = spreadsheets_at(path, [self.workspace.home.exports])
         self.listed = path
         selection = self.query_one(SelectionList)
         selection.clear_options()
-        selection.add_options([(self._file_label(p), str(p), True) for p in files])
+        selection.add_options([(self._file_label(p), str(p), str(p) not in unticked) for p in files])
         if files:
             selection.highlighted = 0
             self._find_imported(files)
@@ -126,7 +135,7 @@ class ImportScreen(Screen):
         already = f" — {self.catalog.t('import.cli.already')}" if imported else ""
         inside = path != self.listed and path.is_relative_to(self.listed)  # listed from a folder: a name in it
         name = path.relative_to(self.listed).as_posix() if inside else path.name
-        return f"{name}  ({size_text(path.stat().st_size)}){already}"
+        return f"{name}  ({size_text(path.stat().st_size, self.catalog)}){already}"
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
     def _find_imported(self, files: list[Path]) -> set[Path]:
@@ -165,7 +174,11 @@ class ImportScreen(Screen):
     def action_start(self) -> None:
         if self.importing:
             return
-        paths = [Path(p) for p in self.query_one(SelectionList).selected]
+        selection = self.query_one(SelectionList)
+        paths = [Path(p) for p in selection.selected]
+        # after the import, the files the chair left unticked stay so (a big one is not imported by a second
+        # ctrl+s), and those just imported or refused too; a file come since is ticked
+        self._unticked = {selection.get_option_at_index(i).value for i in range(selection.option_count)}
         if not paths:
             self.notify(self.catalog.t("ui.import.nothing_selected"), severity="warning")
             return
@@ -219,7 +232,7 @@ class ImportScreen(Screen):
         else:
             report, cancelled = event.worker.result
             self.show_report(report, cancelled)
-        self.list_files()
+        self.list_files(self._unticked)
 
     def show_report(self, report: ImportReport, cancelled: bool = False) -> None:
         t = self.catalog.t
