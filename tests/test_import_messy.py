@@ -584,3 +584,29 @@ def test_titles_in_the_name_column_between_stacked_tables(workspace, tmp_path):
     assert counts(report) == (3, 3, 0, 0)
     assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
         ("Adam", "MAR", "consultation"), ("Bodson", "VIR", "consultation"), ("Collard", "VIR", "radiology")]
+
+
+def test_under_a_title_naming_the_activity_an_exam_naming_none_is_of_it(workspace, tmp_path):
+    rows = [["Bloc opératoire – Hôpital de Libramont"], ["Date", "Heure", "Patient", "Type d'intervention"],
+            ["19/04/2022", "08:00", "ADAM Léa", "PTH gauche"], ["19/04/2022", "09:00", "BODSON Marie", "Scanner"]]
+    report = import_file(workspace, xlsx(tmp_path / "programme.xlsx", ("S", rows)))
+    assert counts(report) == (2, 2, 0, 0)
+    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
+        ("ADAM", "LIB", "surgery"), ("BODSON", "LIB", "radiology")]  # a cell naming one keeps it
+
+
+def test_a_letterheads_address_names_no_site(workspace, tmp_path):
+    rows = [["Vivalia – Chaussée d'Houffalize 1 – 6600 Bastogne"], ["Nom", "Prénom", "Date", "Heure"],
+            ["Adam", "Léa", "19/04/2022", "08:00"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("Arlon", rows)))
+    assert counts(report) == (1, 1, 0, 0)
+    assert [a.site for a in stored(workspace)] == ["ARL"]
+
+
+def test_a_folder_per_site_names_the_site_of_files_that_name_none(workspace, tmp_path):
+    (tmp_path / "Arlon").mkdir()
+    rows = [["Nom", "Prénom", "Date", "Heure"], ["Adam", "Léa", "19/04/2022", "08:00"]]
+    text_file(tmp_path / "Arlon" / "agenda.csv", rows)
+    report = import_paths(workspace, [tmp_path], activity="consultation")
+    assert [counts(f) for f in report.files] == [(1, 1, 0, 0)]
+    assert [a.site for a in stored(workspace)] == ["ARL"]

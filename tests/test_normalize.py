@@ -327,6 +327,8 @@ def test_the_first_day_a_title_or_a_name_gives():
     assert first_day([None, "Planning - semaine du 18/04 au 22/04/2022", "Imprimé le 01/03/2021"]) == date(2022, 4, 22)
     assert first_day([datetime(2022, 4, 19, 8), "x"]) == date(2022, 4, 19)
     assert first_day(["Consultations", "", 12]) is None
+    assert first_day(["Planning des consultations – avril 2022"]) == date(2022, 4, 15)
+    assert first_day(["Agenda Dec. 2022"]) == date(2022, 12, 15) and first_day(["Salle 2022"]) is None
 
 
 def test_aware_datetimes_become_naive_local_times():

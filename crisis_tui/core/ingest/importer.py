@@ -42,6 +42,9 @@ from crisis_tui.i18n import Catalog, Message
 # what a line labelled with a column's name names for the rows below it ("Site : Arlon", "Médecin :" | "Dr Lambert")
 SECTION_LABELS = {"site": ("site",), "activity": ("activity",), "act": ("activity",),
                   "service": ("service", "activity"), "doctor": ("doctor",)}
+# a letterhead's address ("Chaussée d'Houffalize 1 – 6600 Bastogne"): the sender's town, not the rows' site
+_ADDRESS = re.compile(r"(?<![\d/.\-])(?:B-)?\d{4} +[^\W\d_]|\b(?:rue|chauss[ée]e|avenue|boulevard|place|route|"
+                      r"chemin|straat|laan|steenweg)\b", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")  # "D'Hondt", "Anne-Marie", "J."
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
@@ -310,20 +313,22 @@ class _FileImport:
 
     def _place(self, what: str, columns: ColumnMap, sheet: Sheet, named: str | None) -> Place:
         """Where a table's site (or activity) comes from: the option, else the row's column, else (for an empty
-        cell) what the line above the rows names, else the sheet's name, else the file's."""
+        cell) what the line above the rows names, else the sheet's name, else the file's, else its folder's."""
         reference = self.workspace.reference
         find = reference.find_site if what == "site" else reference.find_activity
         given = self.site if what == "site" else self.activity
         if given:
             return Place(what, None, given, (f"no_{what}", ()), find)
         fallback, reason = (named, (f"no_{what}", ())) if named else \
-            place_from_names(what, find, (sheet.name, self.path.stem))
+            place_from_names(what, find, (sheet.name, self.path.stem, self.path.parent.name))  # a folder per site
         if what == "activity" and columns.get(what) is None:
             if columns.get("act") is not None:
                 return Place(what, columns.get("act"), fallback, reason, find, lenient=True)
             if fallback is None and columns.get("service") is not None:  # "Service: Radiologie", nothing else
                 return Place(what, columns.get("service"), fallback, reason, find, lenient=True)
-        return Place(what, columns.get(what), fallback, reason, find)
+        # under a title naming the activity ("Bloc opératoire – Hôpital de Libramont"), an exam or a procedure
+        # naming none ("PTH gauche", "Doppler veineux") is of it; a file's name is less sure: such a row is refused
+        return Place(what, columns.get(what), fallback, reason, find, lenient=what == "activity" and bool(named))
 
     def _chunk(self, table: _Table, chunk: list[tuple[int, Sequence[object]]]) -> None:
         """Convert some rows (of one table) and set them aside for the writer. A line naming the site or activity of
@@ -364,12 +369,12 @@ class _FileImport:
     def _section(self, cells: Sequence[object], columns: ColumnMap, below: bool = True) -> dict[str, str]:
         """What a line names for the rows below it: a site and an activity (codes, each only when it names one)
         alone in its row ("Arlon", "Radiologie – CH de l'Ardenne"), or after a label saying what ("Site : Arlon",
-        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer names nothing. Among
-        the rows (`below` the header), a text alone in a name column names them only when it is made of their names
-        or written as no name is: "Bastogne Marie" there is a patient's row that lacks its date, kept with the
-        rejects; "Consultations Virton – 19/04/2022" is a title."""
+        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer or an address names
+        nothing. Among the rows (`below` the header), a text alone in a name column names them only when it is made
+        of their names or written as no name is: "Bastogne Marie" there is a patient's row that lacks its date, kept
+        with the rejects; "Consultations Virton – 19/04/2022" is a title."""
         label, text = _labelled(cells)
-        if text is None or is_caption(cells):
+        if text is None or is_caption(cells) or (label is None and _ADDRESS.search(text)):
             return {}
         reference = self.workspace.reference
         if below and label is None and self._like_a_name(text) and any(

@@ -196,9 +196,13 @@ def day_named(values: Iterable[object]) -> date | None:
     return found.pop() if len(found) == 1 else None
 
 
+_MONTH_AND_YEAR = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.? +((?:19|20|21)\d{2})(?!\d)")  # "avril 2022"
+
+
 def first_day(values: Iterable[object]) -> date | None:
     """The first day these cells or names give with its year (a date cell, or a date written inside a text:
-    "Planning - semaine du 18/04/2022"), near which a date written without its year is read; None without one."""
+    "Planning - semaine du 18/04/2022"; a month and its year, "Planning d'avril 2022", give its 15th), near which a
+    date written without its year is read; None without one."""
     for value in values:
         if type(value) in (date, datetime):
             return _in_range(value if type(value) is date else value.date())
@@ -207,6 +211,9 @@ def first_day(values: Iterable[object]) -> date | None:
                 written = _date_text(match.group(1))
                 if written and written[0]:
                     return written[0]
+            for match in _MONTH_AND_YEAR.finditer(value):
+                if fold(match.group(1)) in _MONTHS:
+                    return date(int(match.group(2)), _MONTHS[fold(match.group(1))], 15)
     return None
 
 
