@@ -610,3 +610,18 @@ def test_a_folder_per_site_names_the_site_of_files_that_name_none(workspace, tmp
     report = import_paths(workspace, [tmp_path], activity="consultation")
     assert [counts(f) for f in report.files] == [(1, 1, 0, 0)]
     assert [a.site for a in stored(workspace)] == ["ARL"]
+
+
+def test_tables_side_by_side_whose_first_column_is_not_the_name_are_each_read(workspace, tmp_path):
+    undated = [["Consultations ORL – Arlon – 22/04/2022"], ["Heure", "Patient", "GSM", None, "Heure", "Patient", "GSM"],
+               ["08:30", "HAAS Kurt", "", None, "13:30", "JUNG Eva", ""], ["09:00", "IMHOFF Lara", "", None, None, None]]
+    dated = [["Date", "Heure", "Nom", "Prénom", None, "Date", "Heure", "Nom", "Prénom"],
+             ["19/04/2022", "08:00", "Adam", "Léa", None, "19/04/2022", "14:00", "Bodson", "Marie"]]
+    report = import_file(workspace, xlsx(tmp_path / "orl.xlsx", ("S", undated)))
+    assert counts(report) == (3, 3, 0, 0)  # the title over the whole sheet names both tables' site and activity
+    report = import_file(workspace, xlsx(tmp_path / "consultations_virton.xlsx", ("S", dated)))
+    assert counts(report) == (2, 2, 0, 0)
+    assert sorted((a.last_name, a.site, a.start) for a in stored(workspace)) == [
+        ("Adam", "VIR", datetime(2022, 4, 19, 8)), ("Bodson", "VIR", datetime(2022, 4, 19, 14)),
+        ("HAAS", "ARL", datetime(2022, 4, 22, 8, 30)), ("IMHOFF", "ARL", datetime(2022, 4, 22, 9)),
+        ("JUNG", "ARL", datetime(2022, 4, 22, 13, 30))]

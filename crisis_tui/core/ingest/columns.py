@@ -278,22 +278,26 @@ def map_columns(row_number: int, cells: Sequence[object], undated: bool = False)
 
 def side_by_side(columns: ColumnMap, rows: Sequence[Sequence[object]] = ()) -> list[tuple[slice, ColumnMap]]:
     """The tables a header row heads, each with the columns it spans (as `slice`) and its roles within them: one,
-    or several side by side (a morning and an afternoon list under the same headers: where the name's header comes
-    again, word for word, a table starts, as long as the columns from it make one whose date header is the first
+    or several side by side (a morning and an afternoon list under the same headers: where the name's header, or
+    the first column's, comes again, word for word, a table starts, as long as the columns from it make one whose date header is the first
     table's too). "Nom anesthésiste" beside "Date consultation anesthésie" is no second table. A header of two
     rows is left whole. `columns` comes completed (`find_header`); each table cut from it is completed from its part
     of `rows`, the first rows below the header."""
     name = columns.roles.get("patient", columns.roles.get("last_name"))
     if columns.two_rows or name is None:
         return [(slice(None), columns)]
-    dates = {fold(columns.headers[columns.roles[role]]) for role in DATE_ROLES if role in columns.roles}
-    for start in range(name + 1, len(columns.headers)):
-        if fold(columns.headers[start]) != fold(columns.headers[name]):
+    undated = columns.day is not None  # a day agenda (its day from its title): its tables share their time's header
+    moments = DATE_ROLES + ("time",) * undated
+    dates = {fold(columns.headers[columns.roles[role]]) for role in moments if role in columns.roles}
+    leftmost = next(index for index, header in enumerate(columns.headers) if header.strip())
+    for start in range(name + 1, len(columns.headers)):  # where the name's or the first column's header comes again
+        if fold(columns.headers[start]) not in (fold(columns.headers[name]), fold(columns.headers[leftmost])):
             continue
-        first = map_columns(columns.row_number, columns.headers[:start])
-        rest = map_columns(columns.row_number, columns.headers[start:])
+        first = map_columns(columns.row_number, columns.headers[:start], undated)
+        rest = map_columns(columns.row_number, columns.headers[start:], undated)
         if first is not None and rest is not None and dates & {
-                fold(rest.headers[rest.roles[role]]) for role in DATE_ROLES if role in rest.roles}:
+                fold(rest.headers[rest.roles[role]]) for role in moments if role in rest.roles}:
+            first, rest = replace(first, day=columns.day), replace(rest, day=columns.day)
             below = [row[start:] for row in rows]
             return [(slice(0, start), _completed(first, [row[:start] for row in rows])), *(
                 (slice(start + (cut.start or 0), None if cut.stop is None else start + cut.stop), table)

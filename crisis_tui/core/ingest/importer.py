@@ -280,7 +280,7 @@ class _FileImport:
             return False
         head = [cells for number, cells in searched if number > columns.row_number]
         above = [cells for number, cells in searched if number < columns.row_number]
-        tables = [self._table(cut, table, sheet, [cells[cut] for cells in above])
+        tables = [self._table(cut, table, sheet, above)
                   for cut, table in side_by_side(columns, head)]  # one, or tables side by side: each its own columns
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
         below = [(number, cells) for number, cells in first if number > columns.row_number]
@@ -295,10 +295,11 @@ class _FileImport:
         return True
 
     def _table(self, cut: slice, columns: ColumnMap, sheet: Sheet, above: Sequence[Sequence[object]]) -> _Table:
-        """A table, with what the lines of its title block name (the last naming each) and the first day they
-        give."""
+        """A table, with what the lines of the title block above the header name (the last naming each: a line
+        over the whole sheet, then one over the table's own columns, "Site : Virton" above the second of two
+        tables side by side) and the first day they give."""
         named: dict[str, str] = {}
-        for cells in above:
+        for cells in [*above, *(cells[cut] for cells in above)] if cut != slice(None) else above:
             named.update(self._section(cells, columns, below=False))
         near = first_day([cell for cells in above for cell in cells]) or first_day([sheet.name, self.path.stem])
         table = _Table(cut, columns, sheet, near, named, columns.day)
