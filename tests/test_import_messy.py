@@ -360,7 +360,7 @@ def test_footers_as_label_and_value_titles_again_and_notes_are_not_data_rows(wor
             ["LEROY"],  # a name alone: a bad row, kept with its reason
             [],
             ["Imprimé le :", datetime(2022, 4, 18, 16, 5)], ["Édité par :", "secr. Collard"],
-            ["Date d'impression : 18/04/2022 16:02"], ["Confidentiel"]]
+            ["Date d'impression : 18/04/2022 16:02"], ["Confidentiel"], ["Document confidentiel – ne pas diffuser"]]
     report = import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
     assert counts(report) == (3, 2, 0, 1)
     assert {a.last_name for a in stored(workspace)} == {"DUPONT", "MARTIN"}

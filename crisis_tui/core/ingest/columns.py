@@ -508,7 +508,8 @@ CAPTION_OPENERS = (("imprime",), ("imprimee",), ("edite",), ("editee",), ("print
                    ("date", "export"), ("export", "du"), ("afdrukdatum",), ("datum", "afdruk"), ("print", "date"),
                    ("printdatum",), ("exportdatum",), ("source",), ("confidentiel",), ("confidentielle",),
                    ("confidential",), ("vertrouwelijk",), ("liste", "arretee"), ("rapport", "genere"),
-                   ("report", "generated"), ("legende",), ("legend",))
+                   ("report", "generated"), ("legende",), ("legend",), ("document", "confidentiel"),
+                   ("document", "confidential"), ("vertrouwelijk", "document"), ("ne", "pas", "diffuser"))
 PAGE_WORDS = frozenset({"page", "pagina", "blz"})
 CAPTION_CELLS_MOST = 2  # a caption may be written as a label and its value ("Imprimé le :" | "18/04/2022 16:05")
 # a part of the day heading the rows below it ("Après-midi", "Namiddag")
