@@ -279,10 +279,11 @@ def map_columns(row_number: int, cells: Sequence[object], undated: bool = False)
 def side_by_side(columns: ColumnMap, rows: Sequence[Sequence[object]] = ()) -> list[tuple[slice, ColumnMap]]:
     """The tables a header row heads, each with the columns it spans (as `slice`) and its roles within them: one,
     or several side by side (a morning and an afternoon list under the same headers: where the name's header, or
-    the first column's, comes again, word for word, a table starts, as long as the columns from it make one whose date header is the first
-    table's too). "Nom anesthésiste" beside "Date consultation anesthésie" is no second table. A header of two
-    rows is left whole. `columns` comes completed (`find_header`); each table cut from it is completed from its part
-    of `rows`, the first rows below the header."""
+    the first column's, comes again, word for word, a table starts, as long as the columns from it make one whose
+    date header, or a day agenda's time header, is the first table's too). "Nom anesthésiste" beside "Date
+    consultation anesthésie" is no second table. A header of two rows is left whole. `columns` comes completed
+    (`find_header`); each table cut from it is completed from its part of `rows`, the first rows below the
+    header."""
     name = columns.roles.get("patient", columns.roles.get("last_name"))
     if columns.two_rows or name is None:
         return [(slice(None), columns)]

@@ -337,29 +337,32 @@ class _FileImport:
         a date column, changes the table's plan there: the rows below it are converted again."""
         numbers, rows = zip(*chunk)
         appointments, others = table.plan.convert(rows)
-        turns = [position for position in others if self._turns(table, rows[position])]
+        turns = [(position, turn) for position in others if (turn := self._turning(table, rows[position]))]
         if not turns:
             self._converted(table, numbers, rows, appointments, others)
             return
         start = 0
-        for position in [*turns, len(rows)]:
+        for position, turn in [*turns, (len(rows), None)]:
             if position > start:
                 self._converted(table, numbers[start:position], rows[start:position],
                                 *table.plan.convert(rows[start:position]))
-            if position < len(rows):
-                self._turn(table, rows[position])
+            if turn is not None:
+                self._turn(table, *turn)
             start = position + 1
 
-    def _turns(self, table: _Table, cells: Sequence[object]) -> bool:
-        """Whether a line changes the plan of the rows below it (see `_turn`)."""
-        return bool(self._section(cells, table.columns)) or (table.day is not None and
-                                                              _day_line(cells, table.plan) is not None)
-
-    def _turn(self, table: _Table, cells: Sequence[object]) -> None:
-        """The rows from here on are of the site or activity this line names, and of its day when it gives one."""
-        month_first = table.plan.month_first
-        table.named = {**table.named, **self._section(cells, table.columns)}
+    def _turning(self, table: _Table, cells: Sequence[object]) -> tuple[dict[str, str], date | None] | None:
+        """What a line changes for the rows below it (what it names, its day), None when nothing: a line naming
+        something, or a day line in a table without a date column."""
+        named = self._section(cells, table.columns)
+        if not named and table.day is None:
+            return None
         day = _day_line(cells, table.plan)
+        return (named, day) if named or day is not None else None
+
+    def _turn(self, table: _Table, named: dict[str, str], day: date | None) -> None:
+        """The rows from here on are of what the line named, and of its day when it gave one."""
+        month_first = table.plan.month_first
+        table.named = {**table.named, **named}
         if day is not None and table.day is not None:
             table.day = day
         elif day is not None:
@@ -451,8 +454,9 @@ class _FileImport:
 
     def _not_data(self, cells: Sequence[object], columns: ColumnMap) -> bool:
         """Blank (spaces only), the header again, a totals line ("Total du jour" | 19/04/2022 | 12; but a dated row
-        whose total is a formula's text, "@SUM(A1)" as its first name, is a bad row, kept with its reason), a caption (a footer, a part of the day heading the rows below), or a title line: not a data row,
-        not counted."""
+        whose total is a formula's text, "@SUM(A1)" as its first name, is a bad row, kept with its reason), a
+        caption (a footer, a part of the day heading the rows below), or a title line: not a data row, not
+        counted."""
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             return True
         dated = any(index is not None and index < len(cells) and is_filled(cells[index])
@@ -565,18 +569,14 @@ def _labelled(cells: Sequence[object]) -> tuple[str | None, str | None]:
         return None, None
     if len(filled) == 2:
         label, text = filled[0].strip(), filled[1].strip()
-        if not label.endswith(":"):
+        role = column_role(label) if label.endswith(":") else None
+        if role not in SECTION_LABELS:
             return None, None
     else:
-        text = filled[0].strip()
-        label, colon, value = text.partition(":")
-        label, text = (label, value.strip()) if colon and column_role(label) in SECTION_LABELS else ("", text)
-    if not any(map(str.isalpha, text)):
-        return None, None
-    role = column_role(label) if label else None
-    if label and role not in SECTION_LABELS:
-        return None, None
-    return role, text
+        label, colon, value = filled[0].partition(":")
+        role = column_role(label) if colon else None
+        role, text = (role, value.strip()) if role in SECTION_LABELS else (None, filled[0].strip())
+    return (role, text) if any(map(str.isalpha, text)) else (None, None)
 
 
 def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[object]]]:

@@ -239,7 +239,8 @@ class ExceptionForm(ModalScreen[dict | None]):
             self.watch(choice, "expanded", self._chosen, init=False)
 
     def _chosen(self, expanded: bool) -> None:
-        """A list closed on its choice (Enter) moves on to the next field, as Enter in a text field does."""
+        """A list closed (its choice taken with Enter, or Escape) moves on to the next field, as Enter in a text
+        field does."""
         if not expanded:
             self.call_after_refresh(self.focus_next)
 
