@@ -288,12 +288,42 @@ async def test_at_80x24_the_activities_scroll_beside_fixed_site_names(workspace)
         lines = board.grid.render().plain.splitlines()
         assert board.grid.cursor_cell == ("ARL", "blood_draw") and board.grid.region.right <= 80
         assert lines[1].startswith("◀") and "Blood draws" in lines[1] and "Consultations" not in lines[1]
-        assert lines[3].startswith("Arlon") and lines[-1].startswith("Neufchâteau")
+        assert lines[3].startswith("Arlon")
         await pilot.click("#grid", offset=(1 + SITE_WIDTH + 2, 4))  # the first column shown, on the line of Libramont
         assert board.grid.cursor_cell == ("LIB", "scintigraphy")
         await pilot.press("home")
         lines = board.grid.render().plain.splitlines()
         assert "Consultations" in lines[1] and lines[1].rstrip().endswith("▶") and lines[3].startswith("Arlon")
+
+
+@pilot_test
+async def test_at_80x24_the_sites_scroll_under_the_activities_and_the_impact_panel_shows_whole(workspace):
+    fill(workspace)
+    async with make_app(workspace).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = pilot.app.screen
+        impact = board.query_one("#impact")
+        assert impact.region.bottom <= 23 and impact.region.height == impact.virtual_size.height  # above the footer
+        lines = board.grid.render().plain.splitlines()
+        assert lines[0][:SITE_WIDTH].strip() == "▼3" and lines[3].startswith("Arlon") and "Neufchâteau" not in board.grid.render()
+        await pilot.press(*"j" * 8)  # down to the last site: the rows scroll, the activities' names stay
+        lines = board.grid.render().plain.splitlines()
+        assert board.grid.cursor_cell == ("NEU", "consultation")
+        assert lines[0][:SITE_WIDTH].strip() == "▲3" and "Consultations" in lines[1] and lines[-1].startswith("Neufchâteau")
+        assert "Arlon" not in board.grid.render() and impact.region.bottom <= 23
+        await pilot.click("#grid", offset=(1 + SITE_WIDTH + 2, 2))  # the first site shown: Bastogne
+        assert board.grid.cursor_cell == ("BAS", "consultation")
+        await pilot.press("j")  # back down to the first hidden line: nothing moves while the cursor is in sight
+        assert board.grid.render().plain.splitlines()[2].startswith("Bastogne")
+
+
+@pilot_test
+async def test_the_whole_board_shows_when_there_is_room(workspace):
+    fill(workspace)
+    async with make_app(workspace).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = pilot.app.screen.grid.render().plain.splitlines()
+        assert lines[0][:SITE_WIDTH].strip() == "" and lines[3].startswith("Arlon") and lines[-1].startswith("Neufchâteau")
 
 
 @pilot_test

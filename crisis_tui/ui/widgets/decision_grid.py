@@ -2,7 +2,8 @@
 appointment count and its IT flag (a marker and a colour: ↻ can resume, ⚠ maintained while a system it needs is
 down), a cursor, and a scope (cell, row, column, whole board) that the board's keys act on. When the terminal is
 too narrow for every activity, the columns scroll to keep the cursor's in sight (◀ ▶ say more are hidden) and the
-site names stay in place.
+site names stay in place; too short for every site (the impact panel below keeps its height), the sites scroll under
+the activities' names (▲ ▼ with a count say how many are hidden above and below).
 
 The grid only draws what the board screen gives it (`show`); it never reads the database.
 """
@@ -72,7 +73,7 @@ def wrap_label(label: str, width: int, lines: int = HEADER_LINES) -> list[str]:
 
 class DecisionGrid(Widget, can_focus=True):
     DEFAULT_CSS = """
-    DecisionGrid { height: auto; width: auto; max-width: 100%; padding: 0 1; }
+    DecisionGrid { height: 1fr; min-height: 5; width: auto; max-width: 100%; padding: 0 1; }
     """
     BINDINGS = [
         Binding("up,k", "move(-1, 0)", "ui.keys.up", show=False, id="grid.up"),
@@ -102,6 +103,8 @@ class DecisionGrid(Widget, can_focus=True):
         self.flags: dict[tuple[str, str], str] = {}  # (site, activity) -> can_resume or systems_down
         self._line_rows: list[int | None] = []  # rendered line -> site index (None: header or group title)
         self.first_col = 0  # the first activity column shown
+        self.first_line = 0  # the first line shown under the header (of the group titles and site rows)
+        self.styles.max_height = HEADER_LINES + len(self.body())  # every site when there is room
 
     def get_content_width(self, container, viewport) -> int:
         return SITE_WIDTH + len(self.activities) * (CELL_WIDTH + 1)
@@ -112,6 +115,23 @@ class DecisionGrid(Widget, can_focus=True):
         first = min(max(self.first_col, self.cursor_col - fitting + 1), self.cursor_col)
         self.first_col = max(0, min(first, len(self.activities) - fitting))
         return range(self.first_col, min(len(self.activities), self.first_col + fitting))
+
+    def body(self) -> list[str | int]:
+        """The lines under the header: each kind's title (its SITE_KINDS code), then the index of each of its sites."""
+        lines: list[str | int] = []
+        for kind in SITE_KINDS:
+            rows = [index for index, site in enumerate(self.sites) if site.kind == kind]
+            if rows:
+                lines += [kind, *rows]
+        return lines
+
+    def shown_lines(self, body: Sequence[str | int]) -> range:
+        """The lines of `body` that fit under the header, the cursor's among them."""
+        cursor = body.index(self.cursor_row)
+        fitting = max(1, self.content_size.height - HEADER_LINES) if self.content_size.height else len(body)
+        first = min(max(self.first_line, cursor - fitting + 1), cursor)
+        self.first_line = max(0, min(first, len(body) - fitting))
+        return range(self.first_line, min(len(body), self.first_line + fitting))
 
     def show(self, cells: Sequence[CellCounts], flags: dict[tuple[str, str], str] | None = None) -> None:
         """The cells' counts and statuses, and their IT flags (`core.it_restart.readiness_flag`)."""
@@ -185,12 +205,17 @@ class DecisionGrid(Widget, can_focus=True):
         text = Text(no_wrap=True, overflow="crop")
         self._line_rows = []
         columns = self.shown_columns()
+        body = self.body()
+        lines = self.shown_lines(body)
         labels = {col: wrap_label(self.activity_label(self.activities[col]), CELL_WIDTH) for col in columns}
+        hidden_rows = (sum(type(line) is int for line in body[: lines.start]),
+                       sum(type(line) is int for line in body[lines.stop :]))
         for line in range(HEADER_LINES):
             last = line == HEADER_LINES - 1
             hidden_left = "◀" if last and columns.start > 0 else ""
             text.append(hidden_left, style="bold")
-            text.append(" " * (SITE_WIDTH - len(hidden_left)))
+            hidden = "" if last else _hidden_rows(*hidden_rows)
+            text.append(hidden.rjust(SITE_WIDTH - len(hidden_left)), style="bold")
             for col, label in labels.items():
                 style = "bold reverse" if col == self.cursor_col else "bold"
                 text.append(" ")
@@ -200,14 +225,12 @@ class DecisionGrid(Widget, can_focus=True):
             text.append("\n")
             self._line_rows.append(None)
         in_scope = self.selection()
-        for kind in SITE_KINDS:
-            rows = [(index, site) for index, site in enumerate(self.sites) if site.kind == kind]
-            if not rows:
+        for line in body[lines.start : lines.stop]:
+            if type(line) is int:
+                self._render_row(text, line, self.sites[line], in_scope, columns)
                 continue
-            text.append(fit(t(f"site_kind.{kind}"), SITE_WIDTH + 1 + CELL_WIDTH) + "\n", style="bold underline")
+            text.append(fit(t(f"site_kind.{line}"), SITE_WIDTH + 1 + CELL_WIDTH) + "\n", style="bold underline")
             self._line_rows.append(None)
-            for index, site in rows:
-                self._render_row(text, index, site, in_scope, columns)
         text.rstrip()
         return text
 
@@ -226,3 +249,8 @@ class DecisionGrid(Widget, can_focus=True):
             text.append_text(body)
         text.append("\n")
         self._line_rows.append(index)
+
+
+def _hidden_rows(above: int, below: int) -> str:
+    """How many site rows are hidden above and below ("▲2 ▼3"), nothing when none is."""
+    return " ".join(part for part in (f"▲{above}" if above else "", f"▼{below}" if below else "") if part)
