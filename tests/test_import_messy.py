@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlmodel import delete
+from sqlmodel import delete, select
 
 from crisis_tui.core.ingest import importer
 from crisis_tui.core.ingest.importer import import_file, import_paths
@@ -299,7 +299,7 @@ def test_an_appointment_column_beside_a_start_column_keeps_the_time(workspace, t
 
 
 def test_a_reimport_keeps_its_rejected_rows_once(workspace, tmp_path):
-    from sqlmodel import func, select
+    from sqlmodel import func
 
     from crisis_tui.core.models import RejectedRow
 
@@ -483,6 +483,77 @@ def test_tables_one_under_the_other_each_under_its_sites_name(workspace, tmp_pat
         ("Adam", "ARL", "consultation", ""), ("Bodson", "ARL", "consultation", ""),
         ("Collard", "VIR", "consultation", ""), ("Dethier", "VIR", "consultation", "Dr Marche"),
         ("Evrard", "BAS", "radiology", "Dr Marche"), ("Fontaine", "BAS", "radiology", "Dr Marche")]
+
+
+@pytest.mark.parametrize("chunk_rows", [5000, 7])
+def test_a_table_stacked_under_another_with_its_columns_in_another_order_is_read_by_its_own_header(
+        workspace, tmp_path, monkeypatch, chunk_rows):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", chunk_rows)  # 7: the second header ends a chunk, its rows start one
+    rows = [["Prises de sang – 21/04/2022"], ["Arlon"], ["Nom", "Prénom", "Date", "Heure", "GSM"],
+            ["CAMUS", "Léo", "21/04/2022", "07:30", "0477 24 24 01"],
+            ["DARDENNE", "Ana", "21/04/2022", "07:45", "0477 24 24 02"], [],
+            ["Virton"], ["Date", "Heure", "Patient", "GSM"],
+            ["21/04/2022", "08:00", "EVRARD Luc", "0477 24 24 03"],
+            ["Date", "Heure", "Patient", "GSM"],  # the same header again, at a page break: no row
+            ["22/04/2022", "08:15", "FONTAINE Iris", ""], ["", "09:00", "GILLES Eva", ""]]  # no date: rejected
+    report = import_file(workspace, text_file(tmp_path / "prises_de_sang.csv", rows))
+    assert counts(report) == (5, 4, 0, 1)
+    assert sorted((a.last_name, a.first_name, a.site, a.activity, a.start, a.phones) for a in stored(workspace)) == [
+        ("CAMUS", "Léo", "ARL", "blood_draw", datetime(2022, 4, 21, 7, 30), "+32477242401"),
+        ("DARDENNE", "Ana", "ARL", "blood_draw", datetime(2022, 4, 21, 7, 45), "+32477242402"),
+        ("EVRARD", "Luc", "VIR", "blood_draw", datetime(2022, 4, 21, 8), "+32477242403"),
+        ("FONTAINE", "Iris", "VIR", "blood_draw", datetime(2022, 4, 22, 8, 15), "")]
+
+
+def test_a_templates_line_saying_how_to_fill_the_columns_is_not_a_row(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date RDV", "Heure", "GSM", "Site", "Activité"],
+            ["(majuscules)", "", "(jj/mm/aaaa)", "(hh:mm)", "(04xx xx xx xx)", "", ""],
+            ["jj/mm/aaaa", None, "HH:MM"],
+            ["ANSAY", "Rik", "20/04/2022", "08:00", "0476 23 23 01", "Marche", "Consultation"],
+            ["(BURTON)", None, None, None, None, None, None]]  # one text in brackets: a row that lost the rest
+    report = import_file(workspace, xlsx(tmp_path / "modele_rdv.xlsx", ("Saisie", rows)))
+    assert counts(report) == (2, 1, 0, 1)
+    with workspace.session() as session:
+        assert [json.loads(r.raw)[0] for r in session.exec(select(RejectedRow))] == ["(BURTON)"]
+
+
+def test_lines_under_the_closing_totals_line_written_as_no_name_is_are_footers(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "GSM", "Site", "Activité"],
+            ["ANDRE", "Paul", "20/04/2022", "08:00", "0470 80 80 80", "Virton", "Consultation"],
+            ["Vivalia – Dr Piron absent – 063 23 11 12"],  # among the rows: kept with the rejects
+            ["BRUNO", "Léna", "20/04/2022", "08:30", "0470 80 80 81", "Virton", "Consultation"], [],
+            ["TOTAL", "", "", "", "", "", "2"], ["Page 1 de 1"],
+            ["Vivalia – Service informatique – 063 23 11 11"], [], ["Collard Marie"]]
+    report = import_file(workspace, xlsx(tmp_path / "virton_consult.xlsx", ("Export", rows)))
+    assert counts(report) == (4, 2, 0, 2)
+    with workspace.session() as session:
+        assert sorted(json.loads(r.raw)[0] for r in session.exec(select(RejectedRow))) == [
+            "Collard Marie", "Vivalia – Dr Piron absent – 063 23 11 12"]
+
+
+def test_an_agendas_slots_without_a_patient_are_rejected_as_such_not_imported(workspace, tmp_path):
+    rows = [["Date", "Heure", "Patient", "Tél", "Site", "Activité"],
+            ["21/04/2022", "08:00", "JOURDAN Eva", "0473 33 33 01", "Marche", "Consultation"],
+            ["21/04/2022", "08:20", "LIBRE", "", "Marche", "Consultation"],
+            ["21/04/2022", "08:40", "--- Pause ---", "", "Marche", "Consultation"],
+            ["21/04/2022", "09:20", "Réunion d'équipe", "", "Marche", "Consultation"],
+            ["21/04/2022", "09:40", "Niet beschikbaar", "", "Marche", "Consultation"],
+            ["21/04/2022", "10:00", "PAUSE Marie", "0473 33 33 02", "Marche", "Consultation"]]  # a patient
+    report = import_file(workspace, text_file(tmp_path / "agenda.csv", rows))
+    assert counts(report) == (6, 2, 0, 4)
+    assert sorted(a.last_name for a in stored(workspace)) == ["JOURDAN", "PAUSE"]
+    with workspace.session() as session:
+        assert sorted(r.reason for r in session.exec(select(RejectedRow))) == [
+            "slot without a patient ('--- Pause ---')", "slot without a patient ('LIBRE')",
+            "slot without a patient ('Niet beschikbaar')", "slot without a patient ('Réunion d'équipe')"]
+
+
+def test_a_slot_word_with_a_first_name_beside_it_is_a_patients_name(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure"], ["Libre", "Anne", "21/04/2022", "08:00"],
+            ["Libre", "", "21/04/2022", "08:20"]]
+    report = import_file(workspace, xlsx(tmp_path / "consultations_marche.xlsx", ("S", rows)))
+    assert counts(report) == (2, 1, 0, 1)
+    assert [(a.last_name, a.first_name) for a in stored(workspace)] == [("Libre", "Anne")]
 
 
 def test_a_line_naming_the_doctor_or_the_service_gives_it_to_the_rows_below_that_name_none(workspace, tmp_path):

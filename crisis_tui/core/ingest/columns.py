@@ -13,7 +13,7 @@ merged "Patient" read "Patient Nom", "Patient Prénom"; "RDV" under "Date" reads
 from __future__ import annotations
 
 import itertools
-
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -334,6 +334,14 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[st
     return None if _names_are_counts(best, below) else _completed(best, below)
 
 
+def header_among_rows(row_number: int, cells: Sequence[object], below: Sequence[Sequence[object]],
+                      undated: bool = False) -> ColumnMap | None:
+    """A header row met among a table's rows (a table stacked under the first, its columns laid out otherwise),
+    completed from the rows `below` it; None when the row heads no list of patients."""
+    found = map_columns(row_number, cells, undated)
+    return None if found is None or _names_are_counts(found, below) else _completed(found, below)
+
+
 def _completed(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> ColumnMap:
     """A header's roles completed from the rows below it: a merged "Patient" over the first name, the time beside
     the date, phone numbers under a header naming nothing of ours."""
@@ -534,6 +542,20 @@ def is_caption(cells: Sequence[object]) -> bool:
     if words[:1] and words[0] in PAGE_WORDS:
         return len(words) > 1 and words[1].isdigit()
     return any(words[: len(opener)] == opener for opener in CAPTION_OPENERS)
+
+
+# how a template says what to type in a column: "(jj/mm/aaaa)", "[hh:mm]", "dd-mm-yyyy", "uu:mm", "(majuscules)"
+_FORMAT_PART = r"(?:d{1,2}|j{1,2}|m{1,4}|y{2,4}|a{2,4}|h{1,2}|u{1,2}|s{1,2}|t{1,2})"
+_FORMAT_HINT = re.compile(rf"\(.*\)|\[.*\]|{_FORMAT_PART}(?:[/.:\-]{_FORMAT_PART})+", re.IGNORECASE | re.DOTALL)
+HINT_CELLS_LEAST = 2  # a line of one text in brackets may be a patient's row that lost the rest: kept with the rejects
+
+
+def is_format_hint(cells: Sequence[object]) -> bool:
+    """A template's line under its header saying how to fill the columns ("(jj/mm/aaaa)" | "(hh:mm)" |
+    "(04xx xx xx xx)"): each of its filled cells (two at least) a text in brackets, or a date or time format."""
+    filled = [cell for cell in cells if is_filled(cell)]
+    return len(filled) >= HINT_CELLS_LEAST and all(
+        isinstance(cell, str) and _FORMAT_HINT.fullmatch(cell.strip()) for cell in filled)
 
 
 def is_caption_label(text: object) -> bool:

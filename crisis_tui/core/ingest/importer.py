@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,7 +28,9 @@ from sqlmodel import Session
 
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, column_role,
-                                            find_header, is_caption, is_filled, is_totals, side_by_side)
+                                            find_header, header_among_rows, is_caption, is_filled, is_format_hint,
+                                            is_totals,
+                                            side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
 from crisis_tui.core.ingest.normalize import day_named, first_day, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
@@ -199,7 +201,16 @@ class _Table:
     near: date | None
     named: dict[str, str]
     day: date | None = None  # without a date column: the day of its rows, its title's, then each day line's
+    ended: bool = False  # a totals line closed it, and no row of data came after
     plan: SheetPlan = field(init=False)
+
+
+class _Turn(NamedTuple):
+    """What a line among a table's rows changes for the rows below it."""
+
+    named: dict[str, str]  # a site's or an activity's code, a doctor's or a service's text
+    day: date | None  # the day of the rows below, in a table without a date column
+    columns: ColumnMap | None = None  # a header laying the columns out otherwise
 
 
 def _failed(report: FileReport, path: Path, reason: Message) -> FileReport:
@@ -333,11 +344,14 @@ class _FileImport:
 
     def _chunk(self, table: _Table, chunk: list[tuple[int, Sequence[object]]]) -> None:
         """Convert some rows (of one table) and set them aside for the writer. A line naming the site or activity of
-        the rows below it (tables one under the other, each under its site's name), or the day of a table without
-        a date column, changes the table's plan there: the rows below it are converted again."""
+        the rows below it (tables one under the other, each under its site's name), the day of a table without a
+        date column, or a header laying the columns out otherwise (a table stacked under the first), changes the
+        table's plan there: the rows below it are converted again."""
         numbers, rows = zip(*chunk)
         appointments, others = table.plan.convert(rows)
-        turns = [(position, turn) for position in others if (turn := self._turning(table, rows[position]))]
+        turns = [(position, turn) for position in others
+                 if (turn := self._turning(table, numbers[position], rows[position],
+                                           rows[position + 1 : position + 1 + HEADER_SEARCH_ROWS]))]
         if not turns:
             self._converted(table, numbers, rows, appointments, others)
             return
@@ -347,26 +361,35 @@ class _FileImport:
                 self._converted(table, numbers[start:position], rows[start:position],
                                 *table.plan.convert(rows[start:position]))
             if turn is not None:
-                self._turn(table, *turn)
+                self._turn(table, turn)
             start = position + 1
 
-    def _turning(self, table: _Table, cells: Sequence[object]) -> tuple[dict[str, str], date | None] | None:
-        """What a line changes for the rows below it (what it names, its day), None when nothing: a line naming
-        something, or a day line in a table without a date column."""
+    def _turning(self, table: _Table, number: int, cells: Sequence[object],
+                 below: Sequence[Sequence[object]]) -> _Turn | None:
+        """What a line changes for the rows below it (the first of them: `below`), None when nothing: a header laying
+        the columns out otherwise (not the same header again), a line naming something, or a day line in a table
+        without a date column."""
+        header = header_among_rows(number, cells, below, undated=table.columns.day is not None)
+        if header is not None and (header.roles, header.phones) != (table.columns.roles, table.columns.phones):
+            return _Turn({}, None, header)
         named = self._section(cells, table.columns)
         if not named and table.day is None:
             return None
         day = _day_line(cells, table.plan)
-        return (named, day) if named or day is not None else None
+        return _Turn(named, day) if named or day is not None else None
 
-    def _turn(self, table: _Table, named: dict[str, str], day: date | None) -> None:
-        """The rows from here on are of what the line named, and of its day when it gave one."""
+    def _turn(self, table: _Table, turn: _Turn) -> None:
+        """The rows from here on are of what the line named, of its day when it gave one, under its columns when it
+        is a header."""
         month_first = table.plan.month_first
-        table.named = {**table.named, **named}
-        if day is not None and table.day is not None:
-            table.day = day
-        elif day is not None:
-            self.day_lines[table] = day
+        table.named = {**table.named, **turn.named}
+        table.ended = False
+        if turn.columns is not None:
+            table.columns = turn.columns
+        if turn.day is not None and table.day is not None:
+            table.day = turn.day
+        elif turn.day is not None:
+            self.day_lines[table] = turn.day
         table.plan = self._plan(table)
         table.plan.month_first = month_first
 
@@ -405,11 +428,17 @@ class _FileImport:
         plan, columns = table.plan, table.columns
         if others:
             rows, others = self._under_day_lines(table, list(rows), others, appointments)
+        previous = -1  # the table's closing totals line ends it when no row of data follows it
         for position in others:
             cells = rows[position]
-            if any(cells) and not self._not_data(cells, columns):
+            table.ended = table.ended and position == previous + 1
+            previous = position
+            if not any(cells) or self._not_data(cells, columns):
+                table.ended = table.ended or is_totals(cells)
+            elif not (table.ended and self._footer(cells)):
                 self.rows += 1
                 self._reject(table.sheet.name, numbers[position], plan.reason(cells), cells, columns)
+        table.ended = table.ended and previous == len(rows) - 1
         self.rows += len(appointments)
         seen, pending = self.seen, self.pending
         for appointment in appointments:
@@ -453,17 +482,17 @@ class _FileImport:
         return rows, left
 
     def _not_data(self, cells: Sequence[object], columns: ColumnMap) -> bool:
-        """Blank (spaces only), the header again, a totals line ("Total du jour" | 19/04/2022 | 12; but a dated row
-        whose total is a formula's text, "@SUM(A1)" as its first name, is a bad row, kept with its reason), a
-        caption (a footer, a part of the day heading the rows below), or a title line: not a data row, not
-        counted."""
+        """Blank (spaces only), the header again, a template's line saying how to fill the columns ("(jj/mm/aaaa)"), a
+        totals line ("Total du jour" | 19/04/2022 | 12; but a dated row whose total is a formula's text, "@SUM(A1)"
+        as its first name, is a bad row, kept with its reason), a caption (a footer, a part of the day heading the
+        rows below), or a title line: not a data row, not counted."""
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             return True
         dated = any(index is not None and index < len(cells) and is_filled(cells[index])
                     and not is_totals([cells[index]]) for index in (columns.get(role) for role in DATE_ROLES))
         formula = any(isinstance(cell, str) and cell.lstrip()[:1] in ("=", "+", "-", "@") for cell in cells)
-        return columns.is_header_again(cells) or (is_totals(cells) and not (dated and formula)) \
-            or is_caption(cells) or self._title_line(cells, columns)
+        return columns.is_header_again(cells) or is_format_hint(cells) or (
+            is_totals(cells) and not (dated and formula)) or is_caption(cells) or self._title_line(cells, columns)
 
     def _title_line(self, cells: Sequence[object], columns: ColumnMap) -> bool:
         """One text alone in its row that names no patient: words without a digit outside the name columns (a note, a
@@ -487,6 +516,13 @@ class _FileImport:
             except Ambiguous:
                 return True
         return False
+
+    def _footer(self, cells: Sequence[object]) -> bool:
+        """A line under a table's totals line: one text written as no name is ("Vivalia – Service informatique –
+        063 23 11 11"). A name alone there ("Bastogne Marie") is a patient's row that lost the rest, kept with the
+        rejects."""
+        filled = [cell for cell in cells if is_filled(cell)]
+        return len(filled) == 1 and isinstance(filled[0], str) and not self._like_a_name(filled[0].strip())
 
     def _like_a_name(self, text: str) -> bool:
         """Whether a text alone in a name column may be a patient's name: words of letters ("Bastogne Marie",

@@ -23,6 +23,15 @@ from crisis_tui.core.text import fold, key, tokens
 
 Reason = tuple[str, tuple[tuple[str, str], ...]]  # catalog key under import.reason, and its values
 TOTAL_LABELS = frozenset({"total", "totaal", "totaux", "totale", "totalen", "subtotal", "subtotaal"})  # no surnames
+# what an agenda writes in a slot that holds no patient ("LIBRE", "--- Pause ---", "Réunion d'équipe", "Vrij"), as
+# `tokens` gives them; a name cell made only of these words (and SLOT_LINKS) names nobody
+SLOT_WORDS = frozenset({
+    "libre", "disponible", "free", "available", "vrij", "beschikbaar", "pause", "break", "lunch", "dejeuner",
+    "middagpauze", "reunion", "meeting", "vergadering", "overleg", "bloque", "bloquee", "blocked", "geblokkeerd",
+    "indisponible", "unavailable", "conge", "verlof", "vacances", "holiday", "creneau", "slot",
+})
+SLOT_LINKS = frozenset({"d", "de", "du", "l", "la", "le", "midi", "equipe", "team", "van", "het", "niet", "staff",
+                        "service", "dienst", "of", "the"})
 Finder = Callable[[object], "str | None"]
 
 
@@ -173,7 +182,8 @@ class SheetPlan:
         """Why a row `convert` did not keep is set aside (the first thing missing, in the row's reading order)."""
         columns = self._columns([cells])
         if self._name_column(columns)[0] is None:
-            return ("no_name", ())
+            name = self._column(columns, self.patient if self.patient is not None else self.last)[0]
+            return ("free_slot", (("value", cell_text(name).strip()),)) if is_slot(name) else ("no_name", ())
         date_value = self._dates(columns)[0]
         if self._lookup_one(self._starts, (date_value, self._column(columns, self.time)[0]), self._start) is None:
             if date_value is None or not cell_text(date_value).strip():
@@ -250,14 +260,18 @@ class SheetPlan:
             column is not None and column < len(self.headers) and fold(value) == self.headers[column])
 
     def _split(self, value: object) -> Name | None:
-        return None if self._no_name(value, self.patient) else self._named(*normalize.split_patient(value))
+        if self._no_name(value, self.patient) or is_slot(value):
+            return None
+        return self._named(*normalize.split_patient(value))
 
     def _pair(self, cells: tuple[object, object]) -> Name | None:
         """A last name, with its first name when there is one; a first name alone names nobody (an emptied cell,
-        a formula whose value the file did not keep): the row is set aside, not imported as a stranger."""
-        last = normalize.clean_name(cells[0])
-        return self._named(last, normalize.clean_name(cells[1])) if last and not self._no_name(last, self.last) \
-            else None
+        a formula whose value the file did not keep): the row is set aside, not imported as a stranger; nor does an
+        agenda's slot without a first name ("LIBRE")."""
+        last, first = normalize.clean_name(cells[0]), normalize.clean_name(cells[1])
+        if not last or self._no_name(last, self.last) or (not first and is_slot(last)):
+            return None
+        return self._named(last, first)
 
     def _start(self, cells: tuple[object, object]) -> Start | None:
         start = normalize.to_datetime(*cells, month_first=bool(self.month_first), near=self.near)
@@ -291,3 +305,9 @@ class SheetPlan:
         if code is None and place.lenient and place.fallback:
             return place.fallback
         return code or (f"{place.what}_unknown", (("value", text),))
+
+
+def is_slot(value: object) -> bool:
+    """An agenda's slot without a patient, as its name cell reads: "LIBRE", "--- Pause ---", "Réunion d'équipe"."""
+    words = set(tokens(value))
+    return bool(words & SLOT_WORDS) and words <= SLOT_WORDS | SLOT_LINKS
