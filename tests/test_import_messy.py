@@ -624,6 +624,19 @@ def test_a_patient_alone_in_the_name_column_is_a_reject_even_when_a_word_of_it_n
         ("Adam", "ARL", "consultation"), ("Bodson", "ARL", "consultation"), ("Collard", "BAS", "radiology")]
 
 
+def test_a_line_naming_a_doctor_by_his_title_gives_him_to_the_rows_below(workspace, tmp_path):
+    rows = [["Consultations – Vivalia Marche – jeudi 21/04/2022"], ["Patient", "Date", "Heure", "GSM"],
+            ["Dr LAMBERT – Cardiologie"], ["BAIJOT Tim", "21/04/2022", "09:00", "0476 10 10 01"],
+            ["Dr Renard"], ["CLAES Ria", "21/04/2022", "09:20", ""],
+            ["Pr. Noël - Radiologie"], ["DEMARET Jo", "21/04/2022", "09:00", ""],
+            ["Drouet Anne"]]  # a patient whose name starts like a title: a row without its date
+    report = import_file(workspace, xlsx(tmp_path / "marche_jeudi.xlsx", ("Jeudi", rows)))
+    assert counts(report) == (4, 3, 0, 1)
+    assert sorted((a.last_name, a.activity, a.doctor, a.service) for a in stored(workspace)) == [
+        ("BAIJOT", "consultation", "Dr LAMBERT", "Cardiologie"), ("CLAES", "consultation", "Dr Renard", ""),
+        ("DEMARET", "radiology", "Pr. Noël", "")]
+
+
 def test_lines_under_day_lines_stacked_headers_and_dated_totals_are_not_patients(workspace, tmp_path):
     rows = [["Patient", "Date", "Heure", "GSM"], ["Lundi 25/04/2022"], ["ADAM Léa", None, "09:00", ""], [],
             ["Total : 1"], ["Sous-total : 1 rendez-vous"], ["Imprimé le 22/04/2022 par Collard"], ["Page 1/1"],

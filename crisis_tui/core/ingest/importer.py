@@ -39,6 +39,7 @@ from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_n
 from crisis_tui.core.ingest.store import Inserter, Writer
 from crisis_tui.core.models import ImportBatch, RejectedRow
 from crisis_tui.core.reference import Ambiguous
+from crisis_tui.core.text import tokens
 from crisis_tui.i18n import Catalog, Message
 
 # what a line labelled with a column's name names for the rows below it ("Site : Arlon", "Médecin :" | "Dr Lambert")
@@ -47,6 +48,8 @@ SECTION_LABELS = {"site": ("site",), "activity": ("activity",), "act": ("activit
 # a letterhead's address ("Chaussée d'Houffalize 1 – 6600 Bastogne"): the sender's town, not the rows' site
 _ADDRESS = re.compile(r"(?<![\d/.\-])(?:B-)?\d{4} +[^\W\d_]|\b(?:rue|chauss[ée]e|avenue|boulevard|place|route|"
                       r"chemin|straat|laan|steenweg)\b", re.IGNORECASE)
+DOCTOR_TITLES = frozenset({"dr", "docteur", "dokter", "doctor", "prof", "professeur", "professor", "pr"})
+_DASH = re.compile(r"\s+[–—-]\s+")  # between a line's parts: "Dr Lambert – Cardiologie"
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")  # "D'Hondt", "Anne-Marie", "J."
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
@@ -396,23 +399,30 @@ class _FileImport:
     def _section(self, cells: Sequence[object], columns: ColumnMap, below: bool = True) -> dict[str, str]:
         """What a line names for the rows below it: a site and an activity (codes, each only when it names one)
         alone in its row ("Arlon", "Radiologie – CH de l'Ardenne"), or after a label saying what ("Site : Arlon",
-        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"); a footer or an address names
-        nothing. Among the rows (`below` the header), a text alone in a name column names them only when it is made
-        of their names or written as no name is: "Bastogne Marie" there is a patient's row that lacks its date, kept
-        with the rejects; "Consultations Virton – 19/04/2022" is a title."""
+        "Site :" | "Arlon"), a doctor or a service so too ("Médecin : Dr Lambert"), a doctor by his title ("Dr
+        Lambert – Cardiologie": and the service, or the site or activity, after a dash); a footer or an address
+        names nothing. Among the rows (`below` the header), a text alone in a name column names them only when it is
+        made of their names or written as no name is: "Bastogne Marie" there is a patient's row that lacks its date,
+        kept with the rejects; "Consultations Virton – 19/04/2022" is a title."""
         label, text = _labelled(cells)
         if text is None or is_caption(cells) or (label is None and _ADDRESS.search(text)):
             return {}
-        reference = self.workspace.reference
+        doctor = _doctor_line(text) if label is None else None
+        if doctor is not None:  # his service, when the line names one, else none (not the doctor's before him)
+            found = self._places(doctor[1], ("site", "activity")) if doctor[1] else {}
+            return {"doctor": doctor[0], "service": "" if found else doctor[1], **found}
         if below and label is None and self._like_a_name(text) and any(
                 index is not None and index < len(cells) and is_filled(cells[index])
                 for index in (columns.get(role) for role in NAME_ROLES)):
             return {}
+        whats = SECTION_LABELS.get(label, ()) if label else ("site", "activity")
+        return {**{what: text for what in whats if what in ("doctor", "service")}, **self._places(text, whats)}
+
+    def _places(self, text: str, whats: Sequence[str]) -> dict[str, str]:
+        """The code of the site and of the activity (of those in `whats`) a text names, each when it names one."""
+        reference = self.workspace.reference
         named = {}
-        for what in SECTION_LABELS.get(label, ()) if label else ("site", "activity"):
-            if what in ("doctor", "service"):
-                named[what] = text
-                continue
+        for what in (what for what in whats if what in ("site", "activity")):
             try:
                 code = (reference.find_site if what == "site" else reference.find_activity)(text)
             except Ambiguous:
@@ -613,6 +623,16 @@ def _labelled(cells: Sequence[object]) -> tuple[str | None, str | None]:
         role = column_role(label) if colon else None
         role, text = (role, value.strip()) if role in SECTION_LABELS else (None, filled[0].strip())
     return (role, text) if any(map(str.isalpha, text)) else (None, None)
+
+
+def _doctor_line(text: str) -> tuple[str, str] | None:
+    """A line naming a doctor by his title ("Dr Lambert", "Pr. Noël – Cardiologie"): (the doctor, what follows a
+    dash), else None."""
+    words = tokens(text)
+    if len(words) < 2 or words[0] not in DOCTOR_TITLES:
+        return None
+    doctor, *rest = _DASH.split(text, maxsplit=1)
+    return doctor.strip(), rest[0].strip() if rest else ""
 
 
 def _head(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[object]]]:
