@@ -29,8 +29,7 @@ from sqlmodel import Session
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, column_role,
                                             find_header, header_among_rows, is_caption, is_filled, is_format_hint,
-                                            is_totals,
-                                            side_by_side)
+                                            is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
 from crisis_tui.core.ingest.normalize import day_named, first_day, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in

@@ -28,7 +28,7 @@ TOTAL_LABELS = frozenset({"total", "totaal", "totaux", "totale", "totalen", "sub
 SLOT_WORDS = frozenset({
     "libre", "disponible", "free", "available", "vrij", "beschikbaar", "pause", "break", "lunch", "dejeuner",
     "middagpauze", "reunion", "meeting", "vergadering", "overleg", "bloque", "bloquee", "blocked", "geblokkeerd",
-    "indisponible", "unavailable", "conge", "verlof", "vacances", "holiday", "creneau", "slot",
+    "indisponible", "unavailable", "conge", "verlof", "vacances", "holiday", "creneau",
 })
 SLOT_LINKS = frozenset({"d", "de", "du", "l", "la", "le", "midi", "equipe", "team", "van", "het", "niet", "staff",
                         "service", "dienst", "of", "the"})
