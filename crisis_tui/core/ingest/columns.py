@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -232,6 +232,13 @@ class ColumnMap:
     phones: tuple[int, ...]
     two_rows: tuple[tuple[str, ...], ...] = ()  # a header of two rows: each as it reads (`_folded`)
     day: date | None = None  # a header without a date column: the day its title, sheet or file name gives every row
+    # the header of each column of a role, folded (computed once: every row set aside is compared with them)
+    named_headers: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "named_headers", tuple(
+            (index, fold(self.headers[index])) for index in (*self.roles.values(), *self.phones)
+            if index < len(self.headers) and fold(self.headers[index])))
 
     def get(self, role: str) -> int | None:
         return self.roles.get(role)
@@ -240,10 +247,9 @@ class ColumnMap:
         """A header row repeated lower down (a page break in the export); either row of a two-row header."""
         if self.two_rows and _folded(row) in self.two_rows:
             return True
-        same = 0
-        for index in (*self.roles.values(), *self.phones):
-            if index < len(row) and fold(row[index]) and fold(row[index]) == fold(self.headers[index]):
-                same += 1
+        width = len(row)
+        same = sum(1 for index, header in self.named_headers
+                   if index < width and isinstance(row[index], str) and fold(row[index]) == header)
         return same >= 2
 
 
