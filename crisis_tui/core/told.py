@@ -19,6 +19,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from crisis_tui.core.board import CHANNEL_FIELD
+from crisis_tui.core.collector import collector_paused
 from crisis_tui.core.documents.workbook import FileGroup
 from crisis_tui.core.meetings import latest_meeting
 from crisis_tui.core.messages import Wording
@@ -196,6 +197,6 @@ def run_export(workspace: Workspace, export: Callable[..., ExportResult], *args,
     complete batch the chair may send while the database says it never was: exporting again sends it twice, and a
     later change (a cancelled surgery kept after all) is told to nobody, so the patient stays home.
     """
-    with FileGroup() as files:
+    with collector_paused(), FileGroup() as files:
         with workspace.session() as session:
             return export(session, *args, files=files, **kwargs)

@@ -10,13 +10,11 @@ in (`merge`): importing a file again adds nothing.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import json
 import re
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -26,6 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from crisis_tui.core.collector import collector_paused
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Rows, Sheet, cell_text, first_line
 from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME_ROLES, ColumnMap, column_role,
                                             find_header, header_among_rows, is_caption, is_filled, is_format_hint,
@@ -160,7 +159,7 @@ def _import_once(workspace, path: Path, *, in_parts: bool, site: str | None, act
     committed = False
     try:
         sheets = read_sheets(path, parts_in=workspace.home.data_dir if in_parts else None)
-        with _collector_paused(), workspace.session() as session:
+        with collector_paused(), workspace.session() as session:
             run = _FileImport(workspace, session, path, site, activity, progress, cancel, catalog)
             run.run(sheets, report)
         committed = True
@@ -174,19 +173,6 @@ def _import_once(workspace, path: Path, *, in_parts: bool, site: str | None, act
         if not committed and run is not None and run.rejects_path is not None:
             run.rejects_path.unlink(missing_ok=True)  # the rows it lists were rolled back
     return report
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a file is imported: the import makes millions of objects that
-    live until it ends, and each collection would scan them all again (a third of the time of the row loop)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(eq=False)
