@@ -47,6 +47,25 @@ def test_a_doctors_exception_moves_exactly_his_patients_to_his_own_list(workspac
     assert sms.counts == {"sms": 3, "calls": 1, "doctor_calls": 5, "unreachable": 1, "pending": 0}
 
 
+def test_a_change_sent_by_sms_is_not_sent_again_when_other_patients_are_told_later(workspace, tmp_path):
+    """Found by an audit: whether the "maintained after all" SMS had gone out was judged against the latest
+    cancellation of any patient, not of this one: once other patients were told anything, it went out again."""
+    ids, meeting = _consultations(workspace)
+    with workspace.session() as s:
+        later = [appointment(s, "BAS", at=time(11, n), phone_kind="mobile").id for n in range(2)]
+    sms_export(workspace, tmp_path)
+    with workspace.session() as s:
+        decide(s, s.get(Meeting, meeting), ["LIB"], ["consultation"], D1, D1, "maintained")
+    assert len(read_csv(sms_export(workspace, tmp_path).files[0])) == 6  # the change, once
+    with workspace.session() as s:
+        decide(s, s.get(Meeting, meeting), ["BAS"], ["consultation"], D1, D1, "cancelled")
+    for _ in range(2):  # told, then the list printed again
+        assert _sms_ids(sms_export(workspace, tmp_path)) == set(later)
+    with workspace.session() as s:
+        counts = {(c.site, c.activity): c for c in board_counts(s, workspace.reference, D1, D1)}
+    assert counts[("LIB", "consultation")].sms == 0 and counts[("BAS", "consultation")].sms == 2
+
+
 def test_cancelled_then_maintained_after_all_is_told_again_as_a_change(workspace, tmp_path):
     ids, meeting = _consultations(workspace)
     first = sms_export(workspace, tmp_path)

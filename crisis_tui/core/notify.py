@@ -87,7 +87,8 @@ def last_told_query(day_from: date, day_to: date):
     unsettled = (select(earlier.id, earlier.told_status)
                  .where(earlier.appointment_id == Notification.appointment_id, earlier.id < Notification.id,
                         earlier.told_status.in_(TOLD_UNSETTLED))
-                 .order_by(earlier.id.desc()).limit(1))
+                 .order_by(earlier.id.desc()).limit(1)
+                 .correlate(Notification))  # to the outer row even inside `heard` (auto-correlation stops one level up)
     before_id = unsettled.with_only_columns(earlier.id).scalar_subquery()
     before = unsettled.with_only_columns(earlier.told_status).scalar_subquery()
     reached = exists().where(CallOutcome.notification_id == since.id, CallOutcome.outcome == "reached")
