@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sqlmodel import select
 
 from crisis_tui.cli import main
@@ -152,3 +154,24 @@ def test_an_attendee_without_a_name_is_refused_and_no_meeting_is_opened(capsys, 
         assert code == 2 and err.count("\n") == 1 and "--attendee" in err and "nom" in err
     with workspace.session() as session:
         assert session.exec(select(Meeting)).all() == []
+
+
+def test_argument_errors_are_said_in_the_cli_language_on_one_line(capsys, home):
+    import argparse
+
+    said = {}
+    for lang in ("fr", "en"):
+        for args in (["status"], ["export", "foo", "--date", "2026-12-07"], ["status", "--date", "2026-12-07", "-x"]):
+            with pytest.raises(SystemExit) as stopped:
+                main(["--home", str(home.root), "--lang", lang, *args])
+            err = capsys.readouterr().err
+            assert stopped.value.code == 2 and len(err.strip().splitlines()) == 1
+            said[(lang, args[0], len(args))] = err
+    assert "arguments obligatoires manquants : --date" in said[("fr", "status", 1)]
+    assert "the following arguments are required: --date" in said[("en", "status", 1)]
+    assert "choix invalide : 'foo'" in said[("fr", "export", 4)] and "invalid choice: 'foo'" in said[("en", "export", 4)]
+    assert "arguments inconnus : -x" in said[("fr", "status", 4)]
+    with pytest.raises(SystemExit):  # French by default, and argparse left as it was
+        main(["--home", str(home.root), "status"])
+    assert "arguments obligatoires manquants" in capsys.readouterr().err
+    assert argparse._("expected one argument") == "expected one argument"

@@ -18,12 +18,36 @@ from typing import Iterator
 
 from crisis_tui import __version__
 from crisis_tui.core.errors import UsageError
-from crisis_tui.i18n import LANGUAGES, Catalog
+from crisis_tui.i18n import LANGUAGES, Catalog, all_keys
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as the contract says
         self.exit(2, f"{self.prog}: {message}\n")
+
+
+@contextmanager
+def _argparse_said_in(lang: str) -> Iterator[None]:
+    """argparse's error messages in `lang` (from the catalog's cli_argparse entries) while the command line is
+    parsed: argparse looks each up through its module's `_` (gettext) when it raises it."""
+    english, said = Catalog("en"), Catalog(lang)
+    table = {english.t(key): said.t(key) for key in all_keys() if key.startswith("cli_argparse.")}
+    original = argparse._
+    argparse._ = lambda text: table.get(text, original(text))
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
+def _lang_asked(argv: list[str]) -> str:
+    """The --lang given on the command line (before it is parsed: argparse's own errors are said in it)."""
+    for position, word in enumerate(argv):
+        value = word.partition("=")[2] if word.startswith("--lang=") else (
+            argv[position + 1] if word == "--lang" and position + 1 < len(argv) else None)
+        if value in LANGUAGES:
+            return value
+    return "fr"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,7 +101,8 @@ def _ending_signals_interrupt() -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with _argparse_said_in(_lang_asked(sys.argv[1:] if argv is None else argv)):
+        args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:  # the TUI: Textual owns the terminal and its keys
