@@ -696,6 +696,23 @@ def test_a_folder_per_site_names_the_site_of_files_that_name_none(workspace, tmp
     assert [a.site for a in stored(workspace)] == ["ARL"]
 
 
+def test_a_file_name_naming_two_activities_is_not_settled_by_its_folders_name(workspace, tmp_path):
+    (tmp_path / "Vérifié OK").mkdir()  # "OK" is a surgery alias (operatiekamer)
+    rows = [["Nom", "Prénom", "Date", "Heure"], ["Adam", "Léa", "19/04/2022", "08:00"]]
+    text_file(tmp_path / "Vérifié OK" / "consultations_arlon_OK.csv", rows)
+    report = import_paths(workspace, [tmp_path])
+    assert [counts(f) for f in report.files] == [(1, 0, 0, 1)] and stored(workspace) == []
+    with workspace.session() as session:
+        assert [r.reason for r in session.exec(select(RejectedRow))] == [
+            "activity 'consultations_arlon_OK' ambiguous (consultation, surgery)"]
+
+
+def test_a_doctor_column_headed_intervenant_is_read(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "Intervenant"], ["Adam", "Léa", "19/04/2022", "08:00", "Dr Maes"]]
+    import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))
+    assert [(a.doctor, a.doctor_key) for a in stored(workspace)] == [("Dr Maes", "dr mae")]
+
+
 def test_tables_side_by_side_whose_first_column_is_not_the_name_are_each_read(workspace, tmp_path):
     undated = [["Consultations ORL – Arlon – 22/04/2022"], ["Heure", "Patient", "GSM", None, "Heure", "Patient", "GSM"],
                ["08:30", "HAAS Kurt", "", None, "13:30", "JUNG Eva", ""], ["09:00", "IMHOFF Lara", "", None, None, None]]

@@ -65,7 +65,7 @@ HEADER_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("doctor", (
         "medecin", "chirurgien", "arts", "doctor", "docteur", "dr", "prescripteur", "surgeon", "praticien",
         "specialiste", "specialist", "geneesheer", "physician", "behandelend arts", "behandelaar", "zorgverlener",
-        "voorschrijver", "operateur", "consultant", "chirurg", "provider",
+        "voorschrijver", "operateur", "consultant", "chirurg", "provider", "intervenant",
     )),
     ("service", (
         "service", "dienst", "department", "departement", "unite", "unit", "afdeling", "discipline", "specialite",

@@ -49,19 +49,19 @@ class Place:
 
 
 def place_from_names(what: str, find: Finder, names: Sequence[str | None]) -> tuple[str | None, Reason]:
-    """The code the first of `names` (sheet name, then file name) that names one gives; else why there is none."""
-    reason: Reason = (f"no_{what}", ())
+    """The code the first of `names` (sheet name, then file name, then its folder's) that names one gives; else why
+    there is none. A name naming two stops there: the names after it are further from the rows ("Vérifié OK/" would
+    make "consultations_arlon_OK.xlsx", consultations or surgery, a surgery list)."""
     for name in names:
         if not name:
             continue
         try:
             code = find(name.replace("_", " "))
         except Ambiguous as exc:
-            reason = (f"{what}_ambiguous", (("value", name), ("codes", str(exc))))
-            continue
+            return None, (f"{what}_ambiguous", (("value", name), ("codes", str(exc))))
         if code:
-            return code, reason
-    return None, reason
+            return code, (f"no_{what}", ())
+    return None, (f"no_{what}", ())
 
 
 # the values `SheetPlan.convert` gives for each appointment, in this order (the dedupe key last)
