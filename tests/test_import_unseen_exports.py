@@ -122,14 +122,41 @@ def test_a_planned_act_or_modality_gives_the_activity_it_names_else_the_file_nam
         ("DUPONT", "VIR", "radiology"), ("DURAND", "VIR", "scintigraphy")}
 
 
-def test_an_act_that_names_no_activity_in_a_file_that_names_none_is_rejected_and_an_exam_column_stays_strict(
+def test_an_act_naming_no_activity_in_a_file_naming_none_is_rejected_an_exam_among_others_naming_another_too(
         workspace, tmp_path):
     acts = [["Date", "Heure", "Patient", "Procédure", "Site"], ["18/04/2022", "08:00", "DUPONT Jean", "PTH", "Arlon"]]
     assert counts(import_file(workspace, xlsx(tmp_path / "planning.xlsx", ("S", acts)))) == (1, 0, 0, 1)
-    exams = [["Date", "Heure", "Patient", "Examen", "Site"], ["18/04/2022", "08:00", "DUPONT Jean", "Biopsie", "Arlon"]]
-    assert counts(import_file(workspace, xlsx(tmp_path / "radiologie.xlsx", ("S", exams)))) == (1, 0, 0, 1)
+    exams = [["Date", "Heure", "Patient", "Examen", "Site"], ["18/04/2022", "08:00", "DUPONT Jean", "Biopsie", "Arlon"],
+             ["18/04/2022", "08:30", "DURAND Anne", "Scintigraphie osseuse", "Arlon"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "radiologie.xlsx", ("S", exams)))) == (2, 1, 0, 1)
     assert [r.reason for r in stored(workspace, RejectedRow)] == ["activity 'PTH' unknown",
                                                                    "activity 'Biopsie' unknown"]
+
+
+def test_an_activity_cell_naming_none_takes_the_files_when_the_column_names_no_other(workspace, tmp_path):
+    rows = [["Date", "Heure", "Patient", "Type RDV", "Site"], ["18/04/2022", "08:00", "ADAM Léa", "Contrôle", "Arlon"],
+            ["18/04/2022", "08:20", "BODSON Marie", "idem", "Arlon"],
+            ["18/04/2022", "08:40", "COLLARD Luc", "Consultation", "Arlon"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))) == (3, 3, 0, 0)
+    surgery = [["Date", "Heure", "Patient", "Type d'intervention"], ["18/04/2022", "08:00", "DENIS Paul", "PTH droite"],
+               ["18/04/2022", "10:00", "EVRARD Eve", "Opération de la cataracte"]]
+    assert counts(import_file(workspace, xlsx(tmp_path / "bloc_operatoire_bastogne.xlsx", ("S", surgery)))) == (
+        2, 2, 0, 0)
+    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
+        ("ADAM", "ARL", "consultation"), ("BODSON", "ARL", "consultation"), ("COLLARD", "ARL", "consultation"),
+        ("DENIS", "BAS", "surgery"), ("EVRARD", "BAS", "surgery")]
+
+
+def test_an_exam_cell_naming_no_activity_takes_the_one_its_service_names(workspace, tmp_path):
+    rows = [["Date", "Heure", "Patient", "Modalité", "Service", "Site"],
+            ["18/04/2022", "08:00", "ADAM Léa", "CT", "Imagerie médicale", "Arlon"],
+            ["18/04/2022", "08:20", "BODSON Marie", "MR", "Imagerie médicale", "Arlon"],
+            ["18/04/2022", "08:40", "COLLARD Luc", "NM", "Médecine nucléaire", "Arlon"],
+            ["18/04/2022", "09:00", "DENIS Paul", "XA", "Cardiologie", "Arlon"]]  # names none: rejected
+    assert counts(import_file(workspace, xlsx(tmp_path / "worklist.xlsx", ("S", rows)))) == (4, 3, 0, 1)
+    assert sorted((a.last_name, a.activity) for a in stored(workspace)) == [
+        ("ADAM", "radiology"), ("BODSON", "radiology"), ("COLLARD", "scintigraphy")]
+    assert [r.reason for r in stored(workspace, RejectedRow)] == ["activity 'XA' unknown"]
 
 
 def test_dates_written_month_first_by_a_us_set_export_are_read_month_first_in_the_whole_column(workspace, tmp_path):

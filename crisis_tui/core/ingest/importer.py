@@ -30,7 +30,7 @@ from crisis_tui.core.ingest.columns import (DATE_ROLES, HEADER_SEARCH_ROWS, NAME
                                             find_header, header_among_rows, is_caption, is_filled, is_format_hint,
                                             is_totals, side_by_side)
 from crisis_tui.core.ingest.merge import BIRTH, brings_anything, merge_into_stored, other_patient, same_patient
-from crisis_tui.core.ingest.normalize import day_named, first_day, to_date
+from crisis_tui.core.ingest.normalize import clean_text, day_named, first_day, to_date
 from crisis_tui.core.ingest.read import read_as_text, read_sheets, spreadsheets_in
 from crisis_tui.core.ingest.rejects import Rejected, write_rejects
 from crisis_tui.core.ingest.rowmap import Place, Reason, SheetPlan, place_from_names
@@ -189,6 +189,7 @@ class _Table:
     near: date | None
     named: dict[str, str]
     day: date | None = None  # without a date column: the day of its rows, its title's, then each day line's
+    first: Sequence[Sequence[object]] = ()  # its first rows (where the header was looked for)
     ended: bool = False  # a totals line closed it, and no row of data came after
     plan: SheetPlan = field(init=False)
 
@@ -279,7 +280,7 @@ class _FileImport:
             return False
         head = [cells for number, cells in searched if number > columns.row_number]
         above = [cells for number, cells in searched if number < columns.row_number]
-        tables = [self._table(cut, table, sheet, above)
+        tables = [self._table(cut, table, sheet, above, [cells[cut] for cells in head])
                   for cut, table in side_by_side(columns, head)]  # one, or tables side by side: each its own columns
         self.message = f"{self.path.name} [{sheet.name}]" if sheet.name else self.path.name
         below = [(number, cells) for number, cells in first if number > columns.row_number]
@@ -293,27 +294,30 @@ class _FileImport:
             self._flush()
         return True
 
-    def _table(self, cut: slice, columns: ColumnMap, sheet: Sheet, above: Sequence[Sequence[object]]) -> _Table:
+    def _table(self, cut: slice, columns: ColumnMap, sheet: Sheet, above: Sequence[Sequence[object]],
+               first: Sequence[Sequence[object]]) -> _Table:
         """A table, with what the lines of the title block above the header name (the last naming each: a line
         over the whole sheet, then one over the table's own columns, "Site : Virton" above the second of two
-        tables side by side) and the first day they give."""
+        tables side by side) and the first day they give; `first`: its first rows."""
         named: dict[str, str] = {}
         for cells in [*above, *(cells[cut] for cells in above)] if cut != slice(None) else above:
             named.update(self._section(cells, columns, below=False))
         near = first_day([cell for cells in above for cell in cells]) or first_day([sheet.name, self.path.stem])
-        table = _Table(cut, columns, sheet, near, named, columns.day)
+        table = _Table(cut, columns, sheet, near, named, columns.day, first)
         table.plan = self._plan(table)
         return table
 
     def _plan(self, table: _Table) -> SheetPlan:
         columns, sheet, named = replace(table.columns, day=table.day), table.sheet, table.named
         return SheetPlan(columns, self._place("site", columns, sheet, named.get("site")),
-                         self._place("activity", columns, sheet, named.get("activity")), self.batch_id,
+                         self._place("activity", columns, sheet, named.get("activity"), table.first), self.batch_id,
                          *self.inserter.stores, near=table.near, named=named)
 
-    def _place(self, what: str, columns: ColumnMap, sheet: Sheet, named: str | None) -> Place:
+    def _place(self, what: str, columns: ColumnMap, sheet: Sheet, named: str | None,
+               first: Sequence[Sequence[object]] = ()) -> Place:
         """Where a table's site (or activity) comes from: the option, else the row's column, else (for an empty
-        cell) what the line above the rows names, else the sheet's name, else the file's, else its folder's."""
+        cell) what the line above the rows names, else the sheet's name, else the file's, else its folder's.
+        `first`: the table's first rows."""
         reference = self.workspace.reference
         find = reference.find_site if what == "site" else reference.find_activity
         given = self.site if what == "site" else self.activity
@@ -327,8 +331,24 @@ class _FileImport:
             if fallback is None and columns.get("service") is not None:  # "Service: Radiologie", nothing else
                 return Place(what, columns.get("service"), fallback, reason, find, lenient=True)
         # under a title naming the activity ("Bloc opératoire – Hôpital de Libramont"), an exam or a procedure
-        # naming none ("PTH gauche", "Doppler veineux") is of it; a file's name is less sure: such a row is refused
-        return Place(what, columns.get(what), fallback, reason, find, lenient=what == "activity" and bool(named))
+        # naming none ("PTH gauche", "Doppler veineux") is of it; so too under a sheet's or file's name, when the
+        # column's first values name no other activity ("Contrôle", "Suivi" in consultations_arlon.xlsx; but
+        # "Kinésithérapie" among scintigraphies in radiologie.xlsx is refused)
+        lenient = what == "activity" and (bool(named) or (
+            fallback is not None and columns.get(what) is not None and self._agrees(columns.get(what), first, fallback)))
+        return Place(what, columns.get(what), fallback, reason, find, lenient=lenient)
+
+    def _agrees(self, column: int, rows: Sequence[Sequence[object]], activity: str) -> bool:
+        """Whether the column names no activity but `activity` in these rows."""
+        find = self.workspace.reference.find_activity
+        for cells in rows:
+            text = clean_text(cells[column]) if column < len(cells) else ""
+            try:
+                if text and find(text) not in (None, activity):
+                    return False
+            except Ambiguous:
+                return False
+        return True
 
     def _chunk(self, table: _Table, chunk: list[tuple[int, Sequence[object]]]) -> None:
         """Convert some rows (of one table) and set them aside for the writer. A line naming the site or activity of

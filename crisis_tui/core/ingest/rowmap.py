@@ -135,6 +135,7 @@ class SheetPlan:
         self._words: dict[object, tuple[str, str]] = {}  # cell -> (clean text, key)
         self._sites: dict[object, str | Reason] = {}
         self._activities: dict[object, str | Reason] = {}
+        self._service_activities: dict[object, str | None] = {}
         self._births: dict[object, object] = {}
         self.today = today()
         self.month_first: bool | None = None  # how the sheet's written dates read: decided on its first rows
@@ -156,6 +157,8 @@ class SheetPlan:
                          self._start)
         sites = _lookup(self._sites, self._column(columns, self.site.column), self._site)
         activities = _lookup(self._activities, self._column(columns, self.activity.column), self._activity)
+        if self.service not in (None, self.activity.column) and {*map(type, activities)} != {str}:
+            activities = list(map(self._or_service, activities, columns[self.service]))
         others: list[int] = []
         if _any_set_aside(names, starts, sites, activities):
             kept = [name is not None and start is not None and type(site) is str and type(activity) is str
@@ -286,6 +289,21 @@ class SheetPlan:
     def _birth(self, value: object):
         day = normalize.to_birth_date(value, self.today, bool(self.month_first))
         return None if day is None else self.store_date(day)
+
+    def _or_service(self, found: str | Reason, service: object) -> str | Reason:
+        """The activity the row's service names ("Médecine nucléaire") when its activity cell names none ("NM", a
+        modality's code); else what was `found`."""
+        if type(found) is str or found[0] != "activity_unknown":
+            return found
+        named = self._lookup_one(self._service_activities, service, self._service_activity)
+        return named or found
+
+    def _service_activity(self, value: object) -> str | None:
+        text = normalize.clean_text(value)
+        try:
+            return self.activity.find(text) if text else None
+        except Ambiguous:
+            return None
 
     def _site(self, value: object) -> str | Reason:
         return self._find(self.site, value)
