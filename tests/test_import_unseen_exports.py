@@ -229,3 +229,16 @@ def test_a_doctors_or_services_phone_column_is_never_taken_for_the_patients(work
     assert counts(import_file(workspace, xlsx(tmp_path / "consultations_virton.xlsx", ("S", rows)))) == (3, 3, 0, 0)
     assert {(a.last_name, a.phones, a.phone_kind) for a in stored(workspace)} == {
         ("Pa", "", "none"), ("Pb", "+3261111111", "landline"), ("Pc", "+32476111111", "mobile")}
+
+
+def test_a_site_cell_naming_none_in_particular_is_as_if_empty(workspace, tmp_path):
+    rows = [["Date", "Heure", "Patient", "Hôpital", "Examen"],
+            ["18/04/2022", "08:00", "ADAM Léa", "Vivalia Arlon", "CT"],
+            ["18/04/2022", "08:20", "BODSON Marie", "Vivalia", "CT"],  # the group: the file's site
+            ["18/04/2022", "08:40", "COLLARD Luc", "Hôpital", "Scintigraphie"],
+            ["18/04/2022", "09:00", "DENIS Paul", "Clinique Saint-Luc", "CT"]]  # a place of its own: refused
+    report = import_file(workspace, xlsx(tmp_path / "imagerie_arlon.xlsx", ("S", rows)))
+    assert counts(report) == (4, 3, 0, 1)
+    assert sorted((a.last_name, a.site, a.activity) for a in stored(workspace)) == [
+        ("ADAM", "ARL", "radiology"), ("BODSON", "ARL", "radiology"), ("COLLARD", "ARL", "scintigraphy")]
+    assert [r.reason for r in stored(workspace, RejectedRow)] == ["site 'Clinique Saint-Luc' unknown"]

@@ -38,6 +38,7 @@ class Matcher:
     _exact: dict[str, str] = field(init=False, repr=False)
     _phrases: tuple[tuple[tuple[str, ...], str], ...] = field(init=False, repr=False)
     words: frozenset[str] = field(init=False, repr=False)  # every word of every name
+    shared: frozenset[str] = field(init=False, repr=False)  # the words of names of two codes or more ("vivalia")
 
     def __post_init__(self) -> None:
         exact: dict[str, str] = {}
@@ -52,6 +53,17 @@ class Matcher:
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_phrases", tuple(phrases))
         object.__setattr__(self, "words", frozenset(word for words, _ in phrases for word in words))
+        codes_of: dict[str, set[str]] = {}
+        for words, code in phrases:
+            for word in words:
+                codes_of.setdefault(word, set()).add(code)
+        object.__setattr__(self, "shared", frozenset(word for word, codes in codes_of.items() if len(codes) > 1))
+
+    def vague(self, value: object) -> bool:
+        """Whether `value` names none in particular, only with words their names share or titles use: the group's
+        name ("Vivalia"), "Hôpital"; not a place of its own ("Clinique Saint-Luc", "Namur")."""
+        words = place_tokens(value)
+        return bool(words) and all(word in self.shared or word in TITLE_WORDS for word in words)
 
     def exact(self, value: object) -> str | None:
         """The code one of whose names `value` is, word for word (case, accents, punctuation ignored), else None."""

@@ -320,6 +320,7 @@ class _FileImport:
         `first`: the table's first rows."""
         reference = self.workspace.reference
         find = reference.find_site if what == "site" else reference.find_activity
+        vague = (reference.site_matcher if what == "site" else reference.activity_matcher).vague
         given = self.site if what == "site" else self.activity
         if given:
             return Place(what, None, given, (f"no_{what}", ()), find)
@@ -327,16 +328,16 @@ class _FileImport:
             place_from_names(what, find, (sheet.name, self.path.stem, self.path.parent.name))  # a folder per site
         if what == "activity" and columns.get(what) is None:
             if columns.get("act") is not None:
-                return Place(what, columns.get("act"), fallback, reason, find, lenient=True)
+                return Place(what, columns.get("act"), fallback, reason, find, lenient=True, vague=vague)
             if fallback is None and columns.get("service") is not None:  # "Service: Radiologie", nothing else
-                return Place(what, columns.get("service"), fallback, reason, find, lenient=True)
+                return Place(what, columns.get("service"), fallback, reason, find, lenient=True, vague=vague)
         # under a title naming the activity ("Bloc opératoire – Hôpital de Libramont"), an exam or a procedure
         # naming none ("PTH gauche", "Doppler veineux") is of it; so too under a sheet's or file's name, when the
         # column's first values name no other activity ("Contrôle", "Suivi" in consultations_arlon.xlsx; but
         # "Kinésithérapie" among scintigraphies in radiologie.xlsx is refused)
         lenient = what == "activity" and (bool(named) or (
             fallback is not None and columns.get(what) is not None and self._agrees(columns.get(what), first, fallback)))
-        return Place(what, columns.get(what), fallback, reason, find, lenient=lenient)
+        return Place(what, columns.get(what), fallback, reason, find, lenient=lenient, vague=vague)
 
     def _agrees(self, column: int, rows: Sequence[Sequence[object]], activity: str) -> bool:
         """Whether the column names no activity but `activity` in these rows."""

@@ -46,6 +46,7 @@ class Place:
     fallback_reason: Reason  # why there is none when fallback is None
     find: Finder
     lenient: bool = False
+    vague: Callable[[str], bool] = lambda text: False  # a value naming none in particular ("Vivalia"): as if empty
 
 
 def place_from_names(what: str, find: Finder, names: Sequence[str | None]) -> tuple[str | None, Reason]:
@@ -320,6 +321,8 @@ class SheetPlan:
             code = place.find(text)
         except Ambiguous as exc:
             return (f"{place.what}_ambiguous", (("value", text), ("codes", str(exc))))
+        if code is None and place.vague(text):  # "Vivalia", the group: names no site, as an empty cell
+            return place.fallback or place.fallback_reason
         if code is None and place.lenient and place.fallback:
             return place.fallback
         return code or (f"{place.what}_unknown", (("value", text),))
