@@ -37,6 +37,12 @@ def test_verdict_rules():
     pending = verdict("case_by_case", Effective("pending", "cell"), "call", "landline")
     assert pending.channel == "call" and pending.pending
     assert verdict("case_by_case", Effective("maintained", "patient"), "call", "mobile").channel == "call"
+    # a patient kept under a cancelled or stopped cell is phoned and told so (BRIEF: a patient-level decision is);
+    # a service keeping its follow-ups is not (its patients' appointments simply go ahead)
+    for cell in ("cancelled", "stopped"):
+        assert verdict(cell, Effective("maintained", "patient"), "call", "mobile").channel == "call"
+        assert verdict(cell, Effective("maintained", "patient"), "sms", "none").channel == "unreachable"
+    assert verdict("cancelled", Effective("maintained", "service"), "sms", "mobile").channel is None
     flip = verdict("maintained", Effective("maintained", "cell"), "sms", "mobile", last_told="cancelled")
     assert flip.channel == "sms" and flip.change
     assert verdict("cancelled", CELL, "sms", "mobile", last_told="maintained").change

@@ -59,7 +59,8 @@ def verdict(cell_status: str, effective: Effective, activity_channel: str, phone
     if status == "maintained":
         if source == "doctor" and cell_status in TOLD_ABSENT:
             return Verdict(status, source, "doctor_call", last_told in TOLD_ABSENT)
-        if cell_status == "case_by_case":
+        if cell_status == "case_by_case" or (source == "patient" and cell_status in TOLD_ABSENT):
+            # a patient kept under a cancelled cell is phoned (BRIEF: a patient-level decision is), as in case by case
             return Verdict(status, source, _by_call(phone_kind), last_told in TOLD_ABSENT)
         if last_told in TOLD_UNSETTLED:
             return Verdict(status, source, _by_channel(activity_channel, phone_kind), True)
