@@ -217,3 +217,16 @@ def test_the_snapshot_follows_a_reloaded_list(board, tmp_path):
         load_systems(session, path)
         assert [s["name"] for s in it_snapshot(session)] == ["Téléphonie"]
         assert len(it_snapshot(session, first)) == 7
+
+
+def test_a_system_is_ready_only_when_all_it_depends_on_is_up_all_the_way_down(board):
+    def ready(name):
+        with board.session() as session:
+            return next(item for item in restart_order(session) if item.name == name).ready
+
+    change(board, "Active Directory", "restored")
+    assert ready("PACS") and ready("Facturation")
+    change(board, "Réseau", "down")  # the directory is marked restored, but the network under it is down
+    assert not ready("PACS") and not ready("Facturation") and ready("Active Directory") is False
+    change(board, "Réseau", "verified")
+    assert ready("PACS")

@@ -34,7 +34,8 @@ READINESS = ("can_resume", "restoring", "systems_down")
 
 @dataclass(frozen=True)
 class OrderItem:
-    """One system in restart order. `ready`: everything it depends on is restored or verified."""
+    """One system in restart order. `ready`: everything it depends on is restored or verified, and so is everything
+    those depend on (a directory marked restored while the DNS under it is down readies nothing)."""
 
     position: int
     name: str
@@ -216,11 +217,14 @@ def _order_items(states: list[dict]) -> list[OrderItem]:
     deps = {name: tuple(d for d in s["depends_on"] if d in by_name) for name, s in by_name.items()}
     sequence = restart_sequence({name: (s["tier"], deps[name]) for name, s in by_name.items()})
     items = []
-    for position, name in enumerate(sequence, start=1):
+    sound: dict[str, bool] = {}  # up, and so is everything it depends on, all the way down
+    for position, name in enumerate(sequence, start=1):  # dependencies come first
         state = by_name[name]
+        ready = all(sound[d] for d in deps[name])
+        sound[name] = ready and state["status"] in UP
         items.append(OrderItem(
             position=position, name=name, tier=state["tier"], status=state["status"],
-            ready=all(by_name[d]["status"] in UP for d in deps[name]), depends_on=deps[name], owner=state["owner"],
+            ready=ready, depends_on=deps[name], owner=state["owner"],
             eta=date.fromisoformat(state["eta"]) if state["eta"] else None, notes=state["notes"],
             activities=tuple(state["activities"]),
         ))
