@@ -7,6 +7,7 @@ import select as io_select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -19,6 +20,7 @@ from crisis_tui.ui.app import CrisisApp
 
 
 def test_demo_fills_a_throw_away_home_not_the_database_of_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     shared = tmp_path / "shared.db"
     monkeypatch.setenv("CRISIS_TUI_DB", str(shared))
     monkeypatch.setenv("CRISIS_TUI_HOME", str(tmp_path / "home"))
@@ -33,6 +35,21 @@ def test_demo_fills_a_throw_away_home_not_the_database_of_the_environment(tmp_pa
     assert main(["--demo"]) == 0
     assert opened["appointments"] > 400 and opened["day"] == DEMO_DAY
     assert "crisis-tui-demo-" in opened["url"] and not shared.exists()
+
+
+def test_demo_removes_the_demo_homes_left_untouched_for_a_day(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(CrisisApp, "run", lambda app: None)
+    old, recent, other = tmp_path / "crisis-tui-demo-old", tmp_path / "crisis-tui-demo-recent", tmp_path / "mine"
+    for home in (old, recent, other):
+        (home / "data").mkdir(parents=True)
+        (home / "data" / "crisis.db").write_bytes(b"")
+    day_and_more = time.time() - 25 * 3600
+    for path in (old, old / "data" / "crisis.db", recent, other, other / "data" / "crisis.db"):
+        os.utime(path, (day_and_more, day_and_more))  # recent's database was written an hour ago: kept
+    assert main(["--demo"]) == 0
+    assert not old.exists() and recent.exists() and other.exists()
+    assert len(list(tmp_path.glob("crisis-tui-demo-*"))) == 2  # recent, and this run's
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals and terminals")
