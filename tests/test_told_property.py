@@ -48,12 +48,14 @@ def expected_list(cell: str, effective, activity_channel: str, kind: str, last: 
     """The list an appointment belongs on, stated from the issue's words (not from notify); `last` is the status
     it was told on an earlier list, if any."""
     reachable = kind in ("mobile", "landline")
+    # a patient kept by his own decision under a cancelled cell is phoned: "a patient-level decision" is
+    kept_by_name = effective.status == "maintained" and effective.source == "patient" and cell in ("cancelled", "stopped")
     if effective.status == "maintained":
         if effective.source == "doctor" and cell in ("cancelled", "stopped"):
             return "doctors"
-        if cell != "case_by_case" and last not in ("cancelled", "stopped", "pending"):
+        if cell != "case_by_case" and not kept_by_name and last not in ("cancelled", "stopped", "pending"):
             return None  # told nothing it must correct: "pending" may have told him to stay home unless called
-    if cell == "case_by_case" or effective.status == "pending" or activity_channel == "call":
+    if cell == "case_by_case" or kept_by_name or effective.status == "pending" or activity_channel == "call":
         return "calls" if reachable else "unreachable"
     return "sms" if kind == "mobile" else "calls" if kind == "landline" else "unreachable"
 
@@ -61,7 +63,8 @@ def expected_list(cell: str, effective, activity_channel: str, kind: str, last: 
 def is_change(cell: str, effective, last: str | None) -> bool:
     if effective.status != "maintained":
         return last == "maintained"
-    decided_below = cell == "case_by_case" or (effective.source == "doctor" and cell in ("cancelled", "stopped"))
+    decided_below = cell == "case_by_case" or (effective.source in ("doctor", "patient")
+                                               and cell in ("cancelled", "stopped"))
     return last in ("cancelled", "stopped") if decided_below else last in ("cancelled", "stopped", "pending")
 
 
