@@ -4,7 +4,7 @@ next change opening a new meeting, a second signature refused."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
@@ -106,6 +106,8 @@ def test_the_cli_refuses_a_signed_meeting_with_exit_2(capsys, home, workspace):
     meeting_id = seed(workspace)
     code, out, _ = run(capsys, home, "sign", "--by", "Dr Director", "--role", "DM", "--json")
     assert code == 0 and json.loads(out)["meeting"] == meeting_id
+    signed_at = datetime.fromisoformat(json.loads(out)["signed_at"])  # in UTC, and saying so
+    assert signed_at.utcoffset() == timedelta(0) and abs(datetime.now(timezone.utc) - signed_at) < timedelta(minutes=5)
     for args in (["sign", "--by", "Dr Other"], ["sign", "--by", "Dr Other", "--meeting", str(meeting_id)],
                  ["minutes", "--notes", "too late"], ["minutes", "--actions", "too late"]):
         code, out, err = run(capsys, home, *args)
