@@ -14,7 +14,8 @@ from crisis_tui.core.clock import today
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import OVERRIDE_STATUSES
-from crisis_tui.core.overrides import (add_override, check_override_status, covered_count, decide_patients,
+from crisis_tui.core.overrides import (add_override, check_override_status, counted_names, covered_count,
+                                       decide_patients,
                                        lift_patients, matching_names, names_nobody, names_several, remove_matching,
                                        resolve_patient)
 from crisis_tui.i18n import Message
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                                                                 day_to)
             if several:
                 raise UsageError(Message("cli_override.names_several", scope=scope, value=value,
-                                         names=", ".join(f"{name} ({n})" for name, n in several)))
+                                         names=counted_names(several)))
             override = add_override(session, meeting, scope=scope, value=value, activity=activity, site=site,
                                     day_from=day_from, day_to=day_to, status=args.status, note=args.note,
                                     decided_by=args.by)

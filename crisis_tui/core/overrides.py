@@ -12,7 +12,7 @@ import difflib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -321,6 +321,12 @@ def matching_names(session: Session, scope: str, value: str, activity: str, site
                                                           has_words(column, match_words(scope, value)))
              .group_by(column).order_by(func.count().desc()).limit(limit))
     return [(name, n) for name, n in session.exec(query)]
+
+
+def counted_names(names: Sequence[tuple[str, int]]) -> str:
+    """"Dr Lambert (12), Dr Martin (3)" for names and their appointments, as refusals and previews list them; "-"
+    for none."""
+    return ", ".join(f"{name} ({n})" for name, n in names) or "-"
 
 
 def names_nobody(session: Session, scope: str, value: str, activity: str, site: str | None, day_from: date,

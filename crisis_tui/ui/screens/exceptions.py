@@ -19,8 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.models import OVERRIDE_STATUSES, Meeting, Override
-from crisis_tui.core.overrides import (add_override, covered_count, list_overrides, matching_names, names_nobody,
-                                       names_several, names_someone, remove_override)
+from crisis_tui.core.overrides import (add_override, counted_names, covered_count, list_overrides, matching_names,
+                                       names_nobody, names_several, names_someone, remove_override)
 from crisis_tui.core.workspace import Workspace
 from crisis_tui.i18n import Catalog
 from crisis_tui.ui.keymap import localize_bindings
@@ -308,8 +308,7 @@ class ExceptionForm(ModalScreen[dict | None]):
             names = matching_names(session, change["scope"], change["value"], change["activity"], change["site"],
                                    change["day_from"], change["day_to"], limit=8)
             total = covered_count(session, draft)
-        listed = ", ".join(f"{name} ({n})" for name, n in names) or "-"
-        return self.catalog.t("exceptions.form.preview", n=total, names=listed)
+        return self.catalog.t("exceptions.form.preview", n=total, names=counted_names(names))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -364,7 +363,7 @@ class ExceptionForm(ModalScreen[dict | None]):
             several = [] if every_match else names_several(session, *where)
         if several:
             return change, t("exceptions.form.names_several", value=change["value"],
-                             names=", ".join(f"{name} ({n})" for name, n in several)), True
+                             names=counted_names(several)), True
         return change, "", False
 
     def action_cancel(self) -> None:

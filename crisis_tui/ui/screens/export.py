@@ -196,8 +196,8 @@ class ExportScreen(Screen):
             report_error(self, self.catalog, error)
             return
         counts = results[-1].counts if results else {}
-        said = [t("telling.screen.done"), *([t("telling.cli.counts", **counts)] if counts else [])]
-        self._say("  ".join([*said, *(result.notice.said(self.catalog) for result in results if result.notice)]))
-        self.notify(" ".join([t("telling.screen.written", n=len(files)),
-                              *([t("telling.cli.counts", **counts)] if counts else [])]), timeout=8)
+        counted = [t("telling.cli.counts", **counts)] if counts else []
+        self._say("  ".join([t("telling.screen.done"), *counted,
+                             *(result.notice.said(self.catalog) for result in results if result.notice)]))
+        self.notify(" ".join([t("telling.screen.written", n=len(files)), *counted]), timeout=8)
         self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)

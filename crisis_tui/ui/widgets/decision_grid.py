@@ -104,7 +104,8 @@ class DecisionGrid(Widget, can_focus=True):
         self._line_rows: list[int | None] = []  # rendered line -> site index (None: header or group title)
         self.first_col = 0  # the first activity column shown
         self.first_line = 0  # the first line shown under the header (of the group titles and site rows)
-        self.styles.max_height = HEADER_LINES + len(self.body())  # every site when there is room
+        self.body = _body(self.sites)  # the lines under the header
+        self.styles.max_height = HEADER_LINES + len(self.body)  # every site when there is room
 
     def get_content_width(self, container, viewport) -> int:
         return SITE_WIDTH + len(self.activities) * (CELL_WIDTH + 1)
@@ -116,17 +117,9 @@ class DecisionGrid(Widget, can_focus=True):
         self.first_col = max(0, min(first, len(self.activities) - fitting))
         return range(self.first_col, min(len(self.activities), self.first_col + fitting))
 
-    def body(self) -> list[str | int]:
-        """The lines under the header: each kind's title (its SITE_KINDS code), then the index of each of its sites."""
-        lines: list[str | int] = []
-        for kind in SITE_KINDS:
-            rows = [index for index, site in enumerate(self.sites) if site.kind == kind]
-            if rows:
-                lines += [kind, *rows]
-        return lines
-
-    def shown_lines(self, body: Sequence[str | int]) -> range:
+    def shown_lines(self) -> range:
         """The lines of `body` that fit under the header, the cursor's among them."""
+        body = self.body
         cursor = body.index(self.cursor_row)
         fitting = max(1, self.content_size.height - HEADER_LINES) if self.content_size.height else len(body)
         first = min(max(self.first_line, cursor - fitting + 1), cursor)
@@ -205,8 +198,8 @@ class DecisionGrid(Widget, can_focus=True):
         text = Text(no_wrap=True, overflow="crop")
         self._line_rows = []
         columns = self.shown_columns()
-        body = self.body()
-        lines = self.shown_lines(body)
+        body = self.body
+        lines = self.shown_lines()
         labels = {col: wrap_label(self.activity_label(self.activities[col]), CELL_WIDTH) for col in columns}
         hidden_rows = (sum(type(line) is int for line in body[: lines.start]),
                        sum(type(line) is int for line in body[lines.stop :]))
@@ -249,6 +242,17 @@ class DecisionGrid(Widget, can_focus=True):
             text.append_text(body)
         text.append("\n")
         self._line_rows.append(index)
+
+
+def _body(sites: Sequence[Site]) -> tuple[str | int, ...]:
+    """The lines under the grid's header: each kind's title (its SITE_KINDS code), then the index of each of its
+    sites."""
+    lines: list[str | int] = []
+    for kind in SITE_KINDS:
+        rows = [index for index, site in enumerate(sites) if site.kind == kind]
+        if rows:
+            lines += [kind, *rows]
+    return tuple(lines)
 
 
 def _hidden_rows(above: int, below: int) -> str:
