@@ -177,6 +177,8 @@ class Inserter:
                 known.add(id(row))
                 if brings_anything(row):
                     self.met_again.append((*row[:-1], name_key))
+        if not known:  # the common case: no row here is one of those (a chunk holds thousands)
+            return rows
         return [row for row in rows if id(row) not in known]
 
 
