@@ -14,7 +14,7 @@ from textual.widgets import DataTable, SelectionList
 from crisis_tui.core.models import Appointment, ImportBatch
 from crisis_tui.ui.screens.board import BoardScreen
 from crisis_tui.ui.screens.import_files import ImportScreen, spreadsheets_at
-from crisis_tui.ui.widgets.dialogs import ConfirmDialog
+from crisis_tui.ui.widgets.dialogs import ConfirmDialog, ErrorDialog
 from tests.ui_pilot import DAY, make_app, pilot_test, settle
 
 SIZE = (120, 40)
@@ -148,8 +148,29 @@ async def test_the_summary_wraps_on_a_small_terminal(workspace):
         await settle(pilot)
         message = pilot.app.screen.query_one("#import-message")
         text = str(message.render())
-        assert len(text) > 80 and text.endswith("en erreur")  # longer than the screen is wide...
+        assert len(text) > 80 and text.endswith("Entrée : détail du fichier")  # longer than the screen is wide...
         assert message.size.height >= 2 and message.size.width <= 80  # ...so it takes two lines, not cut
+
+
+@pilot_test
+async def test_after_an_import_the_summary_takes_the_keys_on_the_first_file_to_look_at(workspace):
+    inbox = workspace.home.inbox
+    write_csv(inbox / "arlon.csv", 4)
+    (inbox / "broken.xlsx").write_bytes(b"not a workbook")
+    write_csv(inbox / "virton.csv", 5, site="Virton")
+    async with make_app(workspace, lang="fr").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", "ctrl+s")
+        await settle(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one(DataTable)
+        assert pilot.app.focused is table and table.cursor_row == 1  # broken.xlsx, the file in error
+        assert table.region.bottom <= 23 and table.size.height >= 4  # its three rows shown above the footer
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert "broken.xlsx" in dialog.query_one("#error-text").text
 
 
 @pilot_test

@@ -251,9 +251,13 @@ class ImportScreen(Screen):
         summary = t("ui.import.done", files=len(report.files), errors=len(report.failed), **sums)
         if cancelled:
             summary = f"{t('ui.import.cancelled')} — {summary}"
-        self.query_one("#import-message", Label).update(summary)
         warn = cancelled or report.failed or sums["rejected"]
+        self.query_one("#import-message", Label).update(f"{summary}. {t('ui.import.detail_hint')}" if warn else summary)
         self.notify(summary, severity="warning" if warn else "information", timeout=8)
+        if report.files:  # the table takes the keys: arrows scroll it on a small screen, Enter shows a file's detail
+            table.focus()
+            table.move_cursor(row=next((row for row, file in enumerate(report.files)
+                                        if file.status == "error" or file.rejected), 0))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.report is None:
