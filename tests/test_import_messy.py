@@ -505,6 +505,17 @@ def test_a_table_stacked_under_another_with_its_columns_in_another_order_is_read
         ("FONTAINE", "Iris", "VIR", "blood_draw", datetime(2022, 4, 22, 8, 15), "")]
 
 
+def test_a_stacked_header_naming_numbered_phone_columns_is_read_as_a_header(workspace, tmp_path):
+    rows = [["Nom", "Prénom", "Date", "Heure", "GSM"],
+            ["CAMUS", "Léo", "21/04/2022", "07:30", "0477 24 24 01"], [],
+            ["Date", "Heure", "Patient", "Tél 1", "Tél 2"],  # two cells with a digit: still a header
+            ["21/04/2022", "08:00", "EVRARD Luc", "", "0477 24 24 03"]]
+    report = import_file(workspace, text_file(tmp_path / "prises_de_sang_arlon.csv", rows))
+    assert counts(report) == (2, 2, 0, 0)
+    assert sorted((a.last_name, a.first_name, a.phones) for a in stored(workspace)) == [
+        ("CAMUS", "Léo", "+32477242401"), ("EVRARD", "Luc", "+32477242403")]
+
+
 def test_a_templates_line_saying_how_to_fill_the_columns_is_not_a_row(workspace, tmp_path):
     rows = [["Nom", "Prénom", "Date RDV", "Heure", "GSM", "Site", "Activité"],
             ["(majuscules)", "", "(jj/mm/aaaa)", "(hh:mm)", "(04xx xx xx xx)", "", ""],

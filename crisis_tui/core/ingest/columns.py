@@ -343,13 +343,20 @@ def find_header(rows: Iterable[tuple[int, Sequence[object]]], names: Sequence[st
 def header_among_rows(row_number: int, cells: Sequence[object], below: Sequence[Sequence[object]],
                       undated: bool = False) -> ColumnMap | None:
     """A header row met among a table's rows (a table stacked under the first, its columns laid out otherwise),
-    completed from the rows `below` it; None when the row heads no list of patients. A row with two cells holding
-    digits (a date, a time, a phone: a row of data) is none, without looking further: a whole file's rows may be
-    set aside (an unknown site)."""
-    if sum(1 for cell in cells if is_filled(cell) and (not isinstance(cell, str) or any(map(str.isdigit, cell)))) > 1:
+    completed from the rows `below` it; None when the row heads no list of patients. A row with two cells of data
+    (a date, a time, a phone) is none, without looking further: a whole file's rows may be set aside (an unknown
+    site). A header's digits are few ("Tél 2")."""
+    if sum(map(_data_cell, cells)) > 1:
         return None
     found = map_columns(row_number, cells, undated)
     return None if found is None or _names_are_counts(found, below) else _completed(found, below)
+
+
+def _data_cell(cell: object) -> bool:
+    """A cell no header holds: a number or a date, or text with three digits or more ("8:30", "21/04", a phone)."""
+    if isinstance(cell, str):
+        return sum(map(str.isdigit, cell)) >= 3
+    return is_filled(cell)
 
 
 def _completed(columns: ColumnMap, rows: Sequence[Sequence[object]]) -> ColumnMap:
