@@ -16,6 +16,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -52,6 +53,7 @@ _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")  # "D'Hondt", "An
 JSON_KEYS = ("path", "status", "error", "sheet", "rows", "imported", "duplicates", "rejected", "rejects_file")
 HEADER_SEARCH_SPAN = 1000  # rows (blank ones included) the header search may look through
 CHUNK_ROWS = 5000  # rows inserted at a time; progress and cancel are checked as often
+BLANK_RUN = HEADER_SEARCH_ROWS  # blank rows in a row a table is read through: those after are left unread
 
 Progress = Callable[[int, int, str], None]
 
@@ -175,6 +177,25 @@ def _import_once(workspace, path: Path, *, in_parts: bool, site: str | None, act
     return report
 
 
+def _thinned(chunk: list[tuple[int, Sequence[object]]], blanks: int) -> tuple[list[tuple[int, Sequence[object]]], int]:
+    """A chunk of rows without the blank rows that follow BLANK_RUN others (`blanks`: those the rows before it ended
+    with), and the blank rows it ends with. A cell typed far below a table (a stray "x" at row 1048576) makes a
+    million blank rows: each would be looked at (a header? a totals line?) for nothing; a line ending a table looks
+    no further than the BLANK_RUN rows under it."""
+    filled = list(map(any, map(itemgetter(1), chunk)))
+    if True not in filled:
+        return (chunk[: max(BLANK_RUN - blanks, 0)], blanks + len(chunk))
+    ending = filled[::-1].index(True)
+    if filled.count(False) + blanks <= BLANK_RUN:  # no run of blank rows here is longer
+        return chunk, ending
+    kept = []
+    for row, full in zip(chunk, filled):
+        blanks = 0 if full else blanks + 1
+        if blanks <= BLANK_RUN:
+            kept.append(row)
+    return kept, ending
+
+
 @dataclass(eq=False)
 class _Table:
     """One table of a sheet (or one of several side by side: its columns are cells[cut]) and how its rows are
@@ -286,11 +307,13 @@ class _FileImport:
         below = [(number, cells) for number, cells in first if number > columns.row_number]
         self.done += len(first) - len(below)
         read = (below[start : start + CHUNK_ROWS] for start in range(0, len(below), CHUNK_ROWS))
+        blanks = 0  # blank rows the rows so far end with
         for chunk in itertools.chain(read, iter(lambda: rows.take(CHUNK_ROWS), [])):
-            for table in tables:
+            self.done += len(chunk)
+            chunk, blanks = _thinned(chunk, blanks)
+            for table in tables if chunk else ():
                 self._chunk(table, chunk if len(tables) == 1 else
                             [(number, cells[table.cut]) for number, cells in chunk])
-            self.done += len(chunk)
             self._flush()
         return True
 
