@@ -109,15 +109,20 @@ def test_english_lists(workspace, tmp_path):
 
 def test_secretaries_split_each_site_balanced_and_in_order(workspace, tmp_path):
     _scenario(workspace, calls_per_service=5)  # 11 calls at Arlon
+    with workspace.session() as s:  # the first service of the list, the last call of the day
+        appointment(s, "ARL", at=time(16, 0), phone_kind="landline", service="Allergologie", doctor="Dr Roux")
+        s.commit()
     whole = read_call_lists(calls_export(workspace, tmp_path).files[0])["Arlon"]
     sheets = read_call_lists(calls_export(workspace, tmp_path, secretaries=3).files[0])
     parts = [sheets[f"Arlon ({n} de 3)"] for n in (1, 2, 3)]
-    assert [len(p) for p in parts] == [4, 4, 3]
-    ids = lambda rows: [r["reference"][1:].split("-")[0] for r in rows]  # noqa: E731
-    assert sum((ids(p) for p in parts), []) == ids(whole)
+    assert [len(p) for p in parts] == [4, 4, 4]
+    ids = lambda rows: sorted(r["reference"][1:].split("-")[0] for r in rows)  # noqa: E731
+    assert sorted(sum((ids(p) for p in parts), [])) == ids(whole)  # every call once
+    times = [sorted(r["time"] for r in part) for part in parts]
+    assert times[0][-1] <= times[1][0] and times[1][-1] <= times[2][0]  # the first secretary the earliest calls
     for part in parts:
         keys = [(r["service"], r["time"]) for r in part]
-        assert keys == sorted(keys)
+        assert keys == sorted(keys)  # a page per service, in time order
     assert list(sheets)[3:] == ["Médecins", "Injoignables"]
     wb = load_workbook(calls_export(workspace, tmp_path, secretaries=3).files[0])
     assert wb["Arlon (2 de 3)"].oddHeader.center.text == "Arlon : liste d'appel, secrétaire 2 de 3"

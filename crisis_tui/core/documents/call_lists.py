@@ -1,7 +1,7 @@
 """Call lists: one print-ready workbook for the secretaries and the doctors.
 
-Sheets: one per site (or per secretary when a site's calls are split into N balanced parts, in order), sorted
-by service then time, a page break before each service; the doctors' own calls grouped by doctor (a page each);
+Sheets: one per site (or per secretary when a site's calls are split into N balanced parts in time order: the
+first the earliest calls), sorted by service then time, a page break before each service; the doctors' own calls grouped by doctor (a page each);
 the unreachable patients (a page per site). Every sheet: A4 landscape, one page wide, the header row repeated
 and frozen, "CONFIDENTIEL" + title + date in the page header, "page x / y" and the time made in the footer,
 an outcome drop-down, no formula (every text goes through `text_cell`). A patient called before shows his last
@@ -86,9 +86,10 @@ def plan_sheets(entries: Sequence[Entry], wording: Wording, secretaries: int = 1
             sites.setdefault(entry.appointment.site, []).append(entry)
     sheets: list[CallSheet] = []
     for site in sorted(sites, key=wording.site_order):
-        calls = sorted(sites[site], key=lambda e: (_service(e), e.appointment.start, e.appointment.id))
+        calls = sorted(sites[site], key=lambda e: (e.appointment.start, e.appointment.id))
         name = wording.site(site)
-        parts = split_balanced(calls, secretaries)
+        # each secretary the next hours of the site's calls, printed by service (a page each) then time
+        parts = [sorted(part, key=_service) for part in split_balanced(calls, secretaries)]
         if len(parts) == 1:
             sheets.append(CallSheet(name, t("telling.sheet.site_title", site=name), parts[0], _service))
             continue
