@@ -7,6 +7,8 @@ import dataclasses
 import io
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -19,6 +21,7 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from crisis_tui.cli import main
+from crisis_tui.core.documents.workbook import owner_tag
 from crisis_tui.core.ingest import importer, parts
 from crisis_tui.core.ingest.cells import ReadAgainWhole
 from crisis_tui.core.ingest.importer import import_file
@@ -284,6 +287,18 @@ def test_part_files_a_killed_import_left_are_removed_once_ten_minutes_old_by_any
     os.utime(recent, (time.time() - parts.STALE_SECONDS - 60,) * 2)
     import_file(workspace, _big_import(tmp_path))  # a workspace open for hours (the TUI): a big sheet's reading
     assert not recent.exists()
+
+
+def test_a_part_file_whose_import_was_killed_is_removed_at_once_by_any_command(workspace, capsys):
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout)  # an import that ran and was killed
+    left = workspace.home.data_dir / f".import-part-pid{gone}-x1y2z3.xlsx"
+    reading = workspace.home.data_dir / f".import-part-{owner_tag()}a1b2c3.xlsx"  # this process's, being read
+    for path in (left, reading):
+        path.write_bytes(b"patient data")
+    assert main(["--home", str(workspace.home.root), "verify"]) == 0
+    capsys.readouterr()
+    assert not left.exists() and reading.exists()
 
 
 def test_each_part_workbook_holds_only_what_calamine_reads_at_its_fixed_paths(tmp_path):

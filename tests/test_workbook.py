@@ -6,6 +6,7 @@ import csv
 import gc
 import os
 import re
+import subprocess
 import sys
 import time
 from datetime import date, datetime
@@ -19,8 +20,8 @@ from pdfcheck import needs_libreoffice, pages, to_pdf
 
 from crisis_tui.core.documents.workbook import (
     HEADER_STYLE, STALE_SECONDS, TEMP_SUFFIX, FileGroup, add_list_validation, append_header, atomic_save,
-    atomic_write_bytes, atomic_write_text, autosize, csv_safe, freeze_header, output_path, page_break_before, set_text, set_widths, setup_print,
-    status_fill, status_style, style_header_row, text_cell, write_csv,
+    atomic_write_bytes, atomic_write_text, autosize, csv_safe, freeze_header, output_path, owner_tag, page_break_before,
+    set_text, set_widths, setup_print, status_fill, status_style, style_header_row, text_cell, write_csv,
 )
 
 DAY, TO = date(2026, 12, 7), date(2026, 12, 9)
@@ -126,6 +127,24 @@ def test_temporary_files_a_killed_process_left_are_swept_once_stale(tmp_path):
         os.utime(path, (old, old))
     atomic_write_text(tmp_path / "pv.csv", "x")
     assert _names(tmp_path) == sorted([fresh.name, foreign.name, "pv.csv"])
+
+
+def test_temporary_files_whose_process_is_gone_are_swept_at_once(tmp_path):
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout)  # a process that ran and ended
+    killed = tmp_path / f".sms_2026-12-07_20261206-0812.csv.pid{gone}-k3j4h5g6{TEMP_SUFFIX}"
+    writing = tmp_path / f".appels_2026-12-07_20261206-0812.xlsx.{owner_tag()}a1b2c3d4{TEMP_SUFFIX}"  # this one's
+    for path in (killed, writing):
+        path.write_bytes(b"patient data")
+    atomic_write_text(tmp_path / "pv.csv", "x")
+    assert _names(tmp_path) == sorted([writing.name, "pv.csv"])
+
+
+def test_a_temporary_file_is_named_after_its_process(tmp_path):
+    seen = []
+    with FileGroup() as files:
+        files.write(tmp_path / "sms.csv", lambda tmp: seen.append(tmp.name) or tmp.write_text("x"))
+    assert seen[0].startswith(f".sms.csv.pid{os.getpid()}-") and seen[0].endswith(TEMP_SUFFIX)
 
 
 def test_atomic_save_writes_a_readable_workbook(tmp_path):

@@ -94,18 +94,41 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
+_OWNER = re.compile(r"[.-]pid(\d+)-")  # the process writing a temporary file, in its name (`owner_tag`)
+
+
+def owner_tag() -> str:
+    """What a temporary file's name carries of the process writing it, so that another can tell it was left."""
+    return f"pid{os.getpid()}-"
+
+
+def _owner_gone(name: str) -> bool:
+    """Whether the name carries the id of a process no longer running here (POSIX: asked with signal 0, which
+    sends nothing; elsewhere never told so)."""
+    found = _OWNER.search(name)
+    if found is None or os.name != "posix":
+        return False
+    try:
+        os.kill(int(found.group(1)), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):  # another user's process, or no process id at all
+        return False
+    return False
+
+
 def _being_written(path: Path) -> bool:
     return any(path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{TEMP_SUFFIX}"))
 
 
 def remove_stale(folder: Path, pattern: str, older_than: float = STALE_SECONDS) -> None:
     """The temporary files matching ``pattern`` that a killed process left in ``folder`` (patient data): removed
-    once untouched for ``older_than`` seconds. A live one is younger: its process holds it for seconds, a minute at
-    most."""
+    at once when the process their name carries (`owner_tag`) no longer runs, else once untouched for
+    ``older_than`` seconds. A live one is younger: its process holds it for seconds, a minute at most."""
     now = time.time()
     for stale in Path(folder).glob(pattern):
         try:
-            if now - stale.stat().st_mtime > older_than:
+            if _owner_gone(stale.name) or now - stale.stat().st_mtime > older_than:
                 stale.unlink()
         except OSError:  # gone meanwhile, or not ours to remove: left as it is
             continue
@@ -142,10 +165,10 @@ class FileGroup:
     milliseconds; ``discard`` removes them instead. As a context manager: published when the block ends, discarded
     if it raises.
 
-    A temporary name is ``.<final name>.<random>.crisis-tui.tmp``: hidden, with no document's extension, so
-    neither a folder import, an outcomes read-back nor a person takes it for a document, and ``output_path``
-    does not hand its final name out again. Those a killed process left are removed by the next group writing in
-    that folder once they are an hour old.
+    A temporary name is ``.<final name>.pid<process>-<random>.crisis-tui.tmp``: hidden, with no document's
+    extension, so neither a folder import, an outcomes read-back nor a person takes it for a document, and
+    ``output_path`` does not hand its final name out again. Those a killed process left are removed by the next
+    group writing in that folder: at once when that process is gone, else once they are an hour old.
     """
 
     def __init__(self) -> None:
@@ -158,7 +181,8 @@ class FileGroup:
         if path.parent not in self._swept:
             remove_stale(path.parent, f".*{TEMP_SUFFIX}")
             self._swept.add(path.parent)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=TEMP_SUFFIX)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path) + owner_tag(),
+                                    suffix=TEMP_SUFFIX)
         os.close(fd)
         tmp = Path(name)
         self._pending.append((tmp, path))

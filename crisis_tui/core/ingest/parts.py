@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 
-from crisis_tui.core.documents.workbook import remove_stale
+from crisis_tui.core.documents.workbook import owner_tag, remove_stale
 from crisis_tui.core.ingest import extent
 from crisis_tui.core.ingest.cells import ReadAgainWhole, ReadError, Row, Rows, first_line, reader_failure
 
@@ -218,7 +218,8 @@ class PartReader:
         file of its own, written at once: calamine reads a path without the GIL, but a Python file object a little
         at a time, each time waiting for it."""
         try:
-            handle, name = tempfile.mkstemp(prefix=_PART_PREFIX, suffix=_PART_SUFFIX, dir=self.cutting.folder)
+            handle, name = tempfile.mkstemp(prefix=_PART_PREFIX + owner_tag(), suffix=_PART_SUFFIX,
+                                            dir=self.cutting.folder)
         except OSError:  # a folder that cannot be written to: the sheet is read whole, as it would have been
             raise ReadAgainWhole() from None
         try:
