@@ -75,6 +75,15 @@ def test_meeting_open_emergency(capsys, home, workspace):
 
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_chair_is_refused_and_the_meetings_chair_kept(capsys, home, workspace, blank):
+    run(capsys, home, "meeting", "open", "--chair", "Dr Martin")
+    code, out, err = run(capsys, home, "meeting", "open", "--chair", blank)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "--chair" in err
+    with workspace.session() as s:
+        assert [m.chair for m in s.exec(select(Meeting))] == ["Dr Martin"]
+
+
 def test_output_into_a_closed_pipe_is_not_a_crash(home, workspace, monkeypatch, tmp_path):
     spare = (tmp_path / "spare").open("w")
 

@@ -7,9 +7,11 @@ import argparse
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace
 from crisis_tui.core.clock import today
 from crisis_tui.core.decisions import check_status, check_uncontacted, decide
+from crisis_tui.core.errors import UsageError
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import STATUSES, UNCONTACTED_RULES
 from crisis_tui.core.reference import Matcher, resolve_code
+from crisis_tui.i18n import Message
 
 
 def register(commands) -> None:
@@ -32,9 +34,12 @@ def register(commands) -> None:
 
 
 def run_open(args: argparse.Namespace) -> int:
+    chair = None if args.chair is None else args.chair.strip()
+    if chair == "":  # the chair is who every audit entry names
+        raise UsageError(Message("error.name_needed", option="chair"))
     workspace = open_workspace(args)
     with workspace.session() as session:
-        meeting = open_meeting(session, today(), emergency=args.emergency, chair=args.chair, attendees=args.attendee)
+        meeting = open_meeting(session, today(), emergency=args.emergency, chair=chair, attendees=args.attendee)
         t = catalog(args).t
         print(t("cli_meeting.opened", id=meeting.id, kind=t(f"meeting_kind.{meeting.kind}"), day=meeting.day))
     return 0
