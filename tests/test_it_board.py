@@ -12,7 +12,7 @@ from crisis_tui.core.decisions import decide
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it_restart import (
     activity_readiness, it_snapshot, load_systems, progress, readiness_flag, restart_order, set_eta, set_note,
-    set_status,
+    set_status, working_status,
 )
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import AuditEntry, ITSystem, utcnow
@@ -134,6 +134,21 @@ def test_activity_readiness_follows_the_systems_each_activity_needs(board):
     change(board, "RIS", "vert")
     with board.session() as session:
         assert activity_readiness(session, reference)[("VIR", "radiology")] == "can_resume"
+
+
+def test_a_system_marked_restored_works_only_when_what_it_depends_on_does(board):
+    reference = board.reference
+    for name in ("PACS", "RIS"):  # restored, while the Active Directory under PACS is still down
+        change(board, name, "rétabli")
+    with board.session() as session:
+        assert activity_readiness(session, reference)[("ARL", "radiology")] == "systems_down"
+        assert working_status(session.exec(select(ITSystem)))["RIS"] == "down"  # two levels up
+    change(board, "Active Directory", "en cours")
+    with board.session() as session:
+        assert activity_readiness(session, reference)[("ARL", "radiology")] == "restoring"
+    change(board, "Active Directory", "vérifié")
+    with board.session() as session:
+        assert activity_readiness(session, reference)[("ARL", "radiology")] == "can_resume"
 
 
 def test_the_board_flags_can_resume_and_warns_when_a_maintained_activity_lacks_a_system(board):

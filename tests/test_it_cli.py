@@ -57,6 +57,16 @@ def test_set_changes_status_note_and_eta(loaded):
     assert (pacs["status"], pacs["notes"], pacs["eta"]) == ("restoring", "en restauration", "2022-04-20")
 
 
+def test_a_system_set_restored_before_what_it_depends_on_is_recorded_with_a_warning(loaded):
+    loaded("it", "set", "Réseau", "--status", "rouge")
+    code, out, err = loaded("it", "set", "PACS", "--status", "vert")
+    assert code == 0 and "PACS" in out
+    assert err.count("\n") == 1 and "PACS dépend de Réseau" in err
+    status = json.loads(loaded("it", "status", "--json")[1])
+    assert {"site": "ARL", "activity": "radiology", "state": "systems_down"} in status["activities"]
+    assert loaded("it", "set", "Réseau", "--status", "vert")[2] == ""  # nothing under it
+
+
 @pytest.mark.parametrize(
     "args, expected",
     [

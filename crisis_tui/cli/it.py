@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sqlmodel import Session
@@ -11,7 +12,7 @@ from crisis_tui.cli._common import catalog, open_workspace, parse_date, print_js
 from crisis_tui.core.clock import today
 from crisis_tui.core.it.vocab import STATUSES, TIERS, UP
 from crisis_tui.core.it_restart import (
-    activity_readiness, load_systems, progress, restart_order, set_eta, set_status,
+    activity_readiness, load_systems, progress, restart_order, set_eta, set_status, waiting_on,
 )
 from crisis_tui.core.meetings import open_meeting_of
 
@@ -63,7 +64,11 @@ def _set(args: argparse.Namespace) -> int:
         system = set_status(session, args.name, args.status, note=args.note, meeting_id=meeting_id)
         if eta is not None:
             set_eta(session, system.name, eta, meeting_id=meeting_id)
-    print(catalog(args).t("it.changed", name=system.name, status=catalog(args).t(f"it.status.{system.status}")))
+        waiting = waiting_on(session, system) if system.status in UP else []
+    t = catalog(args).t
+    print(t("it.changed", name=system.name, status=t(f"it.status.{system.status}")))
+    if waiting:  # recorded as said, but its activities cannot resume on it yet
+        print(f"crisis-tui: {t('it.waits_on', name=system.name, systems=', '.join(waiting))}", file=sys.stderr)
     return 0
 
 

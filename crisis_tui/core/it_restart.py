@@ -268,15 +268,43 @@ def progress(session: Session) -> dict:
     return {"total": len(systems), "statuses": statuses, "tiers": tiers, "sites": per_site}
 
 
+def working_status(systems: Iterable[ITSystem]) -> dict[str, str]:
+    """Each system's status as far as its users can tell: a system restored or verified works only when what it
+    depends on does, all the way down; else it counts as down when something under it is down, restoring
+    otherwise."""
+    by_name = {system.name: system for system in systems}
+    found: dict[str, str] = {}
+
+    def status(name: str, seen: frozenset[str]) -> str:
+        if name not in found:
+            system = by_name[name]
+            under = [status(d, seen | {name}) for d in _parts(system.depends_on) if d in by_name and d not in seen]
+            found[name] = system.status if system.status not in UP or all(s in UP for s in under) else (
+                "down" if "down" in under else "restoring")
+        return found[name]
+
+    return {name: status(name, frozenset()) for name in by_name}
+
+
+def waiting_on(session: Session, system: ITSystem) -> list[str]:
+    """The systems `system` depends on that do not work yet (`working_status`), for a warning when it is marked
+    restored before them."""
+    working = working_status(_systems(session))
+    return [name for name in _parts(system.depends_on) if working.get(name, "restored") not in UP]
+
+
 def activity_readiness(session: Session, reference: Reference) -> dict[tuple[str, str], str]:
     """For each (site code, activity code) that needs at least one system: `can_resume` when every system it needs
-    is restored or verified, `systems_down` when at least one is down, `restoring` otherwise. An activity named
-    without @SITE needs the system on every site."""
+    works (`working_status`: restored or verified, and so is everything it depends on), `systems_down` when one
+    is down or waits on one that is, `restoring` otherwise. An activity named without @SITE needs the system on
+    every site."""
     sites = [s.code for s in reference.sites]
+    systems = _systems(session)
+    working = working_status(systems)
     needed: dict[tuple[str, str], list[str]] = {}
-    for system in _systems(session):
+    for system in systems:
         for pair in _needs(_parts(system.activities), sites):
-            needed.setdefault(pair, []).append(system.status)
+            needed.setdefault(pair, []).append(working[system.name])
     return {pair: _readiness(statuses) for pair, statuses in needed.items()}
 
 
