@@ -64,6 +64,7 @@ def test_sheets_rows_and_order(workspace, tmp_path):
     assert first["tell"] == ("Rendez-vous annulé (cyberattaque). Sans nouvel avis de notre part, "
                              "ne vous présentez pas. Infos : 063 23 11 11")
     assert [r["time"] for r in sheets["Médecins"]] == ["08:00", "08:15"]
+    assert sheets["Médecins"][0]["phones"] == "(aucun numéro)"  # the doctor looks in his own files
     assert [(r["site"], r["time"]) for r in sheets["Injoignables"]] == [("Arlon", "11:00"), ("Libramont", "10:00")]
     assert result.counts == {"sms": 0, "calls": 7, "doctor_calls": 2, "unreachable": 2, "pending": 0}
     with workspace.session() as s:

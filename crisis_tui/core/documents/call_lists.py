@@ -67,7 +67,8 @@ def patient_name(appointment) -> str:
 
 def call_row(entry: Entry, wording: Wording) -> list:
     a = entry.appointment
-    phones = display_phones(a.phones, "\n") if a.phones else a.phone_raw
+    # no usable number: what the export held, else said (a doctor calling his own patients finds it in his files)
+    phones = display_phones(a.phones, "\n") if a.phones else a.phone_raw or wording.t("telling.no_number")
     return [entry.reference, wording.date(a.day), wording.time(a.start), patient_name(a), phones,
             wording.activity(a.activity), a.service, a.doctor, wording.site(a.site),
             wording.status(entry.told.verdict), entry.message, None, None, entry.last_call or None]
