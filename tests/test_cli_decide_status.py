@@ -67,9 +67,10 @@ def test_a_date_is_only_accepted_as_yyyy_mm_dd(capsys, home):
 
 
 def test_meeting_open_emergency(capsys, home, workspace):
-    run(capsys, home, "meeting", "open", "--chair", "Dr Martin", "--attendee", "Anne (secrétaire)")
-    code, out, _ = run(capsys, home, "--lang", "en", "meeting", "open", "--emergency")
+    assert run(capsys, home, "meeting", "open", "--chair", "Dr Martin", "--attendee", "Anne (secrétaire)")[2] == ""
+    code, out, err = run(capsys, home, "--lang", "en", "meeting", "open", "--emergency")
     assert code == 0 and "Emergency meeting" in out
+    assert err == "crisis-tui: warning: meeting(s) 1 not signed yet (crisis-tui sign --meeting N)\n"
     with workspace.session() as s:
         assert [m.kind for m in s.exec(select(Meeting).order_by(Meeting.id))] == ["daily", "emergency"]
 

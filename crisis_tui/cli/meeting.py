@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace
 from crisis_tui.core.clock import today
 from crisis_tui.core.decisions import check_status, check_uncontacted, decide
 from crisis_tui.core.errors import UsageError
-from crisis_tui.core.meetings import open_meeting
+from crisis_tui.core.meetings import open_meeting, unsigned_meetings
 from crisis_tui.core.models import STATUSES, UNCONTACTED_RULES
 from crisis_tui.core.reference import Matcher, resolve_code
 from crisis_tui.i18n import Message
@@ -42,6 +43,9 @@ def run_open(args: argparse.Namespace) -> int:
         meeting = open_meeting(session, today(), emergency=args.emergency, chair=chair, attendees=args.attendee)
         t = catalog(args).t
         print(t("cli_meeting.opened", id=meeting.id, kind=t(f"meeting_kind.{meeting.kind}"), day=meeting.day))
+        unsigned = [str(m.id) for m in unsigned_meetings(session) if m.id != meeting.id]
+    if unsigned:  # their minutes still wait for the medical director's signature
+        print(f"crisis-tui: {t('cli_meeting.still_unsigned', meetings=', '.join(unsigned))}", file=sys.stderr)
     return 0
 
 
