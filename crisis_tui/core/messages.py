@@ -70,10 +70,9 @@ class Wording:
     def __init__(self, catalog: Catalog, reference: Reference) -> None:
         self.catalog = catalog
         self.t = catalog.t
-        english = catalog.lang == "en"
         self._sites = {s.code: s.name for s in reference.sites}
         self._site_order = {s.code: n for n, s in enumerate(reference.sites)}
-        self._activities = {a.code: a.label_en if english else a.label_fr for a in reference.activities}
+        self._activities = {a.code: a.label(catalog.lang) for a in reference.activities}
         self._callbacks = {s.code: self.t("telling.callback", phone=display_phone(s.callback_phone))
                            for s in reference.sites if s.callback_phone}
         self._what: dict[str, str] = {}

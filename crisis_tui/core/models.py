@@ -38,6 +38,10 @@ class Activity(SQLModel, table=True):
     patient_level: bool = False
     order: int = 0
 
+    def label(self, lang: str) -> str:
+        """Its name in the language (French unless English is asked)."""
+        return self.label_en if lang == "en" else self.label_fr
+
 
 class ImportBatch(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)

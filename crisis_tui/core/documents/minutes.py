@@ -47,7 +47,7 @@ class Wording:
     def __init__(self, catalog: Catalog, reference: Reference) -> None:
         self.t = catalog.t
         self.sites = {s.code: s.name for s in reference.sites}
-        self.activities = {a.code: a.label_fr if catalog.lang == "fr" else a.label_en for a in reference.activities}
+        self.activities = {a.code: a.label(catalog.lang) for a in reference.activities}
 
     def status(self, status: str) -> str:
         return self.t("minutes.mixed") if status == "mixed" else self.t(f"status.{status}")

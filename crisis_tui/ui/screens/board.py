@@ -94,7 +94,7 @@ class BoardScreen(Screen):
         self._asked: dict[tuple[str, str, date, date], tuple[int, str]] = {}
         reference = workspace.reference
         self.names = {s.code: s.name for s in reference.sites}
-        self.names |= {a.code: (a.label_fr if catalog.lang == "fr" else a.label_en) for a in reference.activities}
+        self.names |= {a.code: a.label(catalog.lang) for a in reference.activities}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✚")

@@ -121,8 +121,7 @@ class ExceptionsScreen(Screen):
         return override.site or self.catalog.t("exceptions.all_sites")
 
     def _activity_text(self, code: str) -> str:
-        activity = self.workspace.reference.activity(code)
-        return activity.label_fr if self.catalog.lang == "fr" else activity.label_en
+        return self.workspace.reference.activity(code).label(self.catalog.lang)
 
     def _show(self, rows: list[tuple[Override, int]]) -> None:
         t = self.catalog.t
@@ -201,7 +200,6 @@ class ExceptionForm(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         t = self.catalog.t
         reference = self.workspace.reference
-        label = "label_fr" if self.catalog.lang == "fr" else "label_en"
         with Vertical():
             yield Label(t("exceptions.form.title"))
             with Horizontal():
@@ -212,7 +210,7 @@ class ExceptionForm(ModalScreen[dict | None]):
                 sites = [(t("exceptions.all_sites"), EVERY_SITE)] + [(s.name, s.code) for s in reference.sites]
                 yield self._field("site", Select(sites, value=self.site or Select.NULL, allow_blank=self.site is None,
                                                  prompt=t("ui.exceptions.choose_site"), id="form-site"))
-                activities = [(getattr(a, label), a.code) for a in reference.activities]
+                activities = [(a.label(self.catalog.lang), a.code) for a in reference.activities]
                 yield self._field("activity", Select(activities, value=self.activity or activities[0][1],
                                                      allow_blank=False, id="form-activity"))
             with Horizontal():

@@ -157,7 +157,7 @@ class ItBoardScreen(Screen):
         table.clear()
         reference = self.workspace.reference
         for activity in reference.activities:
-            label = activity.label_fr if self.catalog.lang == "fr" else activity.label_en
+            label = activity.label(self.catalog.lang)
             for state in READINESS:
                 sites = [site.name for site in reference.sites if readiness.get((site.code, activity.code)) == state]
                 if sites:

@@ -91,8 +91,7 @@ class ReviewScreen(Screen):
         t = self.catalog.t
         reference = self.workspace.reference
         site = reference.site(self.site).name if self.site else t("review.every_site")
-        activity = reference.activity(self.activity)
-        label = activity.label_fr if self.catalog.lang == "fr" else activity.label_en
+        label = reference.activity(self.activity).label(self.catalog.lang)
         yield Static(t("review.title", site=site, activity=label, days=days_text(self.day_from, self.day_to)),
                      id="review-title")
         yield Input(placeholder=t("review.search"), id="review-search")

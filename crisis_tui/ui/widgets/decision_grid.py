@@ -180,7 +180,7 @@ class DecisionGrid(Widget, can_focus=True):
                 self.cursor_col = min(self.first_col + x // (CELL_WIDTH + 1), self.shown_columns()[-1])
 
     def activity_label(self, activity: Activity) -> str:
-        return activity.label_fr if self.catalog.lang == "fr" else activity.label_en
+        return activity.label(self.catalog.lang)
 
     def cell_text(self, cell: CellCounts | None, flag: str | None = None) -> Text:
         """The cell on CELL_WIDTH columns: its status, its IT flag's marker (if any), its appointment count."""
