@@ -108,13 +108,25 @@ def test_patient_decision_needs_one_patient(capsys, home, workspace):
     assert active(workspace) == []
     with workspace.session() as s:
         assert s.exec(select(Meeting)).all() == []  # a refused call opened no meeting either
-    code, out, _ = run(capsys, home, *base, "--patient", "Marie Dupont", "--json")
-    assert code == 0 and json.loads(out)["appointments"] == 1
+    code, out, err = run(capsys, home, *base, "--patient", "Marie Dupont", "--json")
+    assert code == 0 and json.loads(out)["appointments"] == 1 and err == ""  # surgery: decided patient by patient
     pin, = active(workspace)
     assert (pin.scope, pin.value, pin.appointment_id is not None) == ("patient", "Dupont Marie", True)
     code, out, _ = run(capsys, home, "override", *DAY, "--site", "LIB", "--activity", "surgery", "--patient",
                        "marie", "--remove", "--json")
     assert code == 0 and json.loads(out)["removed"] == [pin.id] and active(workspace) == []
+
+
+@pytest.mark.parametrize("lang, said", [("fr", "« Consultations » ne se décide pas patient par patient"),
+                                         ("en", "'Consultations' is not usually decided patient by patient")])
+def test_a_patients_decision_where_the_reference_data_decides_per_cell_is_recorded_with_a_warning(
+        capsys, home, workspace, lang, said):
+    with workspace.session() as s:
+        appointment(s, "LIB", "consultation", D1, time(9, 0), last_name="Martin", first_name="Luc")
+    code, _, err = run(capsys, home, "--lang", lang, "override", *DAY, "--site", "LIB", "--activity", "consultation",
+                       "--patient", "Martin Luc", "--status", "maintained")
+    assert code == 0 and len(active(workspace)) == 1
+    assert err.count("\n") == 1 and said in err
 
 
 @pytest.mark.parametrize("args, word", [

@@ -7,6 +7,7 @@ The same core service as the review and exceptions screens (`core/overrides.py`)
 from __future__ import annotations
 
 import argparse
+import sys
 
 from crisis_tui.cli._common import add_date_range, catalog, date_range, open_workspace, print_json
 from crisis_tui.cli.meeting import codes
@@ -102,4 +103,8 @@ def run(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         print(message)
+    kind = reference.activity(activity)
+    if scope == "patient" and not args.remove and not kind.patient_level:
+        # recorded: the reference data only says this activity is not usually decided patient by patient
+        print(f"crisis-tui: {t('cli_override.not_patient_level', activity=kind.label(args.lang))}", file=sys.stderr)
     return 0
