@@ -291,3 +291,15 @@ def test_the_status_shows_on_an_80_column_terminal(workspace):
             assert ("En attente" if lang == "fr" else "Pending") in statuses
 
         hosted(screen, steps, (80, 24))
+
+
+def test_on_an_80_column_screen_the_footer_shows_the_decision_keys_first(workspace):
+    meeting_id = fill(workspace)
+    screen = libramont_surgery(workspace, meeting_id, lang="fr")
+
+    async def steps(pilot, screen):
+        await settled(pilot, screen)
+        return pilot.app.screen._compositor.render_strips()[-1].text
+
+    footer = hosted(screen, steps, (80, 24))
+    assert footer.lstrip().startswith("m Maintenir  c Annuler  p En attente")

@@ -42,14 +42,15 @@ def days_text(day_from: date, day_to: date) -> str:
 class ReviewScreen(Screen):
     HELP_KEY = "review.help.text"
     BINDINGS = [
-        Binding("n,right_square_bracket", "page(1)", "review.key.next", id="review.next"),
-        Binding("b,left_square_bracket", "page(-1)", "review.key.previous", id="review.previous"),
-        Binding("slash", "search", "review.key.search", id="review.search"),
-        Binding("space", "toggle", "review.key.select", id="review.select"),
-        Binding("a", "select_page", "review.key.select_page", show=False, id="review.select_page"),
+        # the footer shows them in this order: the decisions first, what a narrow screen must not cut
         Binding("m", "mark('maintained')", "review.key.maintained", id="review.maintained"),
         Binding("c", "mark('cancelled')", "review.key.cancelled", id="review.cancelled"),
         Binding("p", "mark('pending')", "review.key.pending", id="review.pending"),
+        Binding("space", "toggle", "review.key.select", id="review.select"),
+        Binding("a", "select_page", "review.key.select_page", show=False, id="review.select_page"),
+        Binding("slash", "search", "review.key.search", id="review.search"),
+        Binding("n,right_square_bracket", "page(1)", "review.key.next", id="review.next"),
+        Binding("b,left_square_bracket", "page(-1)", "review.key.previous", id="review.previous"),
         Binding("u", "lift", "review.key.lift", id="review.lift"),
         Binding("r", "reason", "review.key.reason", id="review.reason"),
         Binding("f", "filter_pending", "review.key.filter", id="review.filter"),
