@@ -185,3 +185,33 @@ def test_argument_errors_are_said_in_the_cli_language_on_one_line(capsys, home):
         main(["--home", str(home.root), "status"])
     assert "arguments obligatoires manquants" in capsys.readouterr().err
     assert argparse._("expected one argument") == "expected one argument"
+
+
+def test_help_is_said_in_the_cli_language(capsys):
+    for lang, said in (("fr", ("arguments positionnels", "site de chaque ligne (code, nom ou alias)",
+                                "afficher cette aide et quitter")),
+                       ("en", ("positional arguments", "site of every row (code, name or alias)",
+                               "show this help message and exit"))):
+        with pytest.raises(SystemExit) as stopped:
+            main(["--lang", lang, "import", "--help"])
+        out = capsys.readouterr().out
+        assert stopped.value.code == 0 and all(text in out for text in said), out
+    with pytest.raises(SystemExit):
+        main(["--help"])  # French by default
+    assert "importer des exports de tableur" in capsys.readouterr().out
+
+
+def test_every_help_text_of_the_command_line_has_its_french(capsys):
+    import argparse
+
+    from crisis_tui.cli import _parsers, build_parser
+    from crisis_tui.i18n import Catalog, all_keys
+
+    english = Catalog("en")
+    known = {english.t(key) for key in all_keys() if key.startswith(("cli_help.", "cli_argparse."))}
+    texts = set()
+    for parser in _parsers(build_parser()):
+        texts |= {parser.description, *(group.title for group in parser._action_groups)}
+        for action in parser._actions:
+            texts |= {action.help, *(choice.help for choice in getattr(action, "_choices_actions", ()))}
+    assert texts - {None, argparse.SUPPRESS} - known == set()

@@ -40,6 +40,30 @@ def _argparse_said_in(lang: str) -> Iterator[None]:
         argparse._ = original
 
 
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """The parser and those of its commands, all the way down."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from _parsers(command)
+
+
+def _helps_said_in(parser: argparse.ArgumentParser, lang: str) -> None:
+    """The help texts of the parser and its commands (descriptions, options, the list of commands, the headings
+    argparse wrote when it made them) in `lang`, from the catalog's cli_help (and cli_argparse) entries, each
+    found by its English text as the parsers write it."""
+    english, said = Catalog("en"), Catalog(lang)
+    table = {english.t(key): said.t(key) for key in all_keys() if key.startswith(("cli_help.", "cli_argparse."))}
+    for each in _parsers(parser):
+        each.description = table.get(each.description, each.description)
+        for group in each._action_groups:
+            group.title = table.get(group.title, group.title)
+        for action in each._actions:
+            for help_of in (action, *getattr(action, "_choices_actions", ())):
+                help_of.help = table.get(help_of.help, help_of.help)
+
+
 def _lang_asked(argv: list[str]) -> str:
     """The --lang given on the command line (before it is parsed: argparse's own errors are said in it)."""
     for position, word in enumerate(argv):
@@ -101,7 +125,9 @@ def _ending_signals_interrupt() -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    with _argparse_said_in(_lang_asked(sys.argv[1:] if argv is None else argv)):
+    lang = _lang_asked(sys.argv[1:] if argv is None else argv)
+    _helps_said_in(parser, lang)
+    with _argparse_said_in(lang):
         args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
