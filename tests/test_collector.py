@@ -42,5 +42,6 @@ def test_an_import_runs_with_the_collector_paused_and_gives_it_back(workspace, t
         return convert(plan, rows)
 
     monkeypatch.setattr(importer.SheetPlan, "convert", watched)
-    report = importer.import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", [FR_HEADER, *appointments(3)])))
+    path = xlsx(tmp_path / "consultations_arlon.xlsx", ("S", [FR_HEADER, *appointments(3)]))
+    report = importer.import_file(workspace, path)
     assert report.imported == 3 and seen and not any(seen) and gc.isenabled()

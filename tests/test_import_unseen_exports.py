@@ -134,7 +134,8 @@ def test_an_act_naming_no_activity_in_a_file_naming_none_is_rejected_an_exam_amo
 
 
 def test_an_activity_cell_naming_none_takes_the_files_when_the_column_names_no_other(workspace, tmp_path):
-    rows = [["Date", "Heure", "Patient", "Type RDV", "Site"], ["18/04/2022", "08:00", "ADAM Léa", "Contrôle", "Arlon"],
+    rows = [["Date", "Heure", "Patient", "Type RDV", "Site"],
+            ["18/04/2022", "08:00", "ADAM Léa", "Contrôle", "Arlon"],
             ["18/04/2022", "08:20", "BODSON Marie", "idem", "Arlon"],
             ["18/04/2022", "08:40", "COLLARD Luc", "Consultation", "Arlon"]]
     assert counts(import_file(workspace, xlsx(tmp_path / "consultations_arlon.xlsx", ("S", rows)))) == (3, 3, 0, 0)

@@ -12,7 +12,7 @@ from crisis_tui.core.decisions import decide
 from crisis_tui.core.errors import UsageError
 from crisis_tui.core.it_restart import (
     activity_readiness, it_snapshot, load_systems, progress, readiness_flag, restart_order, set_eta, set_note,
-    set_status, working_status,
+    _state, set_status, working_status,
 )
 from crisis_tui.core.meetings import open_meeting
 from crisis_tui.core.models import AuditEntry, ITSystem, utcnow
@@ -142,7 +142,7 @@ def test_a_system_marked_restored_works_only_when_what_it_depends_on_does(board)
         change(board, name, "rétabli")
     with board.session() as session:
         assert activity_readiness(session, reference)[("ARL", "radiology")] == "systems_down"
-        assert working_status(session.exec(select(ITSystem)))["RIS"] == "down"  # two levels up
+        assert working_status(map(_state, session.exec(select(ITSystem))))["RIS"] == "down"  # two levels up
     change(board, "Active Directory", "en cours")
     with board.session() as session:
         assert activity_readiness(session, reference)[("ARL", "radiology")] == "restoring"

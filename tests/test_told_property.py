@@ -49,7 +49,8 @@ def expected_list(cell: str, effective, activity_channel: str, kind: str, last: 
     it was told on an earlier list, if any."""
     reachable = kind in ("mobile", "landline")
     # a patient kept by his own decision under a cancelled cell is phoned: "a patient-level decision" is
-    kept_by_name = effective.status == "maintained" and effective.source == "patient" and cell in ("cancelled", "stopped")
+    kept_by_name = (effective.status == "maintained" and effective.source == "patient"
+                    and cell in ("cancelled", "stopped"))
     if effective.status == "maintained":
         if effective.source == "doctor" and cell in ("cancelled", "stopped"):
             return "doctors"

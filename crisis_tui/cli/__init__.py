@@ -26,12 +26,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
+def _said_table(lang: str, *sections: str) -> dict[str, str]:
+    """English text -> its text in `lang`, for the catalog's entries of these sections (each entry's `en` is the text
+    word for word as argparse or the parsers write it)."""
+    english, said = Catalog("en"), Catalog(lang)
+    return {english.t(key): said.t(key) for key in all_keys() if key.startswith(tuple(f"{s}." for s in sections))}
+
+
 @contextmanager
 def _argparse_said_in(lang: str) -> Iterator[None]:
     """argparse's error messages in `lang` (from the catalog's cli_argparse entries) while the command line is
     parsed: argparse looks each up through its module's `_` (gettext) when it raises it."""
-    english, said = Catalog("en"), Catalog(lang)
-    table = {english.t(key): said.t(key) for key in all_keys() if key.startswith("cli_argparse.")}
+    table = _said_table(lang, "cli_argparse")
     original = argparse._
     argparse._ = lambda text: table.get(text, original(text))
     try:
@@ -53,8 +59,7 @@ def _helps_said_in(parser: argparse.ArgumentParser, lang: str) -> None:
     """The help texts of the parser and its commands (descriptions, options, the list of commands, the headings
     argparse wrote when it made them) in `lang`, from the catalog's cli_help (and cli_argparse) entries, each
     found by its English text as the parsers write it."""
-    english, said = Catalog("en"), Catalog(lang)
-    table = {english.t(key): said.t(key) for key in all_keys() if key.startswith(("cli_help.", "cli_argparse."))}
+    table = _said_table(lang, "cli_help", "cli_argparse")
     for each in _parsers(parser):
         each.description = table.get(each.description, each.description)
         for group in each._action_groups:

@@ -50,7 +50,8 @@ def run_sign(args: argparse.Namespace) -> int:
         meeting_id = meeting_for_export(session, args.meeting).id
         meeting = sign_meeting(session, workspace.reference, meeting_id, args.by, args.role)
         result = {"meeting": meeting.id, "kind": meeting.kind, "signed_by": meeting.signed_by,
-                  "signed_role": meeting.signed_role, "signed_at": meeting.signed_at.replace(tzinfo=timezone.utc).isoformat(),
+                  "signed_role": meeting.signed_role,
+                  "signed_at": meeting.signed_at.replace(tzinfo=timezone.utc).isoformat(),
                   "date": meeting.minutes_from.isoformat(), "to": meeting.minutes_to.isoformat(),
                   "hash": meeting.minutes_hash, "prev_hash": meeting.prev_hash}
     if args.json:

@@ -216,15 +216,13 @@ def _order_items(states: list[dict]) -> list[OrderItem]:
     by_name = {s["name"]: s for s in states}
     deps = {name: tuple(d for d in s["depends_on"] if d in by_name) for name, s in by_name.items()}
     sequence = restart_sequence({name: (s["tier"], deps[name]) for name, s in by_name.items()})
+    working = working_status(states)
     items = []
-    sound: dict[str, bool] = {}  # up, and so is everything it depends on, all the way down
-    for position, name in enumerate(sequence, start=1):  # dependencies come first
+    for position, name in enumerate(sequence, start=1):
         state = by_name[name]
-        ready = all(sound[d] for d in deps[name])
-        sound[name] = ready and state["status"] in UP
         items.append(OrderItem(
             position=position, name=name, tier=state["tier"], status=state["status"],
-            ready=ready, depends_on=deps[name], owner=state["owner"],
+            ready=all(working[d] in UP for d in deps[name]), depends_on=deps[name], owner=state["owner"],
             eta=date.fromisoformat(state["eta"]) if state["eta"] else None, notes=state["notes"],
             activities=tuple(state["activities"]),
         ))
@@ -268,18 +266,18 @@ def progress(session: Session) -> dict:
     return {"total": len(systems), "statuses": statuses, "tiers": tiers, "sites": per_site}
 
 
-def working_status(systems: Iterable[ITSystem]) -> dict[str, str]:
-    """Each system's status as far as its users can tell: a system restored or verified works only when what it
-    depends on does, all the way down; else it counts as down when something under it is down, restoring
+def working_status(states: Iterable[dict]) -> dict[str, str]:
+    """Each system's status (`_state`s) as far as its users can tell: a system restored or verified works only when
+    what it depends on does, all the way down; else it counts as down when something under it is down, restoring
     otherwise."""
-    by_name = {system.name: system for system in systems}
+    by_name = {state["name"]: state for state in states}
     found: dict[str, str] = {}
 
     def status(name: str, seen: frozenset[str]) -> str:
         if name not in found:
-            system = by_name[name]
-            under = [status(d, seen | {name}) for d in _parts(system.depends_on) if d in by_name and d not in seen]
-            found[name] = system.status if system.status not in UP or all(s in UP for s in under) else (
+            state = by_name[name]
+            under = [status(d, seen | {name}) for d in state["depends_on"] if d in by_name and d not in seen]
+            found[name] = state["status"] if state["status"] not in UP or all(s in UP for s in under) else (
                 "down" if "down" in under else "restoring")
         return found[name]
 
@@ -289,7 +287,7 @@ def working_status(systems: Iterable[ITSystem]) -> dict[str, str]:
 def waiting_on(session: Session, system: ITSystem) -> list[str]:
     """The systems `system` depends on that do not work yet (`working_status`), for a warning when it is marked
     restored before them."""
-    working = working_status(_systems(session))
+    working = working_status(map(_state, _systems(session)))
     return [name for name in _parts(system.depends_on) if working.get(name, "restored") not in UP]
 
 
@@ -300,7 +298,7 @@ def activity_readiness(session: Session, reference: Reference) -> dict[tuple[str
     every site."""
     sites = [s.code for s in reference.sites]
     systems = _systems(session)
-    working = working_status(systems)
+    working = working_status(map(_state, systems))
     needed: dict[tuple[str, str], list[str]] = {}
     for system in systems:
         for pair in _needs(_parts(system.activities), sites):

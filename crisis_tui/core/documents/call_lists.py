@@ -2,9 +2,9 @@
 
 Sheets: one per site (or per secretary when a site's calls are split into N balanced parts in time order: the
 first the earliest calls), sorted by service then time, a page break before each service; the doctors' own calls
-grouped by doctor (a page each); the unreachable patients (a page per site). Every sheet: A4 landscape, one page wide, the header row repeated
-and frozen, "CONFIDENTIEL" + title + date in the page header, "page x / y" and the time made in the footer,
-an outcome drop-down, no formula (every text goes through `text_cell`). A patient called before shows his last
+grouped by doctor (a page each); the unreachable patients (a page per site). Every sheet: A4 landscape, one page
+wide, the header row repeated and frozen, "CONFIDENTIEL" + title + date in the page header, "page x / y" and the
+time made in the footer, an outcome drop-down, no formula (every text goes through `text_cell`). A patient called before shows his last
 call's outcome as read back ("Faux numéro (07/12 10:32)", `told.last_calls`), so that nobody dials a wrong number
 again or calls back a patient reached with what the list says now.
 

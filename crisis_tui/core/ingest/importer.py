@@ -358,9 +358,10 @@ class _FileImport:
         # naming none ("PTH gauche", "Doppler veineux") is of it; so too under a sheet's or file's name, when the
         # column's first values name no other activity ("Contrôle", "Suivi" in consultations_arlon.xlsx; but
         # "Kinésithérapie" among scintigraphies in radiologie.xlsx is refused)
+        column = columns.get(what)
         lenient = what == "activity" and (bool(named) or (
-            fallback is not None and columns.get(what) is not None and self._agrees(columns.get(what), first, fallback)))
-        return Place(what, columns.get(what), fallback, reason, find, lenient=lenient, vague=vague)
+            fallback is not None and column is not None and self._agrees(column, first, fallback)))
+        return Place(what, column, fallback, reason, find, lenient=lenient, vague=vague)
 
     def _agrees(self, column: int, rows: Sequence[Sequence[object]], activity: str) -> bool:
         """Whether the column names no activity but `activity` in these rows."""
